@@ -1,0 +1,13 @@
+DROP TABLE menu_items;
+DROP TABLE menus;
+DROP TABLE magazine_issue_articles;
+DROP TABLE magazine_issues;
+DROP TABLE pages;
+DROP TABLE article_media;
+DROP TABLE article_tags;
+DROP TABLE articles;
+DROP TABLE tags;
+DROP TABLE categories;
+DROP TABLE media;
+DROP TABLE site_contacts;
+DROP TABLE site_settings;

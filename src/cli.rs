@@ -1,0 +1,98 @@
+//! The command line: `masthead [serve]`, `masthead migrate`, `masthead openapi`,
+//! `masthead generate`. Every flag also reads an environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, CorsOrigins, DatabaseUrl};
+
+#[derive(Debug, Parser)]
+#[command(name = "masthead", version, about = "Headless content API for news and magazine sites")]
+pub struct Cli {
+    /// SQLite file path (`data/masthead.db`, `sqlite://path`) or `postgres://…` URL.
+    #[arg(long, env = "DATABASE_URL", default_value = "data/masthead.db", global = true)]
+    pub database_url: String,
+
+    /// Log format.
+    #[arg(long, env = "MASTHEAD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Json, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines with key=value fields.
+    Text,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default): migrates, fills an empty database with the demo
+    /// site unless --no-demo, and serves.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document and exit.
+    Openapi,
+    /// Add generated published articles (for benchmarks and load tests).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "MASTHEAD_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Origins allowed to read the API from a browser: `*` or a comma-separated list.
+    #[arg(long, env = "MASTHEAD_CORS_ORIGINS", default_value = "*")]
+    pub cors_origins: String,
+
+    /// Start with an empty database instead of the demo site.
+    #[arg(long, env = "MASTHEAD_NO_DEMO")]
+    pub no_demo: bool,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "MASTHEAD_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+
+    /// HTTP worker threads (0: one per core).
+    #[arg(long, env = "MASTHEAD_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            cors_origins: "*".into(),
+            no_demo: false,
+            pool_size: 8,
+            workers: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// How many articles to add.
+    #[arg(long, default_value_t = 100_000)]
+    pub articles: u32,
+}
+
+impl Cli {
+    /// The server configuration these flags describe.
+    pub fn config(&self, serve: &ServeArgs) -> Result<Config, String> {
+        Ok(Config {
+            database_url: DatabaseUrl::parse(&self.database_url)?,
+            bind: serve.bind.clone(),
+            cors_origins: CorsOrigins::parse(&serve.cors_origins),
+            demo: !serve.no_demo,
+            pool_size: serve.pool_size,
+            workers: serve.workers,
+        })
+    }
+}

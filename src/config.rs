@@ -1,0 +1,102 @@
+//! Typed configuration, built once from flags and environment variables and passed in.
+
+use std::path::PathBuf;
+
+/// Where the content lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite database file (created with its folder when missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Accepts `postgres://…`/`postgresql://…`, `sqlite://path`, `sqlite:path` or a bare file path.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("the database URL is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        let path = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+            .unwrap_or(raw);
+        if path == ":memory:" || path.is_empty() {
+            // Every pooled connection would get its own empty database.
+            return Err("an in-memory SQLite database cannot be shared by the connection pool; give a file path".into());
+        }
+        if path.contains("://") {
+            return Err(format!("unsupported database URL scheme in `{raw}`: use a SQLite file path or postgres://"));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// The URL with any password masked, for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let credentials = &url[scheme_end + 3..at];
+                    let user = credentials.split(':').next().unwrap_or("");
+                    format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+/// Which origins may read the public API from a browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    Any,
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    pub fn parse(raw: &str) -> Self {
+        let origins: Vec<String> = raw
+            .split(',')
+            .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+            .filter(|origin| !origin.is_empty())
+            .collect();
+        if origins.is_empty() || origins.iter().any(|origin| origin == "*") {
+            Self::Any
+        } else {
+            Self::List(origins)
+        }
+    }
+}
+
+/// Everything the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind: String,
+    pub cors_origins: CorsOrigins,
+    /// Fill an empty database with the reference site on start.
+    pub demo: bool,
+    /// Connections kept by the pool.
+    pub pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+impl Config {
+    /// A configuration for a given database with every other setting at its default.
+    pub fn for_database(database_url: DatabaseUrl) -> Self {
+        Self {
+            database_url,
+            bind: "127.0.0.1:8080".into(),
+            cors_origins: CorsOrigins::Any,
+            demo: true,
+            pool_size: 8,
+            workers: 0,
+        }
+    }
+}

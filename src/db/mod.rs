@@ -1,0 +1,131 @@
+//! The database: one connection type for both backends, the pool, migrations.
+
+pub mod backend;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ConnectionManager, CustomizeConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::DatabaseUrl;
+use crate::error::ApiError;
+
+/// A connection to whichever backend the configuration names. Queries are written once
+/// against this type; backend-specific SQL matches on the variant (see [`backend`]).
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Sqlite(SqliteConnection),
+    Postgresql(PgConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager<AnyConnection>>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager<AnyConnection>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Errors opening the database or preparing its schema, with the cause in words.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {url}: {message}")]
+    Connect { url: String, message: String },
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Per-connection settings SQLite needs behind a pool: they are not persistent, so every
+/// new connection gets them.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        if let AnyConnection::Sqlite(sqlite) = conn {
+            sqlite
+                .batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+fn connection_url(url: &DatabaseUrl) -> Result<String, SetupError> {
+    match url {
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| SetupError::CreateDir {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+            Ok(path.display().to_string())
+        }
+        DatabaseUrl::Postgres(url) => Ok(url.clone()),
+    }
+}
+
+/// Opens one connection, choosing the backend from the URL scheme ourselves so that
+/// the driver's own error message reaches the user.
+pub fn connect(url: &DatabaseUrl) -> Result<AnyConnection, SetupError> {
+    let raw = connection_url(url)?;
+    let result = match url {
+        DatabaseUrl::Sqlite(_) => SqliteConnection::establish(&raw).map(AnyConnection::Sqlite),
+        DatabaseUrl::Postgres(_) => PgConnection::establish(&raw).map(AnyConnection::Postgresql),
+    };
+    result.map_err(|error| SetupError::Connect {
+        url: url.redacted(),
+        message: error.to_string(),
+    })
+}
+
+/// Runs the pending migrations of the connection's backend.
+pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, SetupError> {
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|error| SetupError::Migration(error.to_string()))?;
+    Ok(applied.iter().map(|version| version.to_string()).collect())
+}
+
+/// Builds the pool after checking that one connection opens, so a bad URL fails fast
+/// with the driver's message.
+pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, SetupError> {
+    drop(connect(url)?);
+    let manager = ConnectionManager::<AnyConnection>::new(connection_url(url)?);
+    r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(5))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|error| SetupError::Connect {
+            url: url.redacted(),
+            message: error.to_string(),
+        })
+}
+
+/// Runs blocking diesel work on the thread pool with a pooled connection.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::from)?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
+}

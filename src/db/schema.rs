@@ -1,0 +1,188 @@
+//! The portable schema: only column types both SQLite and PostgreSQL support through
+//! diesel's `MultiConnection` (instants as UTC `Timestamp`).
+
+diesel::table! {
+    site_settings (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        url -> Nullable<Text>,
+        logo_url -> Nullable<Text>,
+        locale -> Text,
+        time_zone -> Text,
+        utc_offset_minutes -> Integer,
+        copyright -> Text,
+        credits -> Text,
+        icp_record -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    site_contacts (id) {
+        id -> BigInt,
+        position -> Integer,
+        label -> Text,
+        address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        url -> Text,
+        alt -> Text,
+        caption -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        mime_type -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        subtitle -> Nullable<Text>,
+        summary -> Text,
+        body_html -> Text,
+        cover_media_id -> Nullable<BigInt>,
+        source -> Nullable<Text>,
+        author_name -> Nullable<Text>,
+        category_id -> Nullable<BigInt>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        utc_offset_minutes -> Integer,
+        seo_title -> Nullable<Text>,
+        seo_description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, tag_id) {
+        article_id -> BigInt,
+        tag_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_media (article_id, media_id) {
+        article_id -> BigInt,
+        media_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        body_html -> Text,
+        status -> Text,
+        seo_title -> Nullable<Text>,
+        seo_description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_issues (id) {
+        id -> BigInt,
+        number -> Nullable<Integer>,
+        title -> Text,
+        year -> Integer,
+        description -> Text,
+        cover_media_id -> Nullable<BigInt>,
+        published_on -> Date,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magazine_issue_articles (issue_id, article_id) {
+        issue_id -> BigInt,
+        article_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    menus (id) {
+        id -> BigInt,
+        key -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    menu_items (id) {
+        id -> BigInt,
+        menu_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        position -> Integer,
+        label -> Text,
+        kind -> Text,
+        target_id -> Nullable<BigInt>,
+        url -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(articles -> categories (category_id));
+diesel::joinable!(articles -> media (cover_media_id));
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_tags -> tags (tag_id));
+diesel::joinable!(article_media -> articles (article_id));
+diesel::joinable!(article_media -> media (media_id));
+diesel::joinable!(magazine_issue_articles -> articles (article_id));
+diesel::joinable!(magazine_issue_articles -> magazine_issues (issue_id));
+diesel::joinable!(magazine_issues -> media (cover_media_id));
+diesel::joinable!(menu_items -> menus (menu_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    site_settings,
+    site_contacts,
+    media,
+    categories,
+    tags,
+    articles,
+    article_tags,
+    article_media,
+    pages,
+    magazine_issues,
+    magazine_issue_articles,
+    menus,
+    menu_items,
+);

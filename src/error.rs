@@ -1,0 +1,184 @@
+//! The API's one error type, mapped to an HTTP status and an RFC 9457 problem body here
+//! and nowhere else.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query or path parameter is malformed or out of range.
+    #[error("invalid parameter `{parameter}`: {message}")]
+    InvalidParameter { parameter: String, message: String },
+    /// The request body or query string cannot be parsed at all.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The resource does not exist or is not published.
+    #[error("{resource} `{key}` not found")]
+    NotFound { resource: &'static str, key: String },
+    /// No route matches the path.
+    #[error("no route for {0}")]
+    NoRoute(String),
+    /// The route exists but not for this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A write would break a uniqueness rule.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached right now.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected failure; the detail is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem details body (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/invalid-parameter",
+    "title": "Invalid parameter",
+    "status": 400,
+    "detail": "invalid parameter `per_page`: must be an integer from 1 to 100",
+    "code": "invalid_parameter",
+    "errors": [{"field": "per_page", "message": "must be an integer from 1 to 100"}]
+}))]
+pub struct Problem {
+    /// A URI reference naming the kind of problem; stable, one per `code`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request, in words.
+    pub detail: String,
+    /// A stable snake_case code for programs to switch on.
+    pub code: String,
+    /// The offending fields or parameters, when the problem is about input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// One offending field or parameter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The parameter or field name as the client sent it.
+    pub field: String,
+    /// Why it was refused.
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn invalid(parameter: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidParameter {
+            parameter: parameter.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(resource: &'static str, key: impl Into<String>) -> Self {
+        Self::NotFound {
+            resource,
+            key: key.into(),
+        }
+    }
+
+    /// The stable code and title of each variant.
+    fn code_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::InvalidParameter { .. } => ("invalid_parameter", "Invalid parameter"),
+            Self::BadRequest(_) => ("bad_request", "Bad request"),
+            Self::NotFound { .. } => ("not_found", "Not found"),
+            Self::NoRoute(_) => ("no_route", "Not found"),
+            Self::MethodNotAllowed => ("method_not_allowed", "Method not allowed"),
+            Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::Unavailable(_) => ("service_unavailable", "Service unavailable"),
+            Self::Internal(_) => ("internal_error", "Internal server error"),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (code, title) = self.code_and_title();
+        let status = self.status_code();
+        let detail = match self {
+            // 5xx bodies say nothing internal: the cause goes to the log.
+            Self::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
+            Self::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
+            Self::NoRoute(path) => format!("no resource at `{path}`"),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            Self::InvalidParameter { parameter, message } => Some(vec![FieldError {
+                field: parameter.clone(),
+                message: message.clone(),
+            }]),
+            _ => None,
+        };
+        Problem {
+            problem_type: format!("/problems/{}", code.replace('_', "-")),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_owned(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::InvalidParameter { .. } | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if matches!(self, Self::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        match serde_json::to_vec(&self.problem()) {
+            Ok(body) => response.body(body),
+            Err(_) => response.finish(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::NotFound {
+                resource: "resource",
+                key: String::new(),
+            },
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::Conflict(info.message().to_owned())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            Error::BrokenTransactionManager => Self::Unavailable(error.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(error.to_string())
+    }
+}

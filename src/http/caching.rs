@@ -1,0 +1,97 @@
+//! ETag and conditional GET for every successful read: clients revalidate cheaply and get
+//! `304 Not Modified` when nothing changed.
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse};
+use sha2::{Digest, Sha256};
+
+/// Responses above this size are passed through without an ETag (none are today).
+const MAX_TAGGED_BODY: usize = 8 * 1024 * 1024;
+
+fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    // Weak: the same representation may be sent compressed or not.
+    format!("W/\"{hex}\"")
+}
+
+fn matches_if_none_match(value: &str, etag: &str) -> bool {
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    value.trim() == "*" || value.split(',').any(|candidate| bare(candidate) == bare(etag))
+}
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let response = next.call(req).await?;
+    if !is_read || response.status() != StatusCode::OK {
+        return Ok(response.map_into_boxed_body());
+    }
+    let (request, response) = response.into_parts();
+    let (mut head, body) = response.into_parts();
+    let bytes = match body::to_bytes_limited(body, MAX_TAGGED_BODY).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(error)) => {
+            let error: Box<dyn std::error::Error> = error.into();
+            return Err(actix_web::error::ErrorInternalServerError(error.to_string()));
+        }
+        Err(_) => {
+            return Ok(ServiceResponse::new(
+                request,
+                HttpResponse::InternalServerError().finish(),
+            ))
+        }
+    };
+    let etag = etag_of(&bytes);
+    let not_modified = if_none_match
+        .as_deref()
+        .is_some_and(|value| matches_if_none_match(value, &etag));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        head.headers_mut().insert(header::ETAG, value);
+    }
+    if !head.headers().contains_key(header::CACHE_CONTROL) {
+        // Writes must show at once, so caches revalidate every time (cheap with the ETag).
+        head.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, no-cache"),
+        );
+    }
+    let response = if not_modified {
+        let mut not_modified = HttpResponse::NotModified();
+        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+            if let Some(value) = head.headers().get(&name) {
+                not_modified.insert_header((name.clone(), value.clone()));
+            }
+        }
+        not_modified.finish()
+    } else {
+        head.set_body(bytes).map_into_boxed_body()
+    };
+    Ok(ServiceResponse::new(request, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_accepts_lists_weak_and_star() {
+        let etag = etag_of(b"hello");
+        assert!(matches_if_none_match(&etag, &etag));
+        assert!(matches_if_none_match(&format!("\"x\", {etag}"), &etag));
+        assert!(matches_if_none_match(etag.trim_start_matches("W/"), &etag));
+        assert!(matches_if_none_match("*", &etag));
+        assert!(!matches_if_none_match("\"other\"", &etag));
+    }
+}

@@ -1,0 +1,8 @@
+//! Cross-cutting HTTP pieces: request logging, caching, error wrapping, parameters,
+//! pagination.
+
+pub mod caching;
+pub mod framework_errors;
+pub mod pagination;
+pub mod params;
+pub mod request_log;

@@ -1,0 +1,96 @@
+//! Parsing raw query-string values into checked values, naming the parameter on failure.
+//!
+//! Query structs keep every field as `Option<String>` so that a bad value becomes our own
+//! problem body naming the parameter, rather than serde's generic message.
+
+use crate::error::ApiError;
+
+/// Parses an optional integer within `min..=max`.
+pub fn int_in_range(
+    name: &str,
+    raw: Option<&str>,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let message = || format!("must be an integer from {min} to {max}");
+    let value: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid(name, message()))?;
+    if value < min || value > max {
+        return Err(ApiError::invalid(name, message()));
+    }
+    Ok(Some(value))
+}
+
+/// Parses an optional non-empty string of bounded length.
+pub fn text(name: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<String>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(ApiError::invalid(name, "must not be empty"));
+    }
+    if value.chars().count() > max_chars {
+        return Err(ApiError::invalid(
+            name,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// An id or a slug in a path segment: all-digit segments are ids (slugs are never
+/// all digits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdOrSlug {
+    Id(i64),
+    Slug(String),
+}
+
+impl IdOrSlug {
+    pub fn parse(raw: &str) -> Self {
+        if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+            if let Ok(id) = raw.parse() {
+                return Self::Id(id);
+            }
+        }
+        Self::Slug(raw.to_owned())
+    }
+}
+
+impl std::fmt::Display for IdOrSlug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "{id}"),
+            Self::Slug(slug) => f.write_str(slug),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_in_range_names_the_parameter() {
+        assert_eq!(int_in_range("page", Some("3"), 1, 10).ok(), Some(Some(3)));
+        assert_eq!(int_in_range("page", None, 1, 10).ok(), Some(None));
+        for bad in ["0", "11", "-1", "abc", "", "1.5"] {
+            match int_in_range("page", Some(bad), 1, 10) {
+                Err(ApiError::InvalidParameter { parameter, .. }) => assert_eq!(parameter, "page"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn digits_are_ids_and_the_rest_are_slugs() {
+        assert_eq!(IdOrSlug::parse("42"), IdOrSlug::Id(42));
+        assert_eq!(IdOrSlug::parse("护苗-42"), IdOrSlug::Slug("护苗-42".into()));
+        assert_eq!(
+            IdOrSlug::parse("99999999999999999999"),
+            IdOrSlug::Slug("99999999999999999999".into())
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! Masthead: a headless content API for news and magazine sites.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod resources;
+pub mod server;
+pub mod state;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpResponse};
+use serde_json::json;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::CorsOrigins;
+use crate::http::{caching, framework_errors, request_log};
+use crate::state::AppState;
+
+fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allow_any_header()
+        .expose_headers(["link", "etag", "x-request-id"])
+        .max_age(86_400);
+    match origins {
+        CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
+        CorsOrigins::List(list) => list
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin)),
+    }
+}
+
+async fn index() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "name": "Masthead",
+        "version": env!("CARGO_PKG_VERSION"),
+        "api": "/api/v1",
+        "docs": "/docs/",
+        "openapi": "/openapi.json",
+    }))
+}
+
+/// Liveness at the root too, where load balancers look by convention.
+async fn healthz_alias(state: web::Data<AppState>) -> Result<HttpResponse, error::ApiError> {
+    resources::health::check(&state).await
+}
+
+/// The whole application: routes, docs, middleware. The server and the tests build it
+/// from here.
+pub fn app(
+    state: AppState,
+    cors_origins: &CorsOrigins,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(resources::configure_api))
+        .split_for_parts();
+    app.app_data(web::Data::new(state))
+        .app_data(framework_errors::query_config())
+        .app_data(framework_errors::path_config())
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .route("/", web::get().to(index))
+        .route("/healthz", web::get().to(healthz_alias))
+        .default_service(web::to(framework_errors::default_service))
+        .wrap(from_fn(caching::middleware))
+        .wrap(Compress::default())
+        .wrap(cors(cors_origins))
+        .wrap(from_fn(request_log::middleware))
+}

@@ -1,0 +1,41 @@
+//! The OpenAPI document: its frame here, its paths and schemas from the handlers that
+//! registering a route documents (see `resources::configure_api`).
+
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Masthead",
+        description = "Headless content API for news and magazine sites: articles with their previous/next and related articles, menus, categories, tags, static pages, magazine issues and site metadata, as JSON.\n\nConventions: UTF-8 JSON with snake_case fields; timestamps are RFC 3339 with the offset the content was published in; lists are `{\"data\": [...], \"meta\": {...}}`; errors are RFC 9457 `application/problem+json` naming the offending parameter in `errors`. Every successful read carries a weak `ETag` and answers `If-None-Match` with 304.",
+        license(name = "MIT", identifier = "MIT"),
+    ),
+    servers((url = "/", description = "This server")),
+    tags(
+        (name = "site", description = "Site metadata"),
+        (name = "menus", description = "Navigation menus"),
+        (name = "categories", description = "The category tree"),
+        (name = "tags", description = "Tags"),
+        (name = "articles", description = "News articles"),
+        (name = "pages", description = "Static pages"),
+        (name = "magazine", description = "Magazine issues"),
+        (name = "archive", description = "Archive counts by month"),
+        (name = "health", description = "Health checks"),
+    ),
+    components(schemas(Problem))
+)]
+pub struct ApiDoc;
+
+/// The document the server serves at `/openapi.json`, built without starting a server.
+pub fn spec() -> OpenApiDoc {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::resources::configure_api))
+        .split_for_parts();
+    api
+}

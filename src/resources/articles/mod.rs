@@ -1,0 +1,5 @@
+//! Articles: lists with filters and pagination; one article with prev/next/related.
+
+pub mod handlers;
+pub mod queries;
+pub mod types;

@@ -1,0 +1,476 @@
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::{And, Eq as EqOp, IsNotNull, LtEq};
+use diesel::prelude::*;
+
+use super::types::{Article, ArticleLink, ArticleSummary, Seo};
+use crate::clock::at_offset;
+use crate::db::schema::{article_tags, articles};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::error::ApiError;
+use crate::http::pagination::{Cursor, Page, PageMeta, PageRequest, Position};
+use crate::resources::{categories, media, paths, site, tags};
+
+/// The stored status of an article that the public may see once `published_at` has
+/// passed. A scheduled article is stored as published with a future `published_at`, so
+/// it appears on time with no job to run.
+pub const PUBLISHED: &str = "published";
+
+/// How many related articles an article page gets.
+pub const RELATED_LIMIT: i64 = 6;
+
+pub type Visible = And<
+    And<EqOp<articles::status, &'static str>, IsNotNull<articles::published_at>>,
+    LtEq<articles::published_at, NaiveDateTime>,
+>;
+
+/// The one rule for what the public sees: published, and its time has come.
+pub fn visible(now: NaiveDateTime) -> Visible {
+    articles::status
+        .eq(PUBLISHED)
+        .and(articles::published_at.is_not_null())
+        .and(articles::published_at.le(now))
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub summary: String,
+    pub body_html: String,
+    pub cover_media_id: Option<i64>,
+    pub source: Option<String>,
+    pub author_name: Option<String>,
+    pub category_id: Option<i64>,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub utc_offset_minutes: i32,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+type SummaryColumns = (
+    articles::id,
+    articles::slug,
+    articles::title,
+    articles::subtitle,
+    articles::summary,
+    articles::cover_media_id,
+    articles::source,
+    articles::author_name,
+    articles::category_id,
+    articles::published_at,
+    articles::utc_offset_minutes,
+);
+
+/// Everything a list shows; the body stays in the database.
+const SUMMARY_COLUMNS: SummaryColumns = (
+    articles::id,
+    articles::slug,
+    articles::title,
+    articles::subtitle,
+    articles::summary,
+    articles::cover_media_id,
+    articles::source,
+    articles::author_name,
+    articles::category_id,
+    articles::published_at,
+    articles::utc_offset_minutes,
+);
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SummaryRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub summary: String,
+    pub cover_media_id: Option<i64>,
+    pub source: Option<String>,
+    pub author_name: Option<String>,
+    pub category_id: Option<i64>,
+    pub published_at: Option<NaiveDateTime>,
+    pub utc_offset_minutes: i32,
+}
+
+type LinkColumns = (
+    articles::id,
+    articles::slug,
+    articles::title,
+    articles::published_at,
+    articles::utc_offset_minutes,
+);
+const LINK_COLUMNS: LinkColumns = (
+    articles::id,
+    articles::slug,
+    articles::title,
+    articles::published_at,
+    articles::utc_offset_minutes,
+);
+type LinkRow = (i64, String, String, Option<NaiveDateTime>, i32);
+
+fn link((id, slug, title, published_at, offset): LinkRow) -> ArticleLink {
+    ArticleLink {
+        id,
+        path: paths::article(&slug),
+        slug,
+        title,
+        published_at: at_offset(published_at.unwrap_or_default(), offset),
+    }
+}
+
+/// Checked filters for a list, with slugs already resolved to ids.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    pub category_ids: Option<Vec<i64>>,
+    pub tag_id: Option<i64>,
+    /// `[from, to)` in UTC.
+    pub published_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    pub author: Option<String>,
+    pub ascending: bool,
+}
+
+/// A list request as the client gave it, before slugs are looked up.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    pub category: Option<String>,
+    pub tag: Option<String>,
+    pub year: Option<i32>,
+    pub month: Option<u32>,
+    pub author: Option<String>,
+    pub ascending: bool,
+}
+
+/// Looks up the slugs a request names: an unknown one is the client's mistake (400),
+/// not an empty result, so a typo never passes for "no articles".
+pub fn resolve_filter(conn: &mut AnyConnection, request: &ListRequest) -> Result<ArticleFilter, ApiError> {
+    let category_ids = match &request.category {
+        Some(slug) => {
+            let rows = categories::queries::all(conn)?;
+            let root = rows
+                .iter()
+                .find(|row| &row.slug == slug)
+                .ok_or_else(|| ApiError::invalid("category", format!("no category has the slug `{slug}`")))?;
+            Some(categories::queries::with_descendants(&rows, root.id))
+        }
+        None => None,
+    };
+    let tag_id = match &request.tag {
+        Some(slug) => Some(
+            tags::queries::id_by_slug(conn, slug)?
+                .ok_or_else(|| ApiError::invalid("tag", format!("no tag has the slug `{slug}`")))?,
+        ),
+        None => None,
+    };
+    let published_between = match request.year {
+        Some(year) => {
+            let offset = i64::from(site::queries::utc_offset_minutes(conn)?);
+            let (from, to) = match request.month {
+                Some(month) => (
+                    NaiveDate::from_ymd_opt(year, month, 1),
+                    if month == 12 {
+                        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                    } else {
+                        NaiveDate::from_ymd_opt(year, month + 1, 1)
+                    },
+                ),
+                None => (
+                    NaiveDate::from_ymd_opt(year, 1, 1),
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1),
+                ),
+            };
+            let local_midnight = |date: Option<NaiveDate>| {
+                date.and_then(|date| date.and_hms_opt(0, 0, 0))
+                    .map(|local| local - chrono::Duration::minutes(offset))
+                    .ok_or_else(|| ApiError::invalid("year", "is out of range"))
+            };
+            Some((local_midnight(from)?, local_midnight(to)?))
+        }
+        None => None,
+    };
+    Ok(ArticleFilter {
+        category_ids,
+        tag_id,
+        published_between,
+        author: request.author.clone(),
+        ascending: request.ascending,
+    })
+}
+
+fn filtered(now: NaiveDateTime, filter: &ArticleFilter) -> articles::BoxedQuery<'static, MultiBackend> {
+    let mut query = articles::table.filter(visible(now)).into_boxed();
+    if let Some(ids) = &filter.category_ids {
+        query = query.filter(articles::category_id.eq_any(ids.clone()));
+    }
+    if let Some(tag_id) = filter.tag_id {
+        query = query.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag_id.eq(tag_id))
+                    .select(article_tags::article_id),
+            ),
+        );
+    }
+    if let Some((from, to)) = filter.published_between {
+        query = query
+            .filter(articles::published_at.ge(from))
+            .filter(articles::published_at.lt(to));
+    }
+    if let Some(author) = &filter.author {
+        query = query.filter(articles::author_name.eq(author.clone()));
+    }
+    query
+}
+
+/// One page of published articles, newest (or oldest) first, with totals.
+pub fn list(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    filter: &ArticleFilter,
+    request: &PageRequest,
+) -> Result<Page<ArticleSummary>, ApiError> {
+    let total: i64 = filtered(now, filter).count().get_result(conn)?;
+    let mut query = filtered(now, filter);
+    if let Position::After(cursor) = &request.position {
+        if cursor.ascending != filter.ascending {
+            return Err(ApiError::invalid("cursor", "was made for another `sort`"));
+        }
+        let (at, id) = (cursor.published_at, cursor.id);
+        query = if filter.ascending {
+            query.filter(
+                articles::published_at
+                    .gt(at)
+                    .or(articles::published_at.eq(at).and(articles::id.gt(id))),
+            )
+        } else {
+            query.filter(
+                articles::published_at
+                    .lt(at)
+                    .or(articles::published_at.eq(at).and(articles::id.lt(id))),
+            )
+        };
+    }
+    query = if filter.ascending {
+        query.order((articles::published_at.asc(), articles::id.asc()))
+    } else {
+        query.order((articles::published_at.desc(), articles::id.desc()))
+    };
+    let mut rows: Vec<SummaryRow> = query
+        .select(SUMMARY_COLUMNS)
+        .offset(request.offset())
+        .limit(request.per_page + 1)
+        .load(conn)?;
+    let has_more = rows.len() as i64 > request.per_page;
+    rows.truncate(request.per_page as usize);
+    let last = rows.last().map(|row| Cursor {
+        published_at: row.published_at.unwrap_or_default(),
+        id: row.id,
+        ascending: filter.ascending,
+    });
+    let returned = rows.len();
+    let items = summaries(conn, rows)?;
+    Ok(Page {
+        items,
+        meta: PageMeta::new(request, total, returned, has_more, last),
+    })
+}
+
+/// Turns rows into summaries with their category, tags and cover: three queries for the
+/// whole list, never one per article.
+pub fn summaries(conn: &mut AnyConnection, rows: Vec<SummaryRow>) -> QueryResult<Vec<ArticleSummary>> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let cover_ids: Vec<i64> = rows.iter().filter_map(|row| row.cover_media_id).collect();
+    let categories = categories::queries::refs_by_id(conn)?;
+    let mut tags = tags::queries::for_articles(conn, &ids)?;
+    let covers = media::queries::by_ids(conn, &cover_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ArticleSummary {
+            id: row.id,
+            path: paths::article(&row.slug),
+            slug: row.slug,
+            title: row.title,
+            subtitle: row.subtitle,
+            summary: row.summary,
+            cover: row.cover_media_id.and_then(|id| covers.get(&id).cloned()),
+            category: row.category_id.and_then(|id| categories.get(&id).cloned()),
+            tags: tags.remove(&row.id).unwrap_or_default(),
+            author_name: row.author_name,
+            source: row.source,
+            published_at: at_offset(row.published_at.unwrap_or_default(), row.utc_offset_minutes),
+        })
+        .collect())
+}
+
+/// Summaries of these visible articles, in the order of `ids`.
+pub fn summaries_by_ids(conn: &mut AnyConnection, now: NaiveDateTime, ids: &[i64]) -> QueryResult<Vec<ArticleSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<SummaryRow> = articles::table
+        .filter(visible(now))
+        .filter(articles::id.eq_any(ids))
+        .select(SUMMARY_COLUMNS)
+        .load(conn)?;
+    let mut by_id: HashMap<i64, SummaryRow> = rows.into_iter().map(|row| (row.id, row)).collect();
+    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    summaries(conn, ordered)
+}
+
+/// Slugs of the visible articles among `ids` (for menus).
+pub fn visible_slugs(conn: &mut AnyConnection, now: NaiveDateTime, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(articles::table
+        .filter(visible(now))
+        .filter(articles::id.eq_any(ids))
+        .select((articles::id, articles::slug))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// A visible article by id or slug.
+pub fn find(conn: &mut AnyConnection, now: NaiveDateTime, key: &crate::http::params::IdOrSlug) -> QueryResult<Option<ArticleRow>> {
+    use crate::http::params::IdOrSlug;
+    let query = articles::table.filter(visible(now)).select(articles::all_columns).into_boxed();
+    let query = match key {
+        IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
+        IdOrSlug::Slug(slug) => query.filter(articles::slug.eq(slug.clone())),
+    };
+    query.first(conn).optional()
+}
+
+/// The neighbour of an article in its category by `(published_at, id)`: the one just
+/// before (`older`) or just after.
+fn neighbour(conn: &mut AnyConnection, now: NaiveDateTime, row: &ArticleRow, older: bool) -> QueryResult<Option<ArticleLink>> {
+    let Some(at) = row.published_at else { return Ok(None) };
+    let mut query = articles::table.filter(visible(now)).into_boxed();
+    query = match row.category_id {
+        Some(category) => query.filter(articles::category_id.eq(category)),
+        None => query.filter(articles::category_id.is_null()),
+    };
+    query = if older {
+        query
+            .filter(
+                articles::published_at
+                    .lt(at)
+                    .or(articles::published_at.eq(at).and(articles::id.lt(row.id))),
+            )
+            .order((articles::published_at.desc(), articles::id.desc()))
+    } else {
+        query
+            .filter(
+                articles::published_at
+                    .gt(at)
+                    .or(articles::published_at.eq(at).and(articles::id.gt(row.id))),
+            )
+            .order((articles::published_at.asc(), articles::id.asc()))
+    };
+    Ok(query.select(LINK_COLUMNS).first::<LinkRow>(conn).optional()?.map(link))
+}
+
+/// Up to [`RELATED_LIMIT`] visible articles: most shared tags first, then the same
+/// category; newest first within each; never the article itself.
+fn related(conn: &mut AnyConnection, now: NaiveDateTime, row: &ArticleRow) -> QueryResult<Vec<ArticleLink>> {
+    let tag_ids: Vec<i64> = article_tags::table
+        .filter(article_tags::article_id.eq(row.id))
+        .select(article_tags::tag_id)
+        .load(conn)?;
+    let mut ids: Vec<i64> = Vec::new();
+    if !tag_ids.is_empty() {
+        ids = article_tags::table
+            .inner_join(articles::table)
+            .filter(visible(now))
+            .filter(article_tags::tag_id.eq_any(&tag_ids))
+            .filter(articles::id.ne(row.id))
+            .group_by(articles::id)
+            .order((
+                diesel::dsl::count_star().desc(),
+                articles::published_at.desc(),
+                articles::id.desc(),
+            ))
+            .select(articles::id)
+            .limit(RELATED_LIMIT)
+            .load(conn)?;
+    }
+    let missing = RELATED_LIMIT - ids.len() as i64;
+    if missing > 0 {
+        if let Some(category) = row.category_id {
+            let mut excluded = ids.clone();
+            excluded.push(row.id);
+            let more: Vec<i64> = articles::table
+                .filter(visible(now))
+                .filter(articles::category_id.eq(category))
+                .filter(articles::id.ne_all(excluded))
+                .order((articles::published_at.desc(), articles::id.desc()))
+                .select(articles::id)
+                .limit(missing)
+                .load(conn)?;
+            ids.extend(more);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut links: HashMap<i64, ArticleLink> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .select(LINK_COLUMNS)
+        .load::<LinkRow>(conn)?
+        .into_iter()
+        .map(|row| (row.0, link(row)))
+        .collect();
+    let mut seen = HashSet::new();
+    Ok(ids
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| links.remove(&id))
+        .collect())
+}
+
+/// The whole article page: the article, its images, prev/next and related.
+pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> QueryResult<Article> {
+    let categories = categories::queries::refs_by_id(conn)?;
+    let tags = tags::queries::for_articles(conn, &[row.id])?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let cover = match row.cover_media_id {
+        Some(id) => media::queries::by_ids(conn, &[id])?.remove(&id),
+        None => None,
+    };
+    let images = media::queries::for_article(conn, row.id)?;
+    let prev = neighbour(conn, now, &row, true)?;
+    let next = neighbour(conn, now, &row, false)?;
+    let related = related(conn, now, &row)?;
+    let offset = row.utc_offset_minutes;
+    Ok(Article {
+        id: row.id,
+        path: paths::article(&row.slug),
+        slug: row.slug,
+        title: row.title,
+        subtitle: row.subtitle,
+        summary: row.summary,
+        body_html: row.body_html,
+        cover,
+        images,
+        category: row.category_id.and_then(|id| categories.get(&id).cloned()),
+        tags,
+        author_name: row.author_name,
+        source: row.source,
+        published_at: at_offset(row.published_at.unwrap_or_default(), offset),
+        updated_at: at_offset(row.updated_at, offset),
+        seo: Seo {
+            title: row.seo_title,
+            description: row.seo_description,
+        },
+        prev,
+        next,
+        related,
+    })
+}

@@ -1,0 +1,51 @@
+use actix_web::{get, web, HttpResponse};
+
+use super::queries;
+use super::types::{Category, CategoryTree};
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+/// The category tree.
+///
+/// Top-level categories in display order, each with its subcategories nested and its
+/// published article count (descendants included).
+#[utoipa::path(
+    tag = "categories",
+    responses(
+        (status = 200, description = "The category tree", body = CategoryTree),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/categories")]
+pub async fn list_categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let data = crate::db::run(&state.pool, move |conn| Ok(queries::tree(conn, now)?)).await?;
+    Ok(HttpResponse::Ok().json(CategoryTree { data }))
+}
+
+/// One category.
+///
+/// With its breadcrumb (`ancestors`), parent and subcategories. List its articles with
+/// `GET /api/v1/articles?category={slug}`.
+#[utoipa::path(
+    tag = "categories",
+    params(("slug" = String, Path, description = "The category's slug", example = "news")),
+    responses(
+        (status = 200, description = "The category", body = Category),
+        (status = 404, description = "No category has this slug", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/categories/{slug}")]
+pub async fn get_category(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let now = state.clock.now();
+    let key = slug.clone();
+    let category = crate::db::run(&state.pool, move |conn| Ok(queries::by_slug(conn, now, &key)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("category", slug))?;
+    Ok(HttpResponse::Ok().json(category))
+}

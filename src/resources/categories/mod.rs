@@ -1,0 +1,5 @@
+//! Categories: a tree (新闻动态 → 行业新闻, 公司动态).
+
+pub mod handlers;
+pub mod queries;
+pub mod types;

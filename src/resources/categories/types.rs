@@ -1,0 +1,56 @@
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A category named from another resource.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"}))]
+pub struct CategoryRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    /// Where a frontend routes for this category.
+    pub path: String,
+}
+
+/// A category with its subcategories, for sidebars.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CategoryNode {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// Display order among siblings.
+    pub position: i32,
+    pub path: String,
+    /// Published articles in this category and all its descendants.
+    pub article_count: i64,
+    /// Subcategories in display order.
+    #[schema(no_recursion)]
+    pub children: Vec<CategoryNode>,
+}
+
+/// One category with its place in the tree.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Category {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+    pub path: String,
+    /// Published articles in this category and all its descendants.
+    pub article_count: i64,
+    /// The parent category; null at the top level.
+    pub parent: Option<CategoryRef>,
+    /// Breadcrumb from the top level down to the parent.
+    pub ancestors: Vec<CategoryRef>,
+    /// Subcategories, with theirs nested.
+    pub children: Vec<CategoryNode>,
+}
+
+/// The category tree.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CategoryTree {
+    /// Top-level categories, each with its subcategories nested.
+    pub data: Vec<CategoryNode>,
+}

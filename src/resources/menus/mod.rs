@@ -1,0 +1,5 @@
+//! Navigation menus (header, sidebar, footer): nested items with resolved paths.
+
+pub mod handlers;
+pub mod queries;
+pub mod types;

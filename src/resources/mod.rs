@@ -1,0 +1,53 @@
+//! The public resources, one folder each: `handlers.rs` (HTTP), `queries.rs` (database),
+//! `types.rs` (the JSON the API speaks).
+
+pub mod archive;
+pub mod articles;
+pub mod categories;
+pub mod health;
+pub mod magazine;
+pub mod media;
+pub mod menus;
+pub mod pages;
+pub mod site;
+pub mod tags;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every `/api/v1` route; registering a route also documents it.
+pub fn configure_api(cfg: &mut ServiceConfig) {
+    cfg.service(site::handlers::get_site)
+        .service(menus::handlers::list_menus)
+        .service(menus::handlers::get_menu)
+        .service(categories::handlers::list_categories)
+        .service(categories::handlers::get_category)
+        .service(tags::handlers::list_tags)
+        .service(tags::handlers::get_tag)
+        .service(articles::handlers::list_articles)
+        .service(articles::handlers::get_article)
+        .service(pages::handlers::list_pages)
+        .service(pages::handlers::get_page)
+        .service(magazine::handlers::list_magazine_issues)
+        .service(magazine::handlers::get_magazine_issue)
+        .service(archive::handlers::get_archive)
+        .service(health::get_health);
+}
+
+/// The paths a frontend routes on, one function per kind of target.
+pub mod paths {
+    pub fn article(slug: &str) -> String {
+        format!("/articles/{slug}")
+    }
+    pub fn category(slug: &str) -> String {
+        format!("/categories/{slug}")
+    }
+    pub fn tag(slug: &str) -> String {
+        format!("/tags/{slug}")
+    }
+    pub fn page(slug: &str) -> String {
+        format!("/pages/{slug}")
+    }
+    pub fn magazine_issue(id: i64) -> String {
+        format!("/magazine/issues/{id}")
+    }
+}

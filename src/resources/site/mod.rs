@@ -1,0 +1,5 @@
+//! Site metadata: name, contacts, credits.
+
+pub mod handlers;
+pub mod queries;
+pub mod types;

@@ -1,0 +1,48 @@
+use actix_web::{get, web, HttpResponse};
+
+use super::queries;
+use super::types::{Tag, TagList};
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+/// All tags.
+///
+/// Ordered by name, each with its published article count. List a tag's articles with
+/// `GET /api/v1/articles?tag={slug}`.
+#[utoipa::path(
+    tag = "tags",
+    responses(
+        (status = 200, description = "All tags", body = TagList),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tags")]
+pub async fn list_tags(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let data = crate::db::run(&state.pool, move |conn| Ok(queries::all(conn, now)?)).await?;
+    Ok(HttpResponse::Ok().json(TagList { data }))
+}
+
+/// One tag.
+#[utoipa::path(
+    tag = "tags",
+    params(("slug" = String, Path, description = "The tag's slug", example = "humiao")),
+    responses(
+        (status = 200, description = "The tag", body = Tag),
+        (status = 404, description = "No tag has this slug", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tags/{slug}")]
+pub async fn get_tag(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = slug.into_inner();
+    let now = state.clock.now();
+    let key = slug.clone();
+    let tag = crate::db::run(&state.pool, move |conn| Ok(queries::by_slug(conn, now, &key)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("tag", slug))?;
+    Ok(HttpResponse::Ok().json(tag))
+}

@@ -1,0 +1,5 @@
+//! Tags: flat labels shared by articles.
+
+pub mod handlers;
+pub mod queries;
+pub mod types;

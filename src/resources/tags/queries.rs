@@ -1,0 +1,103 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::types::{Tag, TagRef};
+use crate::db::schema::{article_tags, articles, tags};
+use crate::db::AnyConnection;
+use crate::resources::articles::queries::visible;
+use crate::resources::paths;
+
+type TagRow = (i64, String, String, String);
+
+fn counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = article_tags::table
+        .inner_join(articles::table)
+        .filter(visible(now))
+        .group_by(article_tags::tag_id)
+        .select((article_tags::tag_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+fn to_tag((id, slug, name, description): TagRow, counts: &HashMap<i64, i64>) -> Tag {
+    Tag {
+        id,
+        path: paths::tag(&slug),
+        slug,
+        name,
+        description,
+        article_count: counts.get(&id).copied().unwrap_or(0),
+    }
+}
+
+pub fn all(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Tag>> {
+    let counts = counts(conn, now)?;
+    let rows: Vec<TagRow> = tags::table
+        .order((tags::name.asc(), tags::id.asc()))
+        .select((tags::id, tags::slug, tags::name, tags::description))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|row| to_tag(row, &counts)).collect())
+}
+
+pub fn by_slug(conn: &mut AnyConnection, now: NaiveDateTime, slug: &str) -> QueryResult<Option<Tag>> {
+    let row: Option<TagRow> = tags::table
+        .filter(tags::slug.eq(slug))
+        .select((tags::id, tags::slug, tags::name, tags::description))
+        .first(conn)
+        .optional()?;
+    let Some(row) = row else { return Ok(None) };
+    let row_id = row.0;
+    let count: i64 = article_tags::table
+        .inner_join(articles::table)
+        .filter(visible(now))
+        .filter(article_tags::tag_id.eq(row_id))
+        .count()
+        .get_result(conn)?;
+    Ok(Some(to_tag(row, &HashMap::from([(row_id, count)]))))
+}
+
+pub fn id_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<i64>> {
+    tags::table
+        .filter(tags::slug.eq(slug))
+        .select(tags::id)
+        .first(conn)
+        .optional()
+}
+
+/// The tags of each of these articles, in one query.
+pub fn for_articles(conn: &mut AnyConnection, article_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<TagRef>>> {
+    let mut by_article: HashMap<i64, Vec<TagRef>> = HashMap::new();
+    if article_ids.is_empty() {
+        return Ok(by_article);
+    }
+    let rows: Vec<(i64, i64, String, String)> = article_tags::table
+        .inner_join(tags::table)
+        .filter(article_tags::article_id.eq_any(article_ids))
+        .order((tags::name.asc(), tags::id.asc()))
+        .select((article_tags::article_id, tags::id, tags::slug, tags::name))
+        .load(conn)?;
+    for (article_id, id, slug, name) in rows {
+        by_article.entry(article_id).or_default().push(TagRef {
+            id,
+            path: paths::tag(&slug),
+            slug,
+            name,
+        });
+    }
+    Ok(by_article)
+}
+
+/// Slugs of the tags among `ids` (for menus).
+pub fn slugs_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(tags::table
+        .filter(tags::id.eq_any(ids))
+        .select((tags::id, tags::slug))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}

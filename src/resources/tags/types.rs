@@ -1,0 +1,31 @@
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A tag named from another resource.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "slug": "humiao", "name": "护苗", "path": "/tags/humiao"}))]
+pub struct TagRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub path: String,
+}
+
+/// A tag with its published article count.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Tag {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub path: String,
+    /// Published articles carrying this tag.
+    pub article_count: i64,
+}
+
+/// All tags.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TagList {
+    /// Tags ordered by name.
+    pub data: Vec<Tag>,
+}
