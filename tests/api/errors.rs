@@ -1,0 +1,69 @@
+use crate::support::TestApp;
+
+#[actix_rt::test]
+async fn bad_list_parameters_are_400_naming_the_parameter() {
+    let app = TestApp::empty().await;
+    for (query, field) in [
+        ("per_page=0", "per_page"),
+        ("per_page=1000", "per_page"),
+        ("per_page=abc", "per_page"),
+        ("page=-1", "page"),
+        ("page=0", "page"),
+        ("page=1.5", "page"),
+        ("year=abc", "year"),
+        ("year=99999", "year"),
+        ("month=13&year=2021", "month"),
+        ("sort=title", "sort"),
+        ("sort=", "sort"),
+        ("cursor=%%%", "cursor"),
+        ("author=", "author"),
+        ("categry=news", "categry"),
+        ("page=1&page=2", "page"),
+    ] {
+        let problem = app.get_problem(&format!("/api/v1/articles?{query}"), 400).await;
+        assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
+        assert!(
+            problem["detail"].as_str().unwrap_or_default().contains(field),
+            "{query}: the detail names the parameter: {problem}"
+        );
+        assert_eq!(problem["type"], "/problems/invalid-parameter");
+        assert_eq!(problem["title"], "Invalid parameter");
+    }
+}
+
+#[actix_rt::test]
+async fn unknown_things_are_404_problems() {
+    let app = TestApp::empty().await;
+    for path in [
+        "/api/v1/articles/nope",
+        "/api/v1/categories/nope",
+        "/api/v1/tags/nope",
+        "/api/v1/pages/nope",
+        "/api/v1/menus/nope",
+        "/api/v1/magazine/issues/12345",
+        "/api/v1/nope",
+        "/nope",
+    ] {
+        let problem = app.get_problem(path, 404).await;
+        assert!(problem["type"].as_str().unwrap_or_default().starts_with("/problems/"), "{path}");
+    }
+    let article = app.get_problem("/api/v1/articles/nope", 404).await;
+    assert_eq!(article["detail"], "article `nope` not found");
+    assert_eq!(article["code"], "not_found");
+}
+
+#[actix_rt::test]
+async fn writes_to_the_read_api_are_405() {
+    let app = TestApp::empty().await;
+    let response = app
+        .server
+        .post("/api/v1/articles")
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+}

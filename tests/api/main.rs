@@ -1,0 +1,15 @@
+//! Integration tests: the real app over HTTP on a fresh SQLite database per test.
+//! One test binary (modules below) keeps linking cheap.
+
+mod archive;
+mod articles;
+mod caching_and_cors;
+mod categories_and_tags;
+mod demo;
+mod errors;
+mod magazine;
+mod menus;
+mod pages;
+mod site;
+mod spec;
+mod support;

@@ -1,0 +1,63 @@
+//! The committed OpenAPI document is what the server serves; `UPDATE_OPENAPI=1 cargo
+//! test` rewrites it after an intended change.
+
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+
+#[actix_rt::test]
+async fn committed_spec_matches_the_served_spec() {
+    let app = TestApp::empty().await;
+    let served = app.get_json("/openapi.json").await;
+    let generated: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    assert_eq!(served, generated, "the served spec is the generated one");
+    let pretty = serde_json::to_string_pretty(&served).expect("pretty") + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(COMMITTED, &pretty).expect("write openapi/openapi.json");
+    }
+    let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+    assert!(
+        committed == pretty,
+        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test spec` and commit it"
+    );
+}
+
+#[actix_rt::test]
+async fn every_operation_is_documented_with_errors() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    assert_eq!(spec["openapi"], "3.1.0");
+    let paths = spec["paths"].as_object().expect("paths");
+    for path in [
+        "/api/v1/site",
+        "/api/v1/menus",
+        "/api/v1/menus/{key}",
+        "/api/v1/categories",
+        "/api/v1/categories/{slug}",
+        "/api/v1/tags",
+        "/api/v1/tags/{slug}",
+        "/api/v1/articles",
+        "/api/v1/articles/{slug_or_id}",
+        "/api/v1/pages",
+        "/api/v1/pages/{slug}",
+        "/api/v1/magazine/issues",
+        "/api/v1/magazine/issues/{id}",
+        "/api/v1/archive",
+        "/api/v1/healthz",
+    ] {
+        let operation = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))["get"];
+        assert!(operation["operationId"].is_string(), "{path}");
+        assert!(operation["summary"].is_string(), "{path} has a summary");
+        let responses = operation["responses"].as_object().expect("responses");
+        assert!(responses.contains_key("200"), "{path}");
+        assert!(responses.contains_key("503"), "{path} documents 503");
+        if path.contains('{') {
+            assert!(responses.contains_key("404"), "{path} documents 404");
+        }
+        if operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "query")) {
+            assert!(responses.contains_key("400"), "{path} documents 400");
+        }
+    }
+    assert!(spec["components"]["schemas"]["Problem"].is_object());
+}

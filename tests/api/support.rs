@@ -1,0 +1,315 @@
+//! The test app: the real application on a real HTTP port over a fresh SQLite file, with
+//! a fixed clock, plus builders for content fixtures.
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use diesel::prelude::*;
+use masthead::clock::Clock;
+use masthead::config::{Config, CorsOrigins, DatabaseUrl};
+use masthead::db::schema::{article_tags, articles, categories, magazine_issue_articles, magazine_issues, menu_items, menus, pages, tags};
+use masthead::db::{Pool, PooledConnection};
+use serde_json::Value;
+
+/// "Now" for every test app unless a test moves it.
+pub const NOW: &str = "2026-06-01T12:00:00+08:00";
+
+pub fn instant(rfc3339: &str) -> NaiveDateTime {
+    DateTime::<FixedOffset>::parse_from_rfc3339(rfc3339)
+        .map(|t| t.naive_utc())
+        .unwrap_or_else(|e| panic!("bad instant {rfc3339}: {e}"))
+}
+
+pub struct TestApp {
+    pub server: actix_test::TestServer,
+    pub pool: Pool,
+    pub clock: Clock,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl TestApp {
+    /// An empty site.
+    pub async fn empty() -> Self {
+        Self::start(false).await
+    }
+
+    /// The demo site, as on first start.
+    pub async fn demo() -> Self {
+        Self::start(true).await
+    }
+
+    async fn start(demo: bool) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.path().join("test.db")));
+        config.demo = demo;
+        config.pool_size = 4;
+        let mut state = masthead::server::prepare(&config).expect("prepare database");
+        let clock = Clock::fixed(instant(NOW));
+        state.clock = clock.clone();
+        let pool = state.pool.clone();
+        let server = actix_test::start(move || masthead::app(state.clone(), &CorsOrigins::Any));
+        Self {
+            server,
+            pool,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    pub fn conn(&self) -> PooledConnection {
+        self.pool.get().expect("connection")
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = self.server.get(path);
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request.send().await.expect("request sent");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        Response {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: body.to_vec(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.get_with(path, &[]).await
+    }
+
+    /// GETs and expects 200 with JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.text());
+        response.json()
+    }
+
+    /// GETs and expects a problem+json body with this status; returns the body.
+    pub async fn get_problem(&self, path: &str, status: u16) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status.as_u16(), status, "{path}: {}", response.text());
+        assert_eq!(
+            response.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "{path}"
+        );
+        let body = response.json();
+        assert_eq!(body["status"], status, "{path}");
+        for field in ["type", "title", "detail", "code"] {
+            assert!(body[field].is_string(), "{path}: problem without {field}: {body}");
+        }
+        body
+    }
+
+    pub fn category(&self, slug: &str, name: &str, parent: Option<i64>) -> i64 {
+        let now = instant(NOW);
+        diesel::insert_into(categories::table)
+            .values((
+                categories::parent_id.eq(parent),
+                categories::slug.eq(slug),
+                categories::name.eq(name),
+                categories::created_at.eq(now),
+                categories::updated_at.eq(now),
+            ))
+            .returning(categories::id)
+            .get_result(&mut self.conn())
+            .expect("insert category")
+    }
+
+    pub fn tag(&self, slug: &str, name: &str) -> i64 {
+        diesel::insert_into(tags::table)
+            .values((tags::slug.eq(slug), tags::name.eq(name)))
+            .returning(tags::id)
+            .get_result(&mut self.conn())
+            .expect("insert tag")
+    }
+
+    pub fn page(&self, slug: &str, title: &str, status: &str) -> i64 {
+        let now = instant(NOW);
+        diesel::insert_into(pages::table)
+            .values((
+                pages::slug.eq(slug),
+                pages::title.eq(title),
+                pages::body_html.eq("<p>正文</p>"),
+                pages::status.eq(status),
+                pages::created_at.eq(now),
+                pages::updated_at.eq(now),
+            ))
+            .returning(pages::id)
+            .get_result(&mut self.conn())
+            .expect("insert page")
+    }
+
+    pub fn issue(&self, title: &str, year: i32, article_ids: &[i64]) -> i64 {
+        let now = instant(NOW);
+        let id = diesel::insert_into(magazine_issues::table)
+            .values((
+                magazine_issues::title.eq(title),
+                magazine_issues::year.eq(year),
+                magazine_issues::published_on.eq(chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("date")),
+                magazine_issues::status.eq("published"),
+                magazine_issues::created_at.eq(now),
+                magazine_issues::updated_at.eq(now),
+            ))
+            .returning(magazine_issues::id)
+            .get_result(&mut self.conn())
+            .expect("insert issue");
+        for (position, article_id) in article_ids.iter().enumerate() {
+            diesel::insert_into(magazine_issue_articles::table)
+                .values((
+                    magazine_issue_articles::issue_id.eq(id),
+                    magazine_issue_articles::article_id.eq(article_id),
+                    magazine_issue_articles::position.eq(position as i32),
+                ))
+                .execute(&mut self.conn())
+                .expect("insert issue article");
+        }
+        id
+    }
+
+    /// A menu with flat items `(label, kind, target_id, url)`.
+    pub fn menu(&self, key: &str, items: &[(&str, &str, Option<i64>, Option<&str>)]) -> i64 {
+        let id = diesel::insert_into(menus::table)
+            .values((menus::key.eq(key), menus::name.eq(key)))
+            .returning(menus::id)
+            .get_result(&mut self.conn())
+            .expect("insert menu");
+        for (position, (label, kind, target, url)) in items.iter().enumerate() {
+            diesel::insert_into(menu_items::table)
+                .values((
+                    menu_items::menu_id.eq(id),
+                    menu_items::position.eq(position as i32),
+                    menu_items::label.eq(*label),
+                    menu_items::kind.eq(*kind),
+                    menu_items::target_id.eq(*target),
+                    menu_items::url.eq(*url),
+                ))
+                .execute(&mut self.conn())
+                .expect("insert menu item");
+        }
+        id
+    }
+}
+
+/// Builds an article row; published by default at a given time.
+pub struct ArticleBuilder {
+    slug: String,
+    title: String,
+    status: String,
+    published_at: Option<NaiveDateTime>,
+    offset_minutes: i32,
+    category: Option<i64>,
+    tags: Vec<i64>,
+    author: Option<String>,
+}
+
+impl ArticleBuilder {
+    pub fn new(slug: &str, title: &str) -> Self {
+        Self {
+            slug: slug.into(),
+            title: title.into(),
+            status: "published".into(),
+            published_at: Some(instant("2021-11-16T10:00:00+08:00")),
+            offset_minutes: 480,
+            category: None,
+            tags: Vec::new(),
+            author: None,
+        }
+    }
+
+    pub fn at(mut self, rfc3339: &str) -> Self {
+        let parsed = DateTime::<FixedOffset>::parse_from_rfc3339(rfc3339).expect("instant");
+        self.published_at = Some(parsed.naive_utc());
+        self.offset_minutes = parsed.offset().local_minus_utc() / 60;
+        self
+    }
+
+    pub fn draft(mut self) -> Self {
+        self.status = "draft".into();
+        self
+    }
+
+    pub fn archived(mut self) -> Self {
+        self.status = "archived".into();
+        self
+    }
+
+    pub fn category(mut self, id: i64) -> Self {
+        self.category = Some(id);
+        self
+    }
+
+    pub fn tags(mut self, ids: &[i64]) -> Self {
+        self.tags = ids.to_vec();
+        self
+    }
+
+    pub fn author(mut self, name: &str) -> Self {
+        self.author = Some(name.into());
+        self
+    }
+
+    pub fn insert(self, app: &TestApp) -> i64 {
+        let mut conn = app.conn();
+        let created = instant("2021-01-01T00:00:00Z");
+        let id: i64 = diesel::insert_into(articles::table)
+            .values((
+                articles::slug.eq(&self.slug),
+                articles::title.eq(&self.title),
+                articles::summary.eq(format!("{}的摘要", self.title)),
+                articles::body_html.eq(format!("<p>{}</p>", self.title)),
+                articles::category_id.eq(self.category),
+                articles::author_name.eq(&self.author),
+                articles::status.eq(&self.status),
+                articles::published_at.eq(self.published_at),
+                articles::utc_offset_minutes.eq(self.offset_minutes),
+                articles::created_at.eq(created),
+                articles::updated_at.eq(created),
+            ))
+            .returning(articles::id)
+            .get_result(&mut conn)
+            .expect("insert article");
+        for tag in self.tags {
+            diesel::insert_into(article_tags::table)
+                .values((article_tags::article_id.eq(id), article_tags::tag_id.eq(tag)))
+                .execute(&mut conn)
+                .expect("insert article tag");
+        }
+        id
+    }
+}
+
+/// The `slug`s of a JSON array of objects.
+pub fn slugs(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {items}"))
+        .iter()
+        .map(|item| item["slug"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
