@@ -6,10 +6,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::{Config, CorsOrigins, DatabaseUrl};
 
 #[derive(Debug, Parser)]
-#[command(name = "masthead", version, about = "Headless content API for news and magazine sites")]
+#[command(
+    name = "masthead",
+    version,
+    about = "Headless content API for news and magazine sites"
+)]
 pub struct Cli {
     /// SQLite file path (`data/masthead.db`, `sqlite://path`) or `postgres://…` URL.
-    #[arg(long, env = "DATABASE_URL", default_value = "data/masthead.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "data/masthead.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Log format.

@@ -58,6 +58,9 @@ mod tests {
         let utc = chrono::NaiveDate::from_ymd_opt(2021, 11, 16)
             .and_then(|d| d.and_hms_opt(2, 0, 0))
             .unwrap_or_default();
-        assert_eq!(at_offset(utc, 480).to_rfc3339(), "2021-11-16T10:00:00+08:00");
+        assert_eq!(
+            at_offset(utc, 480).to_rfc3339(),
+            "2021-11-16T10:00:00+08:00"
+        );
     }
 }

@@ -30,7 +30,9 @@ impl DatabaseUrl {
             return Err("an in-memory SQLite database cannot be shared by the connection pool; give a file path".into());
         }
         if path.contains("://") {
-            return Err(format!("unsupported database URL scheme in `{raw}`: use a SQLite file path or postgres://"));
+            return Err(format!(
+                "unsupported database URL scheme in `{raw}`: use a SQLite file path or postgres://"
+            ));
         }
         Ok(Self::Sqlite(PathBuf::from(path)))
     }

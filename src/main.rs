@@ -7,7 +7,9 @@ use tracing_subscriber::EnvFilter;
 
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_env("MASTHEAD_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Text => builder.init(),
@@ -20,8 +22,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         None => masthead::server::serve(&cli, &ServeArgs::default()),
         Some(Command::Serve(args)) => masthead::server::serve(&cli, args),
-        Some(Command::Migrate) => DatabaseUrl::parse(&cli.database_url)
-            .and_then(|url| masthead::server::migrate(&url)),
+        Some(Command::Migrate) => {
+            DatabaseUrl::parse(&cli.database_url).and_then(|url| masthead::server::migrate(&url))
+        }
         Some(Command::Openapi) => masthead::openapi::spec()
             .to_pretty_json()
             .map(|json| println!("{json}"))

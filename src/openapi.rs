@@ -6,6 +6,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::error::Problem;
+use crate::resources::articles::types::ArticleSort;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,7 +27,7 @@ use crate::error::Problem;
         (name = "archive", description = "Archive counts by month"),
         (name = "health", description = "Health checks"),
     ),
-    components(schemas(Problem))
+    components(schemas(Problem, ArticleSort))
 )]
 pub struct ApiDoc;
 

@@ -18,10 +18,13 @@ pub fn migrate(url: &DatabaseUrl) -> Result<(), String> {
 /// Prepares the database (migrations, demo content) and builds the app state.
 pub fn prepare(config: &Config) -> Result<AppState, String> {
     migrate(&config.database_url)?;
-    let pool = crate::db::pool(&config.database_url, config.pool_size).map_err(|error| error.to_string())?;
+    let pool = crate::db::pool(&config.database_url, config.pool_size)
+        .map_err(|error| error.to_string())?;
     if config.demo {
         let mut conn = pool.get().map_err(|error| error.to_string())?;
-        if crate::demo::seed_if_empty(&mut conn).map_err(|error| format!("demo content: {error}"))? {
+        if crate::demo::seed_if_empty(&mut conn)
+            .map_err(|error| format!("demo content: {error}"))?
+        {
             tracing::info!("empty database filled with the demo site");
         }
     }

@@ -42,7 +42,8 @@ pub enum SetupError {
 }
 
 /// Per-connection settings SQLite needs behind a pool: they are not persistent, so every
-/// new connection gets them.
+/// new connection gets them. `busy_timeout` comes first so that the others wait for a lock
+/// instead of failing. (`journal_mode = WAL` is persistent and set once, in [`migrate`].)
 #[derive(Debug)]
 struct SqlitePragmas;
 
@@ -51,8 +52,8 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
         if let AnyConnection::Sqlite(sqlite) = conn {
             sqlite
                 .batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
         }
@@ -92,7 +93,12 @@ pub fn connect(url: &DatabaseUrl) -> Result<AnyConnection, SetupError> {
 /// Runs the pending migrations of the connection's backend.
 pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, SetupError> {
     let applied = match conn {
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        AnyConnection::Sqlite(c) => {
+            // Readers never block the writer in WAL mode; the setting stays with the file.
+            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+                .map_err(|error| SetupError::Migration(format!("enabling WAL: {error}")))?;
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+        }
         AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
     }
     .map_err(|error| SetupError::Migration(error.to_string()))?;

@@ -149,10 +149,12 @@ pub enum DemoError {
 }
 
 fn lookup(map: &HashMap<String, i64>, kind: &'static str, key: &str) -> Result<i64, DemoError> {
-    map.get(key).copied().ok_or_else(|| DemoError::UnknownReference {
-        kind,
-        key: key.to_owned(),
-    })
+    map.get(key)
+        .copied()
+        .ok_or_else(|| DemoError::UnknownReference {
+            kind,
+            key: key.to_owned(),
+        })
 }
 
 /// True when the database has no content at all.
@@ -330,7 +332,8 @@ fn seed(conn: &mut AnyConnection, content: &Content) -> Result<(), DemoError> {
                 articles::category_id.eq(lookup(&category_ids, "category", &article.category)?),
                 articles::status.eq(PUBLISHED),
                 articles::published_at.eq(published_at),
-                articles::utc_offset_minutes.eq(article.published_at.offset().local_minus_utc() / 60),
+                articles::utc_offset_minutes
+                    .eq(article.published_at.offset().local_minus_utc() / 60),
                 articles::created_at.eq(published_at),
                 articles::updated_at.eq(published_at),
             ))

@@ -21,7 +21,10 @@ fn etag_of(bytes: &[u8]) -> String {
 
 fn matches_if_none_match(value: &str, etag: &str) -> bool {
     let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-    value.trim() == "*" || value.split(',').any(|candidate| bare(candidate) == bare(etag))
+    value.trim() == "*"
+        || value
+            .split(',')
+            .any(|candidate| bare(candidate) == bare(etag))
 }
 
 pub async fn middleware(
@@ -44,7 +47,9 @@ pub async fn middleware(
         Ok(Ok(bytes)) => bytes,
         Ok(Err(error)) => {
             let error: Box<dyn std::error::Error> = error.into();
-            return Err(actix_web::error::ErrorInternalServerError(error.to_string()));
+            return Err(actix_web::error::ErrorInternalServerError(
+                error.to_string(),
+            ));
         }
         Err(_) => {
             return Ok(ServiceResponse::new(

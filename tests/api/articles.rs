@@ -9,11 +9,19 @@ fn link_slug(value: &Value) -> Option<String> {
 #[actix_rt::test]
 async fn lists_newest_first_with_totals_and_no_body() {
     let app = TestApp::empty().await;
-    ArticleBuilder::new("older", "旧闻").at("2021-01-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("newer", "新闻").at("2021-06-01T08:00:00+08:00").insert(&app);
+    ArticleBuilder::new("older", "旧闻")
+        .at("2021-01-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("newer", "新闻")
+        .at("2021-06-01T08:00:00+08:00")
+        .insert(&app);
     ArticleBuilder::new("draft", "草稿").draft().insert(&app);
-    ArticleBuilder::new("archived", "归档").archived().insert(&app);
-    ArticleBuilder::new("future", "定时").at("2030-01-01T08:00:00+08:00").insert(&app);
+    ArticleBuilder::new("archived", "归档")
+        .archived()
+        .insert(&app);
+    ArticleBuilder::new("future", "定时")
+        .at("2030-01-01T08:00:00+08:00")
+        .insert(&app);
 
     let body = app.get_json("/api/v1/articles").await;
     assert_eq!(slugs(&body["data"]), ["newer", "older"]);
@@ -34,7 +42,9 @@ async fn lists_newest_first_with_totals_and_no_body() {
 #[actix_rt::test]
 async fn scheduled_article_appears_when_its_time_comes() {
     let app = TestApp::empty().await;
-    ArticleBuilder::new("scheduled", "定时发布").at("2026-06-01T13:00:00+08:00").insert(&app);
+    ArticleBuilder::new("scheduled", "定时发布")
+        .at("2026-06-01T13:00:00+08:00")
+        .insert(&app);
     app.get_problem("/api/v1/articles/scheduled", 404).await;
     assert_eq!(app.get_json("/api/v1/articles").await["meta"]["total"], 0);
 
@@ -62,10 +72,22 @@ async fn pages_carry_meta_and_link_headers() {
     assert_eq!(body["meta"]["total"], 5);
     assert_eq!(body["meta"]["total_pages"], 3);
     let link = response.header("link").expect("Link header");
-    assert!(link.contains("</api/v1/articles?per_page=2&page=1>; rel=\"first\""), "{link}");
-    assert!(link.contains("</api/v1/articles?per_page=2&page=1>; rel=\"prev\""), "{link}");
-    assert!(link.contains("</api/v1/articles?per_page=2&page=3>; rel=\"next\""), "{link}");
-    assert!(link.contains("</api/v1/articles?per_page=2&page=3>; rel=\"last\""), "{link}");
+    assert!(
+        link.contains("</api/v1/articles?per_page=2&page=1>; rel=\"first\""),
+        "{link}"
+    );
+    assert!(
+        link.contains("</api/v1/articles?per_page=2&page=1>; rel=\"prev\""),
+        "{link}"
+    );
+    assert!(
+        link.contains("</api/v1/articles?per_page=2&page=3>; rel=\"next\""),
+        "{link}"
+    );
+    assert!(
+        link.contains("</api/v1/articles?per_page=2&page=3>; rel=\"last\""),
+        "{link}"
+    );
 
     let beyond = app.get_json("/api/v1/articles?per_page=2&page=9").await;
     assert_eq!(beyond["data"].as_array().map(Vec::len), Some(0));
@@ -102,16 +124,24 @@ async fn cursor_walks_every_article_once_including_equal_timestamps() {
     assert_eq!(seen, ["c6", "c5", "c4", "c3", "c2", "c1", "c0"]);
 
     let first = app.get_json("/api/v1/articles?per_page=3").await;
-    let cursor = first["meta"]["next_cursor"].as_str().expect("cursor").to_owned();
+    let cursor = first["meta"]["next_cursor"]
+        .as_str()
+        .expect("cursor")
+        .to_owned();
     let with_page = app
         .get_problem(&format!("/api/v1/articles?page=2&cursor={cursor}"), 400)
         .await;
     assert_eq!(with_page["errors"][0]["field"], "cursor");
     let other_sort = app
-        .get_problem(&format!("/api/v1/articles?sort=published_at&cursor={cursor}"), 400)
+        .get_problem(
+            &format!("/api/v1/articles?sort=published_at&cursor={cursor}"),
+            400,
+        )
         .await;
     assert_eq!(other_sort["errors"][0]["field"], "cursor");
-    let garbage = app.get_problem("/api/v1/articles?cursor=not-a-cursor", 400).await;
+    let garbage = app
+        .get_problem("/api/v1/articles?cursor=not-a-cursor", 400)
+        .await;
     assert_eq!(garbage["errors"][0]["field"], "cursor");
 }
 
@@ -123,22 +153,46 @@ async fn filters_by_category_with_descendants_tag_author_year_and_month() {
     let deep = app.category("deep", "深层", Some(industry));
     let other = app.category("other", "其他", None);
     let tag = app.tag("humiao", "护苗");
-    ArticleBuilder::new("top", "顶层").category(news).at("2021-11-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("child", "子类").category(industry).tags(&[tag]).author("林婷").at("2021-12-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("grandchild", "孙类").category(deep).at("2022-01-01T00:30:00+08:00").insert(&app);
-    ArticleBuilder::new("elsewhere", "别处").category(other).tags(&[tag]).at("2020-05-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("hidden", "草稿").category(deep).draft().insert(&app);
+    ArticleBuilder::new("top", "顶层")
+        .category(news)
+        .at("2021-11-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("child", "子类")
+        .category(industry)
+        .tags(&[tag])
+        .author("林婷")
+        .at("2021-12-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("grandchild", "孙类")
+        .category(deep)
+        .at("2022-01-01T00:30:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("elsewhere", "别处")
+        .category(other)
+        .tags(&[tag])
+        .at("2020-05-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("hidden", "草稿")
+        .category(deep)
+        .draft()
+        .insert(&app);
 
     let by_category = app.get_json("/api/v1/articles?category=news").await;
     assert_eq!(slugs(&by_category["data"]), ["grandchild", "child", "top"]);
     assert_eq!(by_category["meta"]["total"], 3);
-    let sub = app.get_json("/api/v1/articles?category=industry-news").await;
+    let sub = app
+        .get_json("/api/v1/articles?category=industry-news")
+        .await;
     assert_eq!(slugs(&sub["data"]), ["grandchild", "child"]);
     let tagged = app.get_json("/api/v1/articles?tag=humiao").await;
     assert_eq!(slugs(&tagged["data"]), ["child", "elsewhere"]);
-    let both = app.get_json("/api/v1/articles?tag=humiao&category=news").await;
+    let both = app
+        .get_json("/api/v1/articles?tag=humiao&category=news")
+        .await;
     assert_eq!(slugs(&both["data"]), ["child"]);
-    let by_author = app.get_json("/api/v1/articles?author=%E6%9E%97%E5%A9%B7").await;
+    let by_author = app
+        .get_json("/api/v1/articles?author=%E6%9E%97%E5%A9%B7")
+        .await;
     assert_eq!(slugs(&by_author["data"]), ["child"]);
     // 00:30 on 1 January in Shanghai is still 2021 in UTC: years follow the site's zone.
     let year = app.get_json("/api/v1/articles?year=2022").await;
@@ -159,13 +213,35 @@ async fn prev_and_next_stay_in_category_skip_hidden_and_break_ties_by_id() {
     let app = TestApp::empty().await;
     let news = app.category("news", "新闻动态", None);
     let other = app.category("other", "其他", None);
-    let first = ArticleBuilder::new("first", "第一").category(news).at("2021-01-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("draft-between", "草稿").category(news).at("2021-01-02T08:00:00+08:00").draft().insert(&app);
-    ArticleBuilder::new("other-category", "别类").category(other).at("2021-01-02T09:00:00+08:00").insert(&app);
-    let twin_a = ArticleBuilder::new("twin-a", "同时甲").category(news).at("2021-01-03T08:00:00+08:00").insert(&app);
-    let twin_b = ArticleBuilder::new("twin-b", "同时乙").category(news).at("2021-01-03T08:00:00+08:00").insert(&app);
-    let last = ArticleBuilder::new("last", "最后").category(news).at("2021-01-04T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("scheduled-after", "定时").category(news).at("2030-01-01T08:00:00+08:00").insert(&app);
+    let first = ArticleBuilder::new("first", "第一")
+        .category(news)
+        .at("2021-01-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("draft-between", "草稿")
+        .category(news)
+        .at("2021-01-02T08:00:00+08:00")
+        .draft()
+        .insert(&app);
+    ArticleBuilder::new("other-category", "别类")
+        .category(other)
+        .at("2021-01-02T09:00:00+08:00")
+        .insert(&app);
+    let twin_a = ArticleBuilder::new("twin-a", "同时甲")
+        .category(news)
+        .at("2021-01-03T08:00:00+08:00")
+        .insert(&app);
+    let twin_b = ArticleBuilder::new("twin-b", "同时乙")
+        .category(news)
+        .at("2021-01-03T08:00:00+08:00")
+        .insert(&app);
+    let last = ArticleBuilder::new("last", "最后")
+        .category(news)
+        .at("2021-01-04T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("scheduled-after", "定时")
+        .category(news)
+        .at("2030-01-01T08:00:00+08:00")
+        .insert(&app);
     assert!(twin_a < twin_b);
 
     let oldest = app.get_json(&format!("/api/v1/articles/{first}")).await;
@@ -180,7 +256,10 @@ async fn prev_and_next_stay_in_category_skip_hidden_and_break_ties_by_id() {
     assert_eq!(link_slug(&b["next"]).as_deref(), Some("last"));
 
     let newest = app.get_json(&format!("/api/v1/articles/{last}")).await;
-    assert!(newest["next"].is_null(), "a scheduled article is not next yet");
+    assert!(
+        newest["next"].is_null(),
+        "a scheduled article is not next yet"
+    );
     assert_eq!(newest["next"], Value::Null);
     assert_eq!(newest["prev"]["path"], "/articles/twin-b");
     assert_eq!(newest["prev"]["title"], "同时乙");
@@ -194,25 +273,68 @@ async fn related_prefers_shared_tags_then_category_and_never_itself_or_a_draft()
     let other = app.category("other", "其他", None);
     let nanshan = app.tag("nanshan", "南山");
     let humiao = app.tag("humiao", "护苗");
-    let subject = ArticleBuilder::new("subject", "主题").category(news).tags(&[nanshan, humiao]).at("2021-06-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("two-tags", "两个标签").category(other).tags(&[nanshan, humiao]).at("2020-01-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("one-tag-new", "一个标签新").category(other).tags(&[nanshan]).at("2022-01-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("one-tag-old", "一个标签旧").category(other).tags(&[humiao]).at("2019-01-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("draft-tagged", "草稿").tags(&[nanshan, humiao]).draft().insert(&app);
-    ArticleBuilder::new("scheduled-tagged", "定时").tags(&[nanshan, humiao]).at("2030-01-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("same-category-new", "同类新").category(news).at("2021-05-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("same-category-old", "同类旧").category(news).at("2021-04-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("same-category-oldest", "同类最旧").category(news).at("2021-03-01T08:00:00+08:00").insert(&app);
-    ArticleBuilder::new("unrelated", "无关").category(other).at("2021-05-01T08:00:00+08:00").insert(&app);
+    let subject = ArticleBuilder::new("subject", "主题")
+        .category(news)
+        .tags(&[nanshan, humiao])
+        .at("2021-06-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("two-tags", "两个标签")
+        .category(other)
+        .tags(&[nanshan, humiao])
+        .at("2020-01-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("one-tag-new", "一个标签新")
+        .category(other)
+        .tags(&[nanshan])
+        .at("2022-01-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("one-tag-old", "一个标签旧")
+        .category(other)
+        .tags(&[humiao])
+        .at("2019-01-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("draft-tagged", "草稿")
+        .tags(&[nanshan, humiao])
+        .draft()
+        .insert(&app);
+    ArticleBuilder::new("scheduled-tagged", "定时")
+        .tags(&[nanshan, humiao])
+        .at("2030-01-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("same-category-new", "同类新")
+        .category(news)
+        .at("2021-05-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("same-category-old", "同类旧")
+        .category(news)
+        .at("2021-04-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("same-category-oldest", "同类最旧")
+        .category(news)
+        .at("2021-03-01T08:00:00+08:00")
+        .insert(&app);
+    ArticleBuilder::new("unrelated", "无关")
+        .category(other)
+        .at("2021-05-01T08:00:00+08:00")
+        .insert(&app);
 
     let article = app.get_json(&format!("/api/v1/articles/{subject}")).await;
     assert_eq!(
         slugs(&article["related"]),
-        ["two-tags", "one-tag-new", "one-tag-old", "same-category-new", "same-category-old", "same-category-oldest"]
+        [
+            "two-tags",
+            "one-tag-new",
+            "one-tag-old",
+            "same-category-new",
+            "same-category-old",
+            "same-category-oldest"
+        ]
     );
     let related = slugs(&article["related"]);
     assert!(!related.contains(&"subject".to_owned()));
-    assert!(!related.iter().any(|slug| slug.contains("draft") || slug.contains("scheduled")));
+    assert!(!related
+        .iter()
+        .any(|slug| slug.contains("draft") || slug.contains("scheduled")));
 
     let lonely = ArticleBuilder::new("lonely", "孤单").insert(&app);
     let lonely = app.get_json(&format!("/api/v1/articles/{lonely}")).await;
@@ -224,19 +346,29 @@ async fn chinese_slugs_and_titles_round_trip_as_characters() {
     let app = TestApp::empty().await;
     let category = app.category("新闻动态", "新闻动态", None);
     let tag = app.tag("护苗", "护苗");
-    ArticleBuilder::new("护苗有我-安全同行", "护苗有我 安全同行").category(category).tags(&[tag]).insert(&app);
+    ArticleBuilder::new("护苗有我-安全同行", "护苗有我 安全同行")
+        .category(category)
+        .tags(&[tag])
+        .insert(&app);
 
     let response = app.get("/api/v1/articles/%E6%8A%A4%E8%8B%97%E6%9C%89%E6%88%91-%E5%AE%89%E5%85%A8%E5%90%8C%E8%A1%8C").await;
     assert_eq!(response.status, 200, "{}", response.text());
     let raw = response.text();
-    assert!(raw.contains("护苗有我 安全同行"), "Chinese stays as characters: {raw}");
+    assert!(
+        raw.contains("护苗有我 安全同行"),
+        "Chinese stays as characters: {raw}"
+    );
     assert!(!raw.contains("\\u"), "no \\u escapes: {raw}");
     let article = response.json();
     assert_eq!(article["slug"], "护苗有我-安全同行");
     assert_eq!(article["path"], "/articles/护苗有我-安全同行");
     assert_eq!(article["category"]["slug"], "新闻动态");
 
-    let filtered = app.get_json("/api/v1/articles?category=%E6%96%B0%E9%97%BB%E5%8A%A8%E6%80%81&tag=%E6%8A%A4%E8%8B%97").await;
+    let filtered = app
+        .get_json(
+            "/api/v1/articles?category=%E6%96%B0%E9%97%BB%E5%8A%A8%E6%80%81&tag=%E6%8A%A4%E8%8B%97",
+        )
+        .await;
     assert_eq!(slugs(&filtered["data"]), ["护苗有我-安全同行"]);
 }
 
@@ -245,10 +377,15 @@ async fn finds_by_id_or_slug_and_hides_drafts() {
     let app = TestApp::empty().await;
     let id = ArticleBuilder::new("visible", "可见").insert(&app);
     let draft = ArticleBuilder::new("secret", "草稿").draft().insert(&app);
-    assert_eq!(app.get_json(&format!("/api/v1/articles/{id}")).await["slug"], "visible");
+    assert_eq!(
+        app.get_json(&format!("/api/v1/articles/{id}")).await["slug"],
+        "visible"
+    );
     assert_eq!(app.get_json("/api/v1/articles/visible").await["id"], id);
     let problem = app.get_problem("/api/v1/articles/secret", 404).await;
     assert_eq!(problem["code"], "not_found");
-    app.get_problem(&format!("/api/v1/articles/{draft}"), 404).await;
-    app.get_problem("/api/v1/articles/99999999999999999999", 404).await;
+    app.get_problem(&format!("/api/v1/articles/{draft}"), 404)
+        .await;
+    app.get_problem("/api/v1/articles/99999999999999999999", 404)
+        .await;
 }

@@ -9,12 +9,16 @@ async fn reads_carry_an_etag_and_answer_304_when_unchanged() {
     assert!(etag.starts_with("W/\""), "{etag}");
     assert!(first.header("cache-control").is_some());
 
-    let again = app.get_with("/api/v1/articles/a", &[("if-none-match", &etag)]).await;
+    let again = app
+        .get_with("/api/v1/articles/a", &[("if-none-match", &etag)])
+        .await;
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     assert_eq!(again.header("etag").as_deref(), Some(etag.as_str()));
 
-    let other = app.get_with("/api/v1/articles/a", &[("if-none-match", "W/\"stale\"")]).await;
+    let other = app
+        .get_with("/api/v1/articles/a", &[("if-none-match", "W/\"stale\"")])
+        .await;
     assert_eq!(other.status, 200);
 
     ArticleBuilder::new("b", "乙").insert(&app);
@@ -37,7 +41,10 @@ async fn responses_are_compressed_when_asked() {
         .expect("request sent");
     assert_eq!(response.status(), 200);
     assert_eq!(
-        response.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+        response
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
         Some("gzip")
     );
 }
@@ -45,17 +52,31 @@ async fn responses_are_compressed_when_asked() {
 #[actix_rt::test]
 async fn cross_origin_reads_are_allowed_and_expose_pagination_headers() {
     let app = TestApp::empty().await;
-    let response = app.get_with("/api/v1/articles", &[("origin", "https://frontend.example")]).await;
+    let response = app
+        .get_with(
+            "/api/v1/articles",
+            &[("origin", "https://frontend.example")],
+        )
+        .await;
     assert_eq!(response.status, 200);
-    assert_eq!(response.header("access-control-allow-origin").as_deref(), Some("*"));
-    let exposed = response.header("access-control-expose-headers").unwrap_or_default().to_lowercase();
+    assert_eq!(
+        response.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    let exposed = response
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_lowercase();
     for header in ["link", "etag", "x-request-id"] {
         assert!(exposed.contains(header), "{exposed}");
     }
 
     let preflight = app
         .server
-        .request(actix_web::http::Method::OPTIONS, app.server.url("/api/v1/articles"))
+        .request(
+            actix_web::http::Method::OPTIONS,
+            app.server.url("/api/v1/articles"),
+        )
         .insert_header(("origin", "https://frontend.example"))
         .insert_header(("access-control-request-method", "GET"))
         .send()
@@ -67,10 +88,19 @@ async fn cross_origin_reads_are_allowed_and_expose_pagination_headers() {
 #[actix_rt::test]
 async fn every_response_has_a_request_id_and_keeps_the_callers() {
     let app = TestApp::empty().await;
-    let generated = app.get("/api/v1/site").await.header("x-request-id").expect("request id");
+    let generated = app
+        .get("/api/v1/site")
+        .await
+        .header("x-request-id")
+        .expect("request id");
     assert!(generated.len() >= 16);
-    let kept = app.get_with("/api/v1/site", &[("x-request-id", "trace-123")]).await;
+    let kept = app
+        .get_with("/api/v1/site", &[("x-request-id", "trace-123")])
+        .await;
     assert_eq!(kept.header("x-request-id").as_deref(), Some("trace-123"));
     let problem = app.get("/api/v1/articles/nope").await;
-    assert!(problem.header("x-request-id").is_some(), "errors carry it too");
+    assert!(
+        problem.header("x-request-id").is_some(),
+        "errors carry it too"
+    );
 }

@@ -7,12 +7,20 @@ async fn the_tree_nests_and_counts_descendants() {
     let industry = app.category("industry-news", "行业新闻", Some(news));
     app.category("company-news", "公司动态", Some(news));
     ArticleBuilder::new("a", "甲").category(news).insert(&app);
-    ArticleBuilder::new("b", "乙").category(industry).insert(&app);
-    ArticleBuilder::new("c", "丙").category(industry).draft().insert(&app);
+    ArticleBuilder::new("b", "乙")
+        .category(industry)
+        .insert(&app);
+    ArticleBuilder::new("c", "丙")
+        .category(industry)
+        .draft()
+        .insert(&app);
 
     let tree = app.get_json("/api/v1/categories").await;
     assert_eq!(slugs(&tree["data"]), ["news"]);
-    assert_eq!(slugs(&tree["data"][0]["children"]), ["industry-news", "company-news"]);
+    assert_eq!(
+        slugs(&tree["data"][0]["children"]),
+        ["industry-news", "company-news"]
+    );
     assert_eq!(tree["data"][0]["article_count"], 2);
     assert_eq!(tree["data"][0]["children"][0]["article_count"], 1);
 
@@ -33,14 +41,22 @@ async fn tags_list_with_published_counts() {
     let humiao = app.tag("humiao", "护苗");
     app.tag("nanshan", "南山");
     ArticleBuilder::new("a", "甲").tags(&[humiao]).insert(&app);
-    ArticleBuilder::new("b", "乙").tags(&[humiao]).draft().insert(&app);
+    ArticleBuilder::new("b", "乙")
+        .tags(&[humiao])
+        .draft()
+        .insert(&app);
 
     let tags = app.get_json("/api/v1/tags").await;
     let counts: Vec<(String, i64)> = tags["data"]
         .as_array()
         .map(|tags| {
             tags.iter()
-                .map(|t| (t["slug"].as_str().unwrap_or_default().to_owned(), t["article_count"].as_i64().unwrap_or(-1)))
+                .map(|t| {
+                    (
+                        t["slug"].as_str().unwrap_or_default().to_owned(),
+                        t["article_count"].as_i64().unwrap_or(-1),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -6,7 +6,12 @@ use crate::support::{slugs, TestApp};
 fn titles(items: &Value) -> Vec<String> {
     items
         .as_array()
-        .map(|items| items.iter().map(|i| i["title"].as_str().unwrap_or_default().to_owned()).collect())
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i["title"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -17,20 +22,39 @@ async fn first_start_serves_the_reference_page() {
     assert_eq!(site["name"], "南方大视野");
     assert_eq!(site["credits"], "网站全程独家策划设计制作:亚网互联");
     let contacts = site["contacts"].to_string();
-    for fact in ["龙华区和平路御经堂386室", "13751426049", "深茂商业中心10A-79C室", "1608591941@qq.com"] {
+    for fact in [
+        "龙华区和平路御经堂386室",
+        "13751426049",
+        "深茂商业中心10A-79C室",
+        "1608591941@qq.com",
+    ] {
         assert!(contacts.contains(fact), "{fact} in {contacts}");
     }
 
-    let article = app.get_json("/api/v1/articles/humiao-safety-training-nanshan").await;
-    assert_eq!(article["title"], "护苗有我 安全同行 南山区开展首次儿童主任网络安全专题培训暨护苗工作站交流活动");
+    let article = app
+        .get_json("/api/v1/articles/humiao-safety-training-nanshan")
+        .await;
+    assert_eq!(
+        article["title"],
+        "护苗有我 安全同行 南山区开展首次儿童主任网络安全专题培训暨护苗工作站交流活动"
+    );
     assert_eq!(article["category"]["name"], "新闻动态");
     let body = article["body_html"].as_str().unwrap_or_default();
-    for heading in ["多方合力,共同落实未保法", "跨界联动,线上线下共护苗", "共议实践,创新网络素养教育"] {
+    for heading in [
+        "多方合力,共同落实未保法",
+        "跨界联动,线上线下共护苗",
+        "共议实践,创新网络素养教育",
+    ] {
         assert!(body.contains(&format!("<h2>{heading}</h2>")), "{heading}");
     }
     let captions: Vec<&str> = article["images"]
         .as_array()
-        .map(|images| images.iter().map(|i| i["caption"].as_str().unwrap_or_default()).collect())
+        .map(|images| {
+            images
+                .iter()
+                .map(|i| i["caption"].as_str().unwrap_or_default())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(
         captions,
@@ -42,8 +66,14 @@ async fn first_start_serves_the_reference_page() {
             "未成年人网络保护知识问答"
         ]
     );
-    assert_eq!(article["prev"]["title"], "助力全国文明城市创建,全市首支家庭文明示范队成立");
-    assert_eq!(article["next"]["title"], "深圳南山警方打掉一网络传播淫秽物品犯罪团伙,刑拘5人");
+    assert_eq!(
+        article["prev"]["title"],
+        "助力全国文明城市创建,全市首支家庭文明示范队成立"
+    );
+    assert_eq!(
+        article["next"]["title"],
+        "深圳南山警方打掉一网络传播淫秽物品犯罪团伙,刑拘5人"
+    );
     assert_eq!(
         titles(&article["related"]),
         [
@@ -63,8 +93,16 @@ async fn first_start_serves_the_reference_page() {
         assert!(issue_titles.contains(&format!("{year}年")), "{year}");
     }
     let categories = app.get_json("/api/v1/categories").await;
-    assert_eq!(slugs(&categories["data"][0]["children"]), ["industry-news", "company-news"]);
-    for page in ["about", "contact", "jobs", "%E4%BC%81%E4%B8%9A%E6%96%87%E5%8C%96"] {
+    assert_eq!(
+        slugs(&categories["data"][0]["children"]),
+        ["industry-news", "company-news"]
+    );
+    for page in [
+        "about",
+        "contact",
+        "jobs",
+        "%E4%BC%81%E4%B8%9A%E6%96%87%E5%8C%96",
+    ] {
         app.get_json(&format!("/api/v1/pages/{page}")).await;
     }
 }
@@ -77,7 +115,10 @@ async fn the_demo_is_loaded_once_and_not_with_no_demo() {
     config.demo = false;
     let state = masthead::server::prepare(&config).expect("prepare");
     let mut conn = state.pool.get().expect("connection");
-    assert!(masthead::demo::is_empty(&mut conn).expect("query"), "--no-demo starts empty");
+    assert!(
+        masthead::demo::is_empty(&mut conn).expect("query"),
+        "--no-demo starts empty"
+    );
     drop(conn);
 
     config.demo = true;
@@ -86,6 +127,9 @@ async fn the_demo_is_loaded_once_and_not_with_no_demo() {
     let mut conn = state.pool.get().expect("connection");
     use diesel::prelude::*;
     use masthead::db::schema::articles;
-    let count: i64 = articles::table.count().get_result(&mut conn).expect("count");
+    let count: i64 = articles::table
+        .count()
+        .get_result(&mut conn)
+        .expect("count");
     assert_eq!(count, 17, "the second start does not load the demo again");
 }

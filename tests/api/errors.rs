@@ -20,10 +20,15 @@ async fn bad_list_parameters_are_400_naming_the_parameter() {
         ("categry=news", "categry"),
         ("page=1&page=2", "page"),
     ] {
-        let problem = app.get_problem(&format!("/api/v1/articles?{query}"), 400).await;
+        let problem = app
+            .get_problem(&format!("/api/v1/articles?{query}"), 400)
+            .await;
         assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
         assert!(
-            problem["detail"].as_str().unwrap_or_default().contains(field),
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(field),
             "{query}: the detail names the parameter: {problem}"
         );
         assert_eq!(problem["type"], "/problems/invalid-parameter");
@@ -45,7 +50,13 @@ async fn unknown_things_are_404_problems() {
         "/nope",
     ] {
         let problem = app.get_problem(path, 404).await;
-        assert!(problem["type"].as_str().unwrap_or_default().starts_with("/problems/"), "{path}");
+        assert!(
+            problem["type"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("/problems/"),
+            "{path}"
+        );
     }
     let article = app.get_problem("/api/v1/articles/nope", 404).await;
     assert_eq!(article["detail"], "article `nope` not found");
@@ -63,7 +74,10 @@ async fn writes_to_the_read_api_are_405() {
         .expect("request sent");
     assert_eq!(response.status(), 405);
     assert_eq!(
-        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
 }

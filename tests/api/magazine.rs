@@ -12,7 +12,12 @@ async fn issues_list_by_year_and_show_their_published_articles_in_order() {
     let all = app.get_json("/api/v1/magazine/issues").await;
     let titles: Vec<&str> = all["data"]
         .as_array()
-        .map(|issues| issues.iter().map(|i| i["title"].as_str().unwrap_or_default()).collect())
+        .map(|issues| {
+            issues
+                .iter()
+                .map(|i| i["title"].as_str().unwrap_or_default())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(titles, ["大视野第85期", "2018年"]);
     assert_eq!(all["data"][0]["article_count"], 2, "drafts are not counted");
@@ -21,13 +26,17 @@ async fn issues_list_by_year_and_show_their_published_articles_in_order() {
     assert_eq!(year["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(year["data"][0]["year"], 2018);
 
-    let one = app.get_json(&format!("/api/v1/magazine/issues/{issue}")).await;
+    let one = app
+        .get_json(&format!("/api/v1/magazine/issues/{issue}"))
+        .await;
     assert_eq!(one["title"], "大视野第85期");
     assert_eq!(slugs(&one["articles"]), ["second", "first"]);
     assert_eq!(one["path"], format!("/magazine/issues/{issue}"));
 
     app.get_problem("/api/v1/magazine/issues/999", 404).await;
     app.get_problem("/api/v1/magazine/issues/abc", 404).await;
-    let bad_year = app.get_problem("/api/v1/magazine/issues?year=abc", 400).await;
+    let bad_year = app
+        .get_problem("/api/v1/magazine/issues?year=abc", 400)
+        .await;
     assert_eq!(bad_year["errors"][0]["field"], "year");
 }

@@ -1,3 +1,9 @@
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
 //! Integration tests: the real app over HTTP on a fresh SQLite database per test.
 //! One test binary (modules below) keeps linking cheap.
 

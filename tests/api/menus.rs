@@ -5,7 +5,12 @@ use crate::support::{ArticleBuilder, TestApp};
 fn labels(items: &Value) -> Vec<String> {
     items
         .as_array()
-        .map(|items| items.iter().map(|item| item["label"].as_str().unwrap_or_default().to_owned()).collect())
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| item["label"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -37,14 +42,38 @@ async fn items_resolve_paths_and_unpublished_targets_are_left_out() {
     let menu = app.get_json("/api/v1/menus/header").await;
     assert_eq!(menu["key"], "header");
     let items = &menu["items"];
-    assert_eq!(labels(items), ["首页", "新闻动态", "报道", "关于我们", "第85期", "护苗", "百度"]);
+    assert_eq!(
+        labels(items),
+        [
+            "首页",
+            "新闻动态",
+            "报道",
+            "关于我们",
+            "第85期",
+            "护苗",
+            "百度"
+        ]
+    );
     let paths: Vec<&str> = items
         .as_array()
-        .map(|items| items.iter().map(|item| item["path"].as_str().unwrap_or_default()).collect())
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| item["path"].as_str().unwrap_or_default())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(
         paths,
-        ["/", "/categories/news", "/articles/story", "/pages/about", &format!("/magazine/issues/{issue}"), "/tags/humiao", "https://www.baidu.com/"]
+        [
+            "/",
+            "/categories/news",
+            "/articles/story",
+            "/pages/about",
+            &format!("/magazine/issues/{issue}"),
+            "/tags/humiao",
+            "https://www.baidu.com/"
+        ]
     );
     assert_eq!(items[0]["external"], false);
     assert_eq!(items[6]["external"], true);
@@ -55,7 +84,10 @@ async fn items_resolve_paths_and_unpublished_targets_are_left_out() {
     let all = app.get_json("/api/v1/menus").await;
     assert_eq!(all["data"].as_array().map(Vec::len), Some(1));
     let missing = app.get_problem("/api/v1/menus/nope", 404).await;
-    assert!(missing["detail"].as_str().unwrap_or_default().contains("nope"));
+    assert!(missing["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("nope"));
 }
 
 #[actix_rt::test]
@@ -64,20 +96,44 @@ async fn demo_menus_nest_like_the_reference_site() {
     let menus = app.get_json("/api/v1/menus").await;
     let keys: Vec<&str> = menus["data"]
         .as_array()
-        .map(|menus| menus.iter().map(|m| m["key"].as_str().unwrap_or_default()).collect())
+        .map(|menus| {
+            menus
+                .iter()
+                .map(|m| m["key"].as_str().unwrap_or_default())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(keys, ["footer", "header", "links", "sidebar"]);
 
     let sidebar = app.get_json("/api/v1/menus/sidebar").await;
     assert_eq!(labels(&sidebar["items"]), ["新闻动态", "杂志导读"]);
-    assert_eq!(labels(&sidebar["items"][0]["children"]), ["行业新闻", "公司动态"]);
+    assert_eq!(
+        labels(&sidebar["items"][0]["children"]),
+        ["行业新闻", "公司动态"]
+    );
     assert_eq!(
         labels(&sidebar["items"][1]["children"]),
-        ["大视野第85期", "2018年", "2017年", "2016", "2015年", "2014年", "2013年", "2012年", "2011年"]
+        [
+            "大视野第85期",
+            "2018年",
+            "2017年",
+            "2016",
+            "2015年",
+            "2014年",
+            "2013年",
+            "2012年",
+            "2011年"
+        ]
     );
 
     let footer = app.get_json("/api/v1/menus/footer").await;
-    assert_eq!(labels(&footer["items"]), ["杂志主办", "南方大视野杂志", "人才战略", "关于我们"]);
-    assert_eq!(labels(&footer["items"][2]["children"]), ["招聘职位", "激励制度"]);
+    assert_eq!(
+        labels(&footer["items"]),
+        ["杂志主办", "南方大视野杂志", "人才战略", "关于我们"]
+    );
+    assert_eq!(
+        labels(&footer["items"][2]["children"]),
+        ["招聘职位", "激励制度"]
+    );
     assert_eq!(footer["items"][0]["children"][5]["path"], "/pages/企业文化");
 }

@@ -11,7 +11,9 @@ async fn published_pages_by_slug_including_chinese_slugs() {
     assert_eq!(page["title"], "关于我们");
     assert_eq!(page["path"], "/pages/about");
     assert_eq!(page["body_html"], "<p>正文</p>");
-    let chinese = app.get_json("/api/v1/pages/%E4%BC%81%E4%B8%9A%E6%96%87%E5%8C%96").await;
+    let chinese = app
+        .get_json("/api/v1/pages/%E4%BC%81%E4%B8%9A%E6%96%87%E5%8C%96")
+        .await;
     assert_eq!(chinese["slug"], "企业文化");
     app.get_problem("/api/v1/pages/draft", 404).await;
     app.get_problem("/api/v1/pages/nope", 404).await;

@@ -55,9 +55,42 @@ async fn every_operation_is_documented_with_errors() {
         if path.contains('{') {
             assert!(responses.contains_key("404"), "{path} documents 404");
         }
-        if operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "query")) {
+        if operation["parameters"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["in"] == "query"))
+        {
             assert!(responses.contains_key("400"), "{path} documents 400");
         }
     }
     assert!(spec["components"]["schemas"]["Problem"].is_object());
+}
+
+fn collect_refs(value: &Value, refs: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                refs.push(reference.clone());
+            }
+            map.values().for_each(|v| collect_refs(v, refs));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
+        _ => {}
+    }
+}
+
+#[actix_rt::test]
+async fn every_schema_reference_resolves() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let mut refs = Vec::new();
+    collect_refs(&spec, &mut refs);
+    assert!(!refs.is_empty());
+    for reference in refs {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected $ref {reference}"));
+        assert!(
+            spec["components"]["schemas"][name].is_object(),
+            "{reference} is not defined: register the type in ApiDoc's components"
+        );
+    }
 }

@@ -6,7 +6,10 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use diesel::prelude::*;
 use masthead::clock::Clock;
 use masthead::config::{Config, CorsOrigins, DatabaseUrl};
-use masthead::db::schema::{article_tags, articles, categories, magazine_issue_articles, magazine_issues, menu_items, menus, pages, tags};
+use masthead::db::schema::{
+    article_tags, articles, categories, magazine_issue_articles, magazine_issues, menu_items,
+    menus, pages, tags,
+};
 use masthead::db::{Pool, PooledConnection};
 use serde_json::Value;
 
@@ -34,9 +37,8 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn text(&self) -> String {
@@ -90,7 +92,11 @@ impl TestApp {
             request = request.insert_header((*name, *value));
         }
         let mut response = request.send().await.expect("request sent");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        let body = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("body read");
         Response {
             status: response.status(),
             headers: response.headers().clone(),
@@ -105,14 +111,24 @@ impl TestApp {
     /// GETs and expects 200 with JSON.
     pub async fn get_json(&self, path: &str) -> Value {
         let response = self.get(path).await;
-        assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.text());
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{path}: {}",
+            response.text()
+        );
         response.json()
     }
 
     /// GETs and expects a problem+json body with this status; returns the body.
     pub async fn get_problem(&self, path: &str, status: u16) -> Value {
         let response = self.get(path).await;
-        assert_eq!(response.status.as_u16(), status, "{path}: {}", response.text());
+        assert_eq!(
+            response.status.as_u16(),
+            status,
+            "{path}: {}",
+            response.text()
+        );
         assert_eq!(
             response.header("content-type").as_deref(),
             Some("application/problem+json"),
@@ -121,7 +137,10 @@ impl TestApp {
         let body = response.json();
         assert_eq!(body["status"], status, "{path}");
         for field in ["type", "title", "detail", "code"] {
-            assert!(body[field].is_string(), "{path}: problem without {field}: {body}");
+            assert!(
+                body[field].is_string(),
+                "{path}: problem without {field}: {body}"
+            );
         }
         body
     }
@@ -171,7 +190,8 @@ impl TestApp {
             .values((
                 magazine_issues::title.eq(title),
                 magazine_issues::year.eq(year),
-                magazine_issues::published_on.eq(chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("date")),
+                magazine_issues::published_on
+                    .eq(chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("date")),
                 magazine_issues::status.eq("published"),
                 magazine_issues::created_at.eq(now),
                 magazine_issues::updated_at.eq(now),
@@ -296,7 +316,10 @@ impl ArticleBuilder {
             .expect("insert article");
         for tag in self.tags {
             diesel::insert_into(article_tags::table)
-                .values((article_tags::article_id.eq(id), article_tags::tag_id.eq(tag)))
+                .values((
+                    article_tags::article_id.eq(id),
+                    article_tags::tag_id.eq(tag),
+                ))
                 .execute(&mut conn)
                 .expect("insert article tag");
         }

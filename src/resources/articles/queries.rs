@@ -148,14 +148,16 @@ pub struct ListRequest {
 
 /// Looks up the slugs a request names: an unknown one is the client's mistake (400),
 /// not an empty result, so a typo never passes for "no articles".
-pub fn resolve_filter(conn: &mut AnyConnection, request: &ListRequest) -> Result<ArticleFilter, ApiError> {
+pub fn resolve_filter(
+    conn: &mut AnyConnection,
+    request: &ListRequest,
+) -> Result<ArticleFilter, ApiError> {
     let category_ids = match &request.category {
         Some(slug) => {
             let rows = categories::queries::all(conn)?;
-            let root = rows
-                .iter()
-                .find(|row| &row.slug == slug)
-                .ok_or_else(|| ApiError::invalid("category", format!("no category has the slug `{slug}`")))?;
+            let root = rows.iter().find(|row| &row.slug == slug).ok_or_else(|| {
+                ApiError::invalid("category", format!("no category has the slug `{slug}`"))
+            })?;
             Some(categories::queries::with_descendants(&rows, root.id))
         }
         None => None,
@@ -202,7 +204,10 @@ pub fn resolve_filter(conn: &mut AnyConnection, request: &ListRequest) -> Result
     })
 }
 
-fn filtered(now: NaiveDateTime, filter: &ArticleFilter) -> articles::BoxedQuery<'static, MultiBackend> {
+fn filtered(
+    now: NaiveDateTime,
+    filter: &ArticleFilter,
+) -> articles::BoxedQuery<'static, MultiBackend> {
     let mut query = articles::table.filter(visible(now)).into_boxed();
     if let Some(ids) = &filter.category_ids {
         query = query.filter(articles::category_id.eq_any(ids.clone()));
@@ -282,7 +287,10 @@ pub fn list(
 
 /// Turns rows into summaries with their category, tags and cover: three queries for the
 /// whole list, never one per article.
-pub fn summaries(conn: &mut AnyConnection, rows: Vec<SummaryRow>) -> QueryResult<Vec<ArticleSummary>> {
+pub fn summaries(
+    conn: &mut AnyConnection,
+    rows: Vec<SummaryRow>,
+) -> QueryResult<Vec<ArticleSummary>> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let cover_ids: Vec<i64> = rows.iter().filter_map(|row| row.cover_media_id).collect();
     let categories = categories::queries::refs_by_id(conn)?;
@@ -308,7 +316,11 @@ pub fn summaries(conn: &mut AnyConnection, rows: Vec<SummaryRow>) -> QueryResult
 }
 
 /// Summaries of these visible articles, in the order of `ids`.
-pub fn summaries_by_ids(conn: &mut AnyConnection, now: NaiveDateTime, ids: &[i64]) -> QueryResult<Vec<ArticleSummary>> {
+pub fn summaries_by_ids(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    ids: &[i64],
+) -> QueryResult<Vec<ArticleSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -323,7 +335,11 @@ pub fn summaries_by_ids(conn: &mut AnyConnection, now: NaiveDateTime, ids: &[i64
 }
 
 /// Slugs of the visible articles among `ids` (for menus).
-pub fn visible_slugs(conn: &mut AnyConnection, now: NaiveDateTime, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+pub fn visible_slugs(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    ids: &[i64],
+) -> QueryResult<HashMap<i64, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -337,9 +353,16 @@ pub fn visible_slugs(conn: &mut AnyConnection, now: NaiveDateTime, ids: &[i64]) 
 }
 
 /// A visible article by id or slug.
-pub fn find(conn: &mut AnyConnection, now: NaiveDateTime, key: &crate::http::params::IdOrSlug) -> QueryResult<Option<ArticleRow>> {
+pub fn find(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    key: &crate::http::params::IdOrSlug,
+) -> QueryResult<Option<ArticleRow>> {
     use crate::http::params::IdOrSlug;
-    let query = articles::table.filter(visible(now)).select(articles::all_columns).into_boxed();
+    let query = articles::table
+        .filter(visible(now))
+        .select(articles::all_columns)
+        .into_boxed();
     let query = match key {
         IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
         IdOrSlug::Slug(slug) => query.filter(articles::slug.eq(slug.clone())),
@@ -349,8 +372,15 @@ pub fn find(conn: &mut AnyConnection, now: NaiveDateTime, key: &crate::http::par
 
 /// The neighbour of an article in its category by `(published_at, id)`: the one just
 /// before (`older`) or just after.
-fn neighbour(conn: &mut AnyConnection, now: NaiveDateTime, row: &ArticleRow, older: bool) -> QueryResult<Option<ArticleLink>> {
-    let Some(at) = row.published_at else { return Ok(None) };
+fn neighbour(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    row: &ArticleRow,
+    older: bool,
+) -> QueryResult<Option<ArticleLink>> {
+    let Some(at) = row.published_at else {
+        return Ok(None);
+    };
     let mut query = articles::table.filter(visible(now)).into_boxed();
     query = match row.category_id {
         Some(category) => query.filter(articles::category_id.eq(category)),
@@ -373,12 +403,20 @@ fn neighbour(conn: &mut AnyConnection, now: NaiveDateTime, row: &ArticleRow, old
             )
             .order((articles::published_at.asc(), articles::id.asc()))
     };
-    Ok(query.select(LINK_COLUMNS).first::<LinkRow>(conn).optional()?.map(link))
+    Ok(query
+        .select(LINK_COLUMNS)
+        .first::<LinkRow>(conn)
+        .optional()?
+        .map(link))
 }
 
 /// Up to [`RELATED_LIMIT`] visible articles: most shared tags first, then the same
 /// category; newest first within each; never the article itself.
-fn related(conn: &mut AnyConnection, now: NaiveDateTime, row: &ArticleRow) -> QueryResult<Vec<ArticleLink>> {
+fn related(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    row: &ArticleRow,
+) -> QueryResult<Vec<ArticleLink>> {
     let tag_ids: Vec<i64> = article_tags::table
         .filter(article_tags::article_id.eq(row.id))
         .select(article_tags::tag_id)

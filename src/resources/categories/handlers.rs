@@ -44,8 +44,10 @@ pub async fn get_category(
     let slug = slug.into_inner();
     let now = state.clock.now();
     let key = slug.clone();
-    let category = crate::db::run(&state.pool, move |conn| Ok(queries::by_slug(conn, now, &key)?))
-        .await?
-        .ok_or_else(|| ApiError::not_found("category", slug))?;
+    let category = crate::db::run(&state.pool, move |conn| {
+        Ok(queries::by_slug(conn, now, &key)?)
+    })
+    .await?
+    .ok_or_else(|| ApiError::not_found("category", slug))?;
     Ok(HttpResponse::Ok().json(category))
 }

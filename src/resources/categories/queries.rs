@@ -79,13 +79,20 @@ fn direct_counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Ha
         .collect())
 }
 
-fn build_nodes(rows: &[CategoryRow], counts: &HashMap<i64, i64>, parent: Option<i64>) -> Vec<CategoryNode> {
+fn build_nodes(
+    rows: &[CategoryRow],
+    counts: &HashMap<i64, i64>,
+    parent: Option<i64>,
+) -> Vec<CategoryNode> {
     rows.iter()
         .filter(|row| row.parent_id == parent)
         .map(|row| {
             let children = build_nodes(rows, counts, Some(row.id));
             let article_count = counts.get(&row.id).copied().unwrap_or(0)
-                + children.iter().map(|child| child.article_count).sum::<i64>();
+                + children
+                    .iter()
+                    .map(|child| child.article_count)
+                    .sum::<i64>();
             CategoryNode {
                 id: row.id,
                 slug: row.slug.clone(),
@@ -107,7 +114,11 @@ pub fn tree(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Cat
     Ok(build_nodes(&rows, &counts, None))
 }
 
-pub fn by_slug(conn: &mut AnyConnection, now: NaiveDateTime, slug: &str) -> QueryResult<Option<Category>> {
+pub fn by_slug(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    slug: &str,
+) -> QueryResult<Option<Category>> {
     let rows = all(conn)?;
     let Some(row) = rows.iter().find(|row| row.slug == slug) else {
         return Ok(None);
@@ -115,7 +126,10 @@ pub fn by_slug(conn: &mut AnyConnection, now: NaiveDateTime, slug: &str) -> Quer
     let counts = direct_counts(conn, now)?;
     let children = build_nodes(&rows, &counts, Some(row.id));
     let article_count = counts.get(&row.id).copied().unwrap_or(0)
-        + children.iter().map(|child| child.article_count).sum::<i64>();
+        + children
+            .iter()
+            .map(|child| child.article_count)
+            .sum::<i64>();
     let by_id: HashMap<i64, &CategoryRow> = rows.iter().map(|row| (row.id, row)).collect();
     let mut ancestors = Vec::new();
     let mut cursor = row.parent_id;

@@ -12,7 +12,15 @@ use crate::resources::{media, paths};
 /// Issues the public sees.
 pub const PUBLISHED: &str = "published";
 
-type IssueRow = (i64, Option<i32>, String, i32, String, Option<i64>, NaiveDate);
+type IssueRow = (
+    i64,
+    Option<i32>,
+    String,
+    i32,
+    String,
+    Option<i64>,
+    NaiveDate,
+);
 
 fn issue_columns() -> (
     magazine_issues::id,
@@ -34,7 +42,11 @@ fn issue_columns() -> (
     )
 }
 
-pub fn list(conn: &mut AnyConnection, now: NaiveDateTime, year: Option<i32>) -> QueryResult<Vec<MagazineIssueSummary>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    year: Option<i32>,
+) -> QueryResult<Vec<MagazineIssueSummary>> {
     let mut query = magazine_issues::table
         .filter(magazine_issues::status.eq(PUBLISHED))
         .into_boxed();
@@ -60,21 +72,27 @@ pub fn list(conn: &mut AnyConnection, now: NaiveDateTime, year: Option<i32>) -> 
     let covers = media::queries::by_ids(conn, &cover_ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, number, title, year, description, cover, published_on)| MagazineIssueSummary {
-            id,
-            number,
-            title,
-            year,
-            description,
-            cover: cover.and_then(|id| covers.get(&id).cloned()),
-            published_on,
-            path: paths::magazine_issue(id),
-            article_count: counts.get(&id).copied().unwrap_or(0),
-        })
+        .map(
+            |(id, number, title, year, description, cover, published_on)| MagazineIssueSummary {
+                id,
+                number,
+                title,
+                year,
+                description,
+                cover: cover.and_then(|id| covers.get(&id).cloned()),
+                published_on,
+                path: paths::magazine_issue(id),
+                article_count: counts.get(&id).copied().unwrap_or(0),
+            },
+        )
         .collect())
 }
 
-pub fn by_id(conn: &mut AnyConnection, now: NaiveDateTime, id: i64) -> QueryResult<Option<MagazineIssue>> {
+pub fn by_id(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    id: i64,
+) -> QueryResult<Option<MagazineIssue>> {
     let row: Option<IssueRow> = magazine_issues::table
         .filter(magazine_issues::status.eq(PUBLISHED))
         .filter(magazine_issues::id.eq(id))

@@ -51,13 +51,22 @@ impl Targets {
     }
 
     /// `(target_slug, path)` of an item, or None when its target is not public.
-    #[expect(clippy::type_complexity, reason = "a private pair of optional strings")]
-    fn resolve(&self, kind: MenuItemKind, item: &ItemRow) -> Option<(Option<String>, Option<String>)> {
+    fn resolve(
+        &self,
+        kind: MenuItemKind,
+        item: &ItemRow,
+    ) -> Option<(Option<String>, Option<String>)> {
         let slug = |map: &HashMap<i64, String>| item.target_id.and_then(|id| map.get(&id)).cloned();
         match kind {
-            MenuItemKind::Category => slug(&self.categories).map(|s| (Some(s.clone()), Some(paths::category(&s)))),
-            MenuItemKind::Article => slug(&self.articles).map(|s| (Some(s.clone()), Some(paths::article(&s)))),
-            MenuItemKind::Page => slug(&self.pages).map(|s| (Some(s.clone()), Some(paths::page(&s)))),
+            MenuItemKind::Category => {
+                slug(&self.categories).map(|s| (Some(s.clone()), Some(paths::category(&s))))
+            }
+            MenuItemKind::Article => {
+                slug(&self.articles).map(|s| (Some(s.clone()), Some(paths::article(&s))))
+            }
+            MenuItemKind::Page => {
+                slug(&self.pages).map(|s| (Some(s.clone()), Some(paths::page(&s))))
+            }
             MenuItemKind::Tag => slug(&self.tags).map(|s| (Some(s.clone()), Some(paths::tag(&s)))),
             MenuItemKind::MagazineIssue => item
                 .target_id
@@ -84,7 +93,9 @@ fn build(items: &[ItemRow], targets: &Targets, menu_id: i64, parent: Option<i64>
                 id: item.id,
                 label: item.label.clone(),
                 kind,
-                target_id: item.target_id.filter(|_| kind != MenuItemKind::Url && kind != MenuItemKind::Group),
+                target_id: item
+                    .target_id
+                    .filter(|_| kind != MenuItemKind::Url && kind != MenuItemKind::Group),
                 target_slug,
                 url: item.url.clone().filter(|_| kind == MenuItemKind::Url),
                 external: path.as_deref().is_some_and(is_external),
@@ -96,7 +107,11 @@ fn build(items: &[ItemRow], targets: &Targets, menu_id: i64, parent: Option<i64>
 }
 
 /// Menus with their item trees; `key` limits it to one.
-pub fn load(conn: &mut AnyConnection, now: NaiveDateTime, key: Option<&str>) -> QueryResult<Vec<Menu>> {
+pub fn load(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    key: Option<&str>,
+) -> QueryResult<Vec<Menu>> {
     let mut query = menus::table.into_boxed();
     if let Some(key) = key {
         query = query.filter(menus::key.eq(key.to_owned()));

@@ -41,8 +41,10 @@ pub async fn get_tag(
     let slug = slug.into_inner();
     let now = state.clock.now();
     let key = slug.clone();
-    let tag = crate::db::run(&state.pool, move |conn| Ok(queries::by_slug(conn, now, &key)?))
-        .await?
-        .ok_or_else(|| ApiError::not_found("tag", slug))?;
+    let tag = crate::db::run(&state.pool, move |conn| {
+        Ok(queries::by_slug(conn, now, &key)?)
+    })
+    .await?
+    .ok_or_else(|| ApiError::not_found("tag", slug))?;
     Ok(HttpResponse::Ok().json(tag))
 }

@@ -41,7 +41,11 @@ pub fn all(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Tag>
     Ok(rows.into_iter().map(|row| to_tag(row, &counts)).collect())
 }
 
-pub fn by_slug(conn: &mut AnyConnection, now: NaiveDateTime, slug: &str) -> QueryResult<Option<Tag>> {
+pub fn by_slug(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    slug: &str,
+) -> QueryResult<Option<Tag>> {
     let row: Option<TagRow> = tags::table
         .filter(tags::slug.eq(slug))
         .select((tags::id, tags::slug, tags::name, tags::description))
@@ -67,7 +71,10 @@ pub fn id_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<i6
 }
 
 /// The tags of each of these articles, in one query.
-pub fn for_articles(conn: &mut AnyConnection, article_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<TagRef>>> {
+pub fn for_articles(
+    conn: &mut AnyConnection,
+    article_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<TagRef>>> {
     let mut by_article: HashMap<i64, Vec<TagRef>> = HashMap::new();
     if article_ids.is_empty() {
         return Ok(by_article);
