@@ -9,12 +9,13 @@ use crate::resources::articles::queries::PUBLISHED;
 
 const BATCH: u32 = 5_000;
 
-/// Adds `count` published articles spread over the existing categories and tags, one
-/// every ten minutes going back from now, in transactions of 5,000.
+/// Adds `count` published articles spread over the categories and tags (those of the demo
+/// site on an empty database), one every ten minutes from 2020, in transactions of 5,000.
 pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
     crate::server::migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
     let conn = &mut conn;
+    super::seed_if_empty(conn).map_err(|error| error.to_string())?;
     let category_ids: Vec<i64> = categories::table
         .select(categories::id)
         .load(conn)
