@@ -90,6 +90,9 @@ diesel::table! {
     article_tags (article_id, tag_id) {
         article_id -> BigInt,
         tag_id -> BigInt,
+        /// Mirrors the article's `published_at` while it is published, NULL otherwise
+        /// (kept by database triggers).
+        published_at -> Nullable<Timestamp>,
     }
 }
 
@@ -160,6 +163,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One row whose `version` every content change increments (database triggers).
+    content_changes (id) {
+        id -> BigInt,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> media (cover_media_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -185,4 +196,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     magazine_issue_articles,
     menus,
     menu_items,
+    content_changes,
 );

@@ -267,7 +267,7 @@ async fn prev_and_next_stay_in_category_skip_hidden_and_break_ties_by_id() {
 }
 
 #[actix_rt::test]
-async fn related_prefers_shared_tags_then_category_and_never_itself_or_a_draft() {
+async fn related_lists_tag_sharing_articles_then_the_category_and_never_itself_or_a_draft() {
     let app = TestApp::empty().await;
     let news = app.category("news", "新闻动态", None);
     let other = app.category("other", "其他", None);
@@ -322,8 +322,8 @@ async fn related_prefers_shared_tags_then_category_and_never_itself_or_a_draft()
     assert_eq!(
         slugs(&article["related"]),
         [
-            "two-tags",
             "one-tag-new",
+            "two-tags",
             "one-tag-old",
             "same-category-new",
             "same-category-old",
@@ -388,4 +388,53 @@ async fn finds_by_id_or_slug_and_hides_drafts() {
         .await;
     app.get_problem("/api/v1/articles/99999999999999999999", 404)
         .await;
+}
+
+#[actix_rt::test]
+async fn unpublishing_an_article_removes_it_from_related_and_tag_counts_at_once() {
+    use diesel::prelude::*;
+    use masthead::db::schema::articles;
+
+    let app = TestApp::empty().await;
+    let tag = app.tag("nanshan", "南山");
+    let subject = ArticleBuilder::new("subject", "主题")
+        .tags(&[tag])
+        .insert(&app);
+    let other = ArticleBuilder::new("other", "其他")
+        .tags(&[tag])
+        .insert(&app);
+    let before = app.get_json(&format!("/api/v1/articles/{subject}")).await;
+    assert_eq!(slugs(&before["related"]), ["other"]);
+    assert_eq!(
+        app.get_json("/api/v1/tags/nanshan").await["article_count"],
+        2
+    );
+
+    diesel::update(articles::table.filter(articles::id.eq(other)))
+        .set(articles::status.eq("draft"))
+        .execute(&mut app.conn())
+        .expect("unpublish");
+    let after = app.get_json(&format!("/api/v1/articles/{subject}")).await;
+    assert_eq!(after["related"], serde_json::json!([]));
+    assert_eq!(
+        app.get_json("/api/v1/tags/nanshan").await["article_count"],
+        1
+    );
+
+    diesel::update(articles::table.filter(articles::id.eq(other)))
+        .set((
+            articles::status.eq("published"),
+            articles::published_at.eq(instant("2030-01-01T00:00:00Z")),
+        ))
+        .execute(&mut app.conn())
+        .expect("schedule");
+    let scheduled = app.get_json(&format!("/api/v1/articles/{subject}")).await;
+    assert_eq!(
+        scheduled["related"],
+        serde_json::json!([]),
+        "not before its time"
+    );
+    app.clock.set(instant("2030-01-01T00:00:00Z"));
+    let published = app.get_json(&format!("/api/v1/articles/{subject}")).await;
+    assert_eq!(slugs(&published["related"]), ["other"]);
 }

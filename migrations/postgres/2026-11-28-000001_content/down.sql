@@ -1,3 +1,4 @@
+DROP TABLE content_changes;
 DROP TABLE menu_items;
 DROP TABLE menus;
 DROP TABLE magazine_issue_articles;
@@ -11,3 +12,6 @@ DROP TABLE categories;
 DROP TABLE media;
 DROP TABLE site_contacts;
 DROP TABLE site_settings;
+DROP FUNCTION bump_content_version();
+DROP FUNCTION article_tags_mirror_on_article();
+DROP FUNCTION article_tags_mirror_on_insert();

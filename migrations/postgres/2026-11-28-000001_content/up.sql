@@ -79,12 +79,15 @@ CREATE INDEX articles_status_published_idx ON articles (status, published_at, id
 CREATE INDEX articles_category_published_idx ON articles (category_id, status, published_at, id);
 CREATE INDEX articles_author_idx ON articles (author_name);
 
+-- published_at mirrors the article's while it is published (NULL otherwise), kept by the
+-- triggers below, so "newest public articles with this tag" is one index range.
 CREATE TABLE article_tags (
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     tag_id BIGINT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    published_at TIMESTAMP,
     PRIMARY KEY (article_id, tag_id)
 );
-CREATE INDEX article_tags_tag_idx ON article_tags (tag_id, article_id);
+CREATE INDEX article_tags_tag_published_idx ON article_tags (tag_id, published_at, article_id);
 
 CREATE TABLE article_media (
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -144,3 +147,51 @@ CREATE TABLE menu_items (
     url TEXT
 );
 CREATE INDEX menu_items_menu_idx ON menu_items (menu_id, parent_id, position);
+
+-- One row counting every change to the content. Response caches compare it on each
+-- request, so a write through any writer (API, import, another instance) is seen at once.
+CREATE TABLE content_changes (
+    id BIGINT PRIMARY KEY NOT NULL,
+    version BIGINT NOT NULL
+);
+INSERT INTO content_changes (id, version) VALUES (1, 0);
+
+CREATE FUNCTION article_tags_mirror_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE article_tags
+    SET published_at = (SELECT CASE WHEN status = 'published' THEN published_at END
+                        FROM articles WHERE id = NEW.article_id)
+    WHERE article_id = NEW.article_id AND tag_id = NEW.tag_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER article_tags_mirror_on_insert AFTER INSERT ON article_tags
+    FOR EACH ROW EXECUTE FUNCTION article_tags_mirror_on_insert();
+
+CREATE FUNCTION article_tags_mirror_on_article() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE article_tags
+    SET published_at = CASE WHEN NEW.status = 'published' THEN NEW.published_at END
+    WHERE article_id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER article_tags_mirror_on_article AFTER UPDATE OF status, published_at ON articles
+    FOR EACH ROW EXECUTE FUNCTION article_tags_mirror_on_article();
+
+CREATE FUNCTION bump_content_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE content_changes SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER site_settings_bumps_version AFTER INSERT OR UPDATE OR DELETE ON site_settings FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER site_contacts_bumps_version AFTER INSERT OR UPDATE OR DELETE ON site_contacts FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER media_bumps_version AFTER INSERT OR UPDATE OR DELETE ON media FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER categories_bumps_version AFTER INSERT OR UPDATE OR DELETE ON categories FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER tags_bumps_version AFTER INSERT OR UPDATE OR DELETE ON tags FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER articles_bumps_version AFTER INSERT OR UPDATE OR DELETE ON articles FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER article_tags_bumps_version AFTER INSERT OR UPDATE OR DELETE ON article_tags FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER article_media_bumps_version AFTER INSERT OR UPDATE OR DELETE ON article_media FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER pages_bumps_version AFTER INSERT OR UPDATE OR DELETE ON pages FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER magazine_issues_bumps_version AFTER INSERT OR UPDATE OR DELETE ON magazine_issues FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER magazine_issue_articles_bumps_version AFTER INSERT OR UPDATE OR DELETE ON magazine_issue_articles FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER menus_bumps_version AFTER INSERT OR UPDATE OR DELETE ON menus FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+CREATE TRIGGER menu_items_bumps_version AFTER INSERT OR UPDATE OR DELETE ON menu_items FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();

@@ -1,3 +1,4 @@
+DROP TABLE content_changes;
 DROP TABLE menu_items;
 DROP TABLE menus;
 DROP TABLE magazine_issue_articles;

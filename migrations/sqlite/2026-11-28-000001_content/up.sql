@@ -79,12 +79,15 @@ CREATE INDEX articles_status_published_idx ON articles (status, published_at, id
 CREATE INDEX articles_category_published_idx ON articles (category_id, status, published_at, id);
 CREATE INDEX articles_author_idx ON articles (author_name);
 
+-- published_at mirrors the article's while it is published (NULL otherwise), kept by the
+-- triggers below, so "newest public articles with this tag" is one index range.
 CREATE TABLE article_tags (
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     tag_id BIGINT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    published_at TIMESTAMP,
     PRIMARY KEY (article_id, tag_id)
 );
-CREATE INDEX article_tags_tag_idx ON article_tags (tag_id, article_id);
+CREATE INDEX article_tags_tag_published_idx ON article_tags (tag_id, published_at, article_id);
 
 CREATE TABLE article_media (
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -144,3 +147,62 @@ CREATE TABLE menu_items (
     url TEXT
 );
 CREATE INDEX menu_items_menu_idx ON menu_items (menu_id, parent_id, position);
+
+-- One row counting every change to the content. Response caches compare it on each
+-- request, so a write through any writer (API, import, another instance) is seen at once.
+CREATE TABLE content_changes (
+    id BIGINT PRIMARY KEY NOT NULL,
+    version BIGINT NOT NULL
+);
+INSERT INTO content_changes (id, version) VALUES (1, 0);
+
+CREATE TRIGGER article_tags_mirror_on_insert AFTER INSERT ON article_tags BEGIN
+    UPDATE article_tags
+    SET published_at = (SELECT CASE WHEN status = 'published' THEN published_at END
+                        FROM articles WHERE id = NEW.article_id)
+    WHERE article_id = NEW.article_id AND tag_id = NEW.tag_id;
+END;
+CREATE TRIGGER article_tags_mirror_on_article AFTER UPDATE OF status, published_at ON articles BEGIN
+    UPDATE article_tags
+    SET published_at = CASE WHEN NEW.status = 'published' THEN NEW.published_at END
+    WHERE article_id = NEW.id;
+END;
+CREATE TRIGGER site_settings_insert_bumps_version AFTER INSERT ON site_settings BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER site_settings_update_bumps_version AFTER UPDATE ON site_settings BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER site_settings_delete_bumps_version AFTER DELETE ON site_settings BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER site_contacts_insert_bumps_version AFTER INSERT ON site_contacts BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER site_contacts_update_bumps_version AFTER UPDATE ON site_contacts BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER site_contacts_delete_bumps_version AFTER DELETE ON site_contacts BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER media_insert_bumps_version AFTER INSERT ON media BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER media_update_bumps_version AFTER UPDATE ON media BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER media_delete_bumps_version AFTER DELETE ON media BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER categories_insert_bumps_version AFTER INSERT ON categories BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER categories_update_bumps_version AFTER UPDATE ON categories BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER categories_delete_bumps_version AFTER DELETE ON categories BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER tags_insert_bumps_version AFTER INSERT ON tags BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER tags_update_bumps_version AFTER UPDATE ON tags BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER tags_delete_bumps_version AFTER DELETE ON tags BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_insert_bumps_version AFTER INSERT ON articles BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_update_bumps_version AFTER UPDATE ON articles BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_delete_bumps_version AFTER DELETE ON articles BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER article_tags_insert_bumps_version AFTER INSERT ON article_tags BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER article_tags_update_bumps_version AFTER UPDATE ON article_tags BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER article_tags_delete_bumps_version AFTER DELETE ON article_tags BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER article_media_insert_bumps_version AFTER INSERT ON article_media BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER article_media_update_bumps_version AFTER UPDATE ON article_media BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER article_media_delete_bumps_version AFTER DELETE ON article_media BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER pages_insert_bumps_version AFTER INSERT ON pages BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER pages_update_bumps_version AFTER UPDATE ON pages BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER pages_delete_bumps_version AFTER DELETE ON pages BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER magazine_issues_insert_bumps_version AFTER INSERT ON magazine_issues BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER magazine_issues_update_bumps_version AFTER UPDATE ON magazine_issues BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER magazine_issues_delete_bumps_version AFTER DELETE ON magazine_issues BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER magazine_issue_articles_insert_bumps_version AFTER INSERT ON magazine_issue_articles BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER magazine_issue_articles_update_bumps_version AFTER UPDATE ON magazine_issue_articles BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER magazine_issue_articles_delete_bumps_version AFTER DELETE ON magazine_issue_articles BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER menus_insert_bumps_version AFTER INSERT ON menus BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER menus_update_bumps_version AFTER UPDATE ON menus BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER menus_delete_bumps_version AFTER DELETE ON menus BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER menu_items_insert_bumps_version AFTER INSERT ON menu_items BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER menu_items_update_bumps_version AFTER UPDATE ON menu_items BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER menu_items_delete_bumps_version AFTER DELETE ON menu_items BEGIN UPDATE content_changes SET version = version + 1 WHERE id = 1; END;

@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{And, Eq as EqOp, IsNotNull, LtEq};
@@ -246,18 +246,16 @@ pub fn list(
             return Err(ApiError::invalid("cursor", "was made for another `sort`"));
         }
         let (at, id) = (cursor.published_at, cursor.id);
+        // The plain bound on published_at lets the index range start at the cursor; the
+        // second condition breaks ties on id.
         query = if filter.ascending {
-            query.filter(
-                articles::published_at
-                    .gt(at)
-                    .or(articles::published_at.eq(at).and(articles::id.gt(id))),
-            )
+            query
+                .filter(articles::published_at.ge(at))
+                .filter(articles::published_at.gt(at).or(articles::id.gt(id)))
         } else {
-            query.filter(
-                articles::published_at
-                    .lt(at)
-                    .or(articles::published_at.eq(at).and(articles::id.lt(id))),
-            )
+            query
+                .filter(articles::published_at.le(at))
+                .filter(articles::published_at.lt(at).or(articles::id.lt(id)))
         };
     }
     query = if filter.ascending {
@@ -388,19 +386,13 @@ fn neighbour(
     };
     query = if older {
         query
-            .filter(
-                articles::published_at
-                    .lt(at)
-                    .or(articles::published_at.eq(at).and(articles::id.lt(row.id))),
-            )
+            .filter(articles::published_at.le(at))
+            .filter(articles::published_at.lt(at).or(articles::id.lt(row.id)))
             .order((articles::published_at.desc(), articles::id.desc()))
     } else {
         query
-            .filter(
-                articles::published_at
-                    .gt(at)
-                    .or(articles::published_at.eq(at).and(articles::id.gt(row.id))),
-            )
+            .filter(articles::published_at.ge(at))
+            .filter(articles::published_at.gt(at).or(articles::id.gt(row.id)))
             .order((articles::published_at.asc(), articles::id.asc()))
     };
     Ok(query
@@ -410,8 +402,12 @@ fn neighbour(
         .map(link))
 }
 
-/// Up to [`RELATED_LIMIT`] visible articles: most shared tags first, then the same
-/// category; newest first within each; never the article itself.
+/// Up to [`RELATED_LIMIT`] visible articles: those sharing a tag with this one first,
+/// then others of its category; newest first within each; never the article itself.
+///
+/// The newest articles sharing any of the tags are among the newest few of each tag, so
+/// each tag costs one bounded index range (`article_tags_tag_published_idx`) however many
+/// articles carry it.
 fn related(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
@@ -421,22 +417,32 @@ fn related(
         .filter(article_tags::article_id.eq(row.id))
         .select(article_tags::tag_id)
         .load(conn)?;
-    let mut ids: Vec<i64> = Vec::new();
-    if !tag_ids.is_empty() {
-        ids = article_tags::table
-            .inner_join(articles::table)
-            .filter(visible(now))
-            .filter(article_tags::tag_id.eq_any(&tag_ids))
-            .filter(articles::id.ne(row.id))
-            .group_by(articles::id)
+    let mut sharing: Vec<(NaiveDateTime, i64)> = Vec::new();
+    for tag_id in tag_ids {
+        let newest: Vec<(Option<NaiveDateTime>, i64)> = article_tags::table
+            .filter(article_tags::tag_id.eq(tag_id))
+            .filter(article_tags::published_at.is_not_null())
+            .filter(article_tags::published_at.le(now))
+            .filter(article_tags::article_id.ne(row.id))
             .order((
-                diesel::dsl::count_star().desc(),
-                articles::published_at.desc(),
-                articles::id.desc(),
+                article_tags::published_at.desc(),
+                article_tags::article_id.desc(),
             ))
-            .select(articles::id)
+            .select((article_tags::published_at, article_tags::article_id))
             .limit(RELATED_LIMIT)
             .load(conn)?;
+        sharing.extend(
+            newest
+                .into_iter()
+                .filter_map(|(at, id)| at.map(|at| (at, id))),
+        );
+    }
+    sharing.sort_unstable_by(|a, b| b.cmp(a));
+    let mut ids: Vec<i64> = Vec::new();
+    for (_, id) in sharing {
+        if !ids.contains(&id) && (ids.len() as i64) < RELATED_LIMIT {
+            ids.push(id);
+        }
     }
     let missing = RELATED_LIMIT - ids.len() as i64;
     if missing > 0 {
@@ -464,12 +470,7 @@ fn related(
         .into_iter()
         .map(|row| (row.0, link(row)))
         .collect();
-    let mut seen = HashSet::new();
-    Ok(ids
-        .into_iter()
-        .filter(|id| seen.insert(*id))
-        .filter_map(|id| links.remove(&id))
-        .collect())
+    Ok(ids.into_iter().filter_map(|id| links.remove(&id)).collect())
 }
 
 /// The whole article page: the article, its images, prev/next and related.

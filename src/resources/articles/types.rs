@@ -83,8 +83,8 @@ pub struct Article {
     /// The article published just after this one in the same category (下一条); null
     /// for the newest.
     pub next: Option<ArticleLink>,
-    /// Up to 6 related articles (相关文章): those sharing the most tags first, then the
-    /// same category, newest first.
+    /// Up to 6 related articles (相关文章): those sharing a tag with this one first, then
+    /// others of its category; newest first within each.
     pub related: Vec<ArticleLink>,
 }
 

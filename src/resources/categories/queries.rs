@@ -66,9 +66,16 @@ pub fn with_descendants(rows: &[CategoryRow], root: i64) -> Vec<i64> {
     ids
 }
 
-/// Published article counts per category (direct, not rolled up).
-fn direct_counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<HashMap<i64, i64>> {
+/// Published article counts per category (direct, not rolled up). Naming the category ids
+/// lets the database count along the category index instead of sorting every article.
+fn direct_counts(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    rows: &[CategoryRow],
+) -> QueryResult<HashMap<i64, i64>> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let rows: Vec<(Option<i64>, i64)> = articles::table
+        .filter(articles::category_id.eq_any(ids))
         .filter(visible(now))
         .group_by(articles::category_id)
         .select((articles::category_id, diesel::dsl::count_star()))
@@ -109,7 +116,7 @@ fn build_nodes(
 
 pub fn tree(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<CategoryNode>> {
     let rows = all(conn)?;
-    let counts = direct_counts(conn, now)?;
+    let counts = direct_counts(conn, now, &rows)?;
     // Categories whose parent is gone (set null on delete) are top level.
     Ok(build_nodes(&rows, &counts, None))
 }
@@ -123,7 +130,7 @@ pub fn by_slug(
     let Some(row) = rows.iter().find(|row| row.slug == slug) else {
         return Ok(None);
     };
-    let counts = direct_counts(conn, now)?;
+    let counts = direct_counts(conn, now, &rows)?;
     let children = build_nodes(&rows, &counts, Some(row.id));
     let article_count = counts.get(&row.id).copied().unwrap_or(0)
         + children

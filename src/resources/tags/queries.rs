@@ -4,17 +4,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::{Tag, TagRef};
-use crate::db::schema::{article_tags, articles, tags};
+use crate::db::schema::{article_tags, tags};
 use crate::db::AnyConnection;
-use crate::resources::articles::queries::visible;
 use crate::resources::paths;
 
 type TagRow = (i64, String, String, String);
 
 fn counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<HashMap<i64, i64>> {
     let rows: Vec<(i64, i64)> = article_tags::table
-        .inner_join(articles::table)
-        .filter(visible(now))
+        .filter(article_tags::published_at.le(now))
         .group_by(article_tags::tag_id)
         .select((article_tags::tag_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -54,8 +52,7 @@ pub fn by_slug(
     let Some(row) = row else { return Ok(None) };
     let row_id = row.0;
     let count: i64 = article_tags::table
-        .inner_join(articles::table)
-        .filter(visible(now))
+        .filter(article_tags::published_at.le(now))
         .filter(article_tags::tag_id.eq(row_id))
         .count()
         .get_result(conn)?;
