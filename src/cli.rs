@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "MASTHEAD_WORKERS", default_value_t = 0)]
     pub workers: usize,
+
+    /// Public responses kept in memory, revalidated against the database on every request
+    /// (0: no cache).
+    #[arg(long, env = "MASTHEAD_CACHE_ENTRIES", default_value_t = 10_000)]
+    pub cache_entries: usize,
 }
 
 impl Default for ServeArgs {
@@ -81,6 +86,7 @@ impl Default for ServeArgs {
             no_demo: false,
             pool_size: 8,
             workers: 0,
+            cache_entries: 10_000,
         }
     }
 }
@@ -102,6 +108,7 @@ impl Cli {
             demo: !serve.no_demo,
             pool_size: serve.pool_size,
             workers: serve.workers,
+            cache_entries: serve.cache_entries,
         })
     }
 }

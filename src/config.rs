@@ -87,6 +87,8 @@ pub struct Config {
     pub pool_size: u32,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Public responses kept in the response cache; 0 turns it off.
+    pub cache_entries: usize,
 }
 
 impl Config {
@@ -99,6 +101,7 @@ impl Config {
             demo: true,
             pool_size: 8,
             workers: 0,
+            cache_entries: 10_000,
         }
     }
 }

@@ -23,14 +23,14 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::CorsOrigins;
-use crate::http::{caching, framework_errors, request_log};
+use crate::http::{caching, framework_errors, request_log, response_cache};
 use crate::state::AppState;
 
 fn cors(origins: &CorsOrigins) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "HEAD", "OPTIONS"])
         .allow_any_header()
-        .expose_headers(["link", "etag", "x-request-id"])
+        .expose_headers(["link", "etag", "x-request-id", "x-cache"])
         .max_age(86_400);
     match origins {
         CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
@@ -81,6 +81,7 @@ pub fn app(
         .route("/", web::get().to(index))
         .route("/healthz", web::get().to(healthz_alias))
         .default_service(web::to(framework_errors::default_service))
+        .wrap(from_fn(response_cache::middleware))
         .wrap(from_fn(caching::middleware))
         .wrap(Compress::default())
         .wrap(cors(cors_origins))

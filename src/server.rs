@@ -5,6 +5,7 @@ use actix_web::HttpServer;
 use crate::cli::{Cli, ServeArgs};
 use crate::clock::Clock;
 use crate::config::{Config, DatabaseUrl};
+use crate::http::response_cache::ResponseCache;
 use crate::state::AppState;
 
 /// Applies pending migrations.
@@ -31,6 +32,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
     Ok(AppState {
         pool,
         clock: Clock::system(),
+        cache: ResponseCache::new(config.cache_entries),
     })
 }
 

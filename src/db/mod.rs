@@ -1,6 +1,5 @@
 //! The database: one connection type for both backends, the pool, migrations.
 
-pub mod backend;
 pub mod schema;
 
 use std::time::Duration;
@@ -14,7 +13,8 @@ use crate::config::DatabaseUrl;
 use crate::error::ApiError;
 
 /// A connection to whichever backend the configuration names. Queries are written once
-/// against this type; backend-specific SQL matches on the variant (see [`backend`]).
+/// against this type; SQL that differs between backends would match on the variant (none
+/// does today).
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
     Sqlite(SqliteConnection),
@@ -134,4 +134,14 @@ where
     })
     .await
     .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
+}
+
+/// The content version: a counter every change to the content increments (database
+/// triggers). Equal versions mean equal content.
+pub fn content_version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {
+    use diesel::prelude::*;
+    schema::content_changes::table
+        .filter(schema::content_changes::id.eq(1))
+        .select(schema::content_changes::version)
+        .first(conn)
 }

@@ -6,3 +6,4 @@ pub mod framework_errors;
 pub mod pagination;
 pub mod params;
 pub mod request_log;
+pub mod response_cache;

@@ -104,3 +104,46 @@ async fn every_response_has_a_request_id_and_keeps_the_callers() {
         "errors carry it too"
     );
 }
+
+#[actix_rt::test]
+async fn cached_responses_never_outlive_a_change_or_a_scheduled_publication() {
+    use diesel::prelude::*;
+    use masthead::db::schema::articles;
+
+    let app = TestApp::empty().await;
+    let id = ArticleBuilder::new("a", "原标题").insert(&app);
+    ArticleBuilder::new("later", "定时")
+        .at("2026-06-01T13:00:00+08:00")
+        .insert(&app);
+
+    let first = app.get("/api/v1/articles/a").await;
+    assert_eq!(first.header("x-cache").as_deref(), Some("miss"));
+    let second = app.get("/api/v1/articles/a").await;
+    assert_eq!(second.header("x-cache").as_deref(), Some("hit"));
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("etag"), first.header("etag"));
+
+    // A write by anyone (here straight to the database) shows on the next request.
+    diesel::update(articles::table.filter(articles::id.eq(id)))
+        .set(articles::title.eq("新标题"))
+        .execute(&mut app.conn())
+        .expect("update");
+    let changed = app.get("/api/v1/articles/a").await;
+    assert_eq!(changed.header("x-cache").as_deref(), Some("miss"));
+    assert_eq!(changed.json()["title"], "新标题");
+
+    // A list cached before a scheduled article's time is not served after it.
+    assert_eq!(app.get_json("/api/v1/articles").await["meta"]["total"], 1);
+    assert_eq!(
+        app.get("/api/v1/articles")
+            .await
+            .header("x-cache")
+            .as_deref(),
+        Some("hit")
+    );
+    app.clock
+        .set(crate::support::instant("2026-06-01T13:00:00+08:00"));
+    let after = app.get("/api/v1/articles").await;
+    assert_eq!(after.header("x-cache").as_deref(), Some("miss"));
+    assert_eq!(after.json()["meta"]["total"], 2);
+}

@@ -240,7 +240,12 @@ pub fn list(
     request: &PageRequest,
 ) -> Result<Page<ArticleSummary>, ApiError> {
     let total: i64 = filtered(now, filter).count().get_result(conn)?;
-    let mut query = filtered(now, filter);
+    // One upper bound, not two: the index range must start at the cursor, not at `now`.
+    let upper = match &request.position {
+        Position::After(cursor) if !filter.ascending => now.min(cursor.published_at),
+        _ => now,
+    };
+    let mut query = filtered(upper, filter);
     if let Position::After(cursor) = &request.position {
         if cursor.ascending != filter.ascending {
             return Err(ApiError::invalid("cursor", "was made for another `sort`"));
@@ -386,7 +391,6 @@ fn neighbour(
     };
     query = if older {
         query
-            .filter(articles::published_at.le(at))
             .filter(articles::published_at.lt(at).or(articles::id.lt(row.id)))
             .order((articles::published_at.desc(), articles::id.desc()))
     } else {
@@ -512,4 +516,17 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
         next,
         related,
     })
+}
+
+/// The first publication time after `now`: until then, what the public sees can only change
+/// through a write.
+pub fn next_publication_after(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    articles::table
+        .filter(articles::status.eq(PUBLISHED))
+        .filter(articles::published_at.gt(now))
+        .select(diesel::dsl::min(articles::published_at))
+        .first(conn)
 }
