@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::{And, Eq as EqOp, IsNotNull, LtEq};
+use diesel::dsl::{And, Eq as EqOp, LtEq};
 use diesel::prelude::*;
 
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
@@ -20,16 +20,15 @@ pub const PUBLISHED: &str = "published";
 /// How many related articles an article page gets.
 pub const RELATED_LIMIT: i64 = 6;
 
-pub type Visible = And<
-    And<EqOp<articles::status, &'static str>, IsNotNull<articles::published_at>>,
-    LtEq<articles::published_at, NaiveDateTime>,
->;
+pub type Visible =
+    And<EqOp<articles::status, &'static str>, LtEq<articles::published_at, NaiveDateTime>>;
 
-/// The one rule for what the public sees: published, and its time has come.
+/// The one rule for what the public sees: published, and its time has come (a NULL
+/// `published_at` never compares true). No `IS NOT NULL` term: SQLite would take it as
+/// the index range's lower bound in place of a cursor's and scan from the oldest article.
 pub fn visible(now: NaiveDateTime) -> Visible {
     articles::status
         .eq(PUBLISHED)
-        .and(articles::published_at.is_not_null())
         .and(articles::published_at.le(now))
 }
 
@@ -425,7 +424,6 @@ fn related(
     for tag_id in tag_ids {
         let newest: Vec<(Option<NaiveDateTime>, i64)> = article_tags::table
             .filter(article_tags::tag_id.eq(tag_id))
-            .filter(article_tags::published_at.is_not_null())
             .filter(article_tags::published_at.le(now))
             .filter(article_tags::article_id.ne(row.id))
             .order((
