@@ -50,6 +50,13 @@ async fn index() -> HttpResponse {
     }))
 }
 
+/// Swagger UI's relative asset paths need the trailing slash.
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}
+
 /// Liveness at the root too, where load balancers look by convention.
 async fn healthz_alias(state: web::Data<AppState>) -> Result<HttpResponse, error::ApiError> {
     resources::health::check(&state).await
@@ -79,6 +86,7 @@ pub fn app(
         .app_data(framework_errors::path_config())
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route("/", web::get().to(index))
+        .route("/docs", web::get().to(docs_redirect))
         .route("/healthz", web::get().to(healthz_alias))
         .default_service(web::to(framework_errors::default_service))
         .wrap(from_fn(response_cache::middleware))

@@ -94,3 +94,38 @@ async fn every_schema_reference_resolves() {
         );
     }
 }
+
+#[actix_rt::test]
+async fn docs_are_served_from_the_binary_without_external_assets() {
+    let app = TestApp::empty().await;
+    let no_redirects = awc::Client::builder().max_redirects(0).finish();
+    let redirect = no_redirects
+        .get(app.server.url("/docs"))
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(redirect.status(), 308);
+    assert_eq!(
+        redirect
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/docs/")
+    );
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("swagger-ui-bundle.js"), "{html}");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external asset: {html}"
+    );
+    let script = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(script.status, 200);
+    assert!(
+        script.body.len() > 100_000,
+        "the bundle is served from the binary"
+    );
+    let initializer = app.get("/docs/swagger-initializer.js").await.text();
+    assert!(initializer.contains("/openapi.json"), "{initializer}");
+}
