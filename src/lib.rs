@@ -23,7 +23,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::CorsOrigins;
-use crate::http::{caching, framework_errors, request_log, response_cache};
+use crate::http::{caching, framework_errors, head, request_log, response_cache};
 use crate::state::AppState;
 
 fn cors(origins: &CorsOrigins) -> Cors {
@@ -93,5 +93,6 @@ pub fn app(
         .wrap(from_fn(caching::middleware))
         .wrap(Compress::default())
         .wrap(cors(cors_origins))
+        .wrap(from_fn(head::middleware))
         .wrap(from_fn(request_log::middleware))
 }

@@ -44,9 +44,10 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(path_error)
 }
 
-/// Unknown routes are 404; the public API only reads, so other methods are 405.
+/// Unknown routes are 404; the public API only reads, so other methods are 405. (HEAD
+/// arrives here as GET: see `http::head`.)
 pub async fn default_service(req: HttpRequest) -> HttpResponse {
-    let error = if matches!(*req.method(), Method::GET | Method::HEAD) {
+    let error = if req.method() == Method::GET {
         ApiError::NoRoute(req.path().to_owned())
     } else {
         ApiError::MethodNotAllowed

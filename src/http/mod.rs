@@ -3,6 +3,7 @@
 
 pub mod caching;
 pub mod framework_errors;
+pub mod head;
 pub mod pagination;
 pub mod params;
 pub mod request_log;

@@ -112,6 +112,9 @@ impl PageRequest {
 
 /// Totals and positions of a paginated list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "total": 17, "total_pages": 1, "per_page": 20, "page": 1, "next_cursor": null
+}))]
 pub struct PageMeta {
     /// Items matching the filters, on all pages.
     pub total: i64,

@@ -81,3 +81,23 @@ async fn writes_to_the_read_api_are_405() {
         Some("application/problem+json")
     );
 }
+
+#[actix_rt::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = TestApp::empty().await;
+    let response = app
+        .server
+        .head("/api/v1/site")
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("etag").is_some());
+    let missing = app
+        .server
+        .head("/api/v1/pages/nope")
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(missing.status(), 404);
+}

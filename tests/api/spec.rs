@@ -129,3 +129,57 @@ async fn docs_are_served_from_the_binary_without_external_assets() {
     let initializer = app.get("/docs/swagger-initializer.js").await.text();
     assert!(initializer.contains("/openapi.json"), "{initializer}");
 }
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// utoipa keeps one of two schemas with the same name without a word; every schema type
+/// must also reach the document (a type named only in `value_type` must be registered).
+#[actix_rt::test]
+async fn schema_names_are_unique_and_all_in_the_spec() {
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut names: Vec<String> = Vec::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).expect("read source");
+        let mut derives_schema = false;
+        for line in source.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                derives_schema = true;
+            } else if derives_schema
+                && (line.starts_with("pub struct ") || line.starts_with("pub enum "))
+            {
+                let name = line.split_whitespace().nth(2).unwrap_or_default();
+                names.push(name.trim_end_matches(['{', '(', ';']).to_owned());
+                derives_schema = false;
+            }
+        }
+    }
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        sorted.len(),
+        names.len(),
+        "duplicate schema names in {names:?}"
+    );
+    assert!(names.len() > 20, "found {names:?}");
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    for name in names {
+        assert!(
+            spec["components"]["schemas"][&name].is_object(),
+            "{name} is not in the spec"
+        );
+    }
+}

@@ -26,6 +26,18 @@ pub struct ArticleLink {
 
 /// An article in a list: everything but the body.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "humiao-safety-training-nanshan",
+    "title": "护苗有我 安全同行 南山区开展首次儿童主任网络安全专题培训暨护苗工作站交流活动",
+    "subtitle": null,
+    "summary": "11月15日,深圳市南山区儿童主任网络安全专题培训暨“护苗有我 安全同行”2021年护苗工作站系列活动在腾讯滨海大厦举行。",
+    "cover": {"id": 1, "url": "/media/2021/11/humiao-training.jpg", "alt": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动",
+              "caption": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动", "width": 1080, "height": 720, "mime_type": "image/jpeg"},
+    "category": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
+    "tags": [{"id": 2, "slug": "humiao", "name": "护苗", "path": "/tags/humiao"}],
+    "author_name": "南方大视野编辑部", "source": "南方大视野",
+    "published_at": "2021-11-16T10:00:00+08:00", "path": "/articles/humiao-safety-training-nanshan"
+}))]
 pub struct ArticleSummary {
     pub id: i64,
     /// URL-safe identifier; may contain Chinese characters; never all digits.
@@ -57,6 +69,24 @@ pub struct Seo {
 
 /// A whole article with what its page shows around it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "humiao-safety-training-nanshan",
+    "title": "护苗有我 安全同行 南山区开展首次儿童主任网络安全专题培训暨护苗工作站交流活动",
+    "subtitle": null, "summary": "11月15日,深圳市南山区儿童主任网络安全专题培训……",
+    "body_html": "<p>11月15日,……</p><h2>多方合力,共同落实未保法</h2><figure><img src=\"/media/2021/11/humiao-training.jpg\" alt=\"…\" width=\"1080\" height=\"720\"><figcaption>南山区儿童主任网络安全专题培训暨护苗工作站交流活动</figcaption></figure>",
+    "cover": null, "images": [],
+    "category": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
+    "tags": [{"id": 2, "slug": "humiao", "name": "护苗", "path": "/tags/humiao"}],
+    "author_name": "南方大视野编辑部", "source": "南方大视野",
+    "published_at": "2021-11-16T10:00:00+08:00", "updated_at": "2021-11-16T10:00:00+08:00",
+    "seo": {"title": null, "description": null}, "path": "/articles/humiao-safety-training-nanshan",
+    "prev": {"id": 2, "slug": "family-civilization-team", "title": "助力全国文明城市创建,全市首支家庭文明示范队成立",
+             "published_at": "2021-11-12T09:30:00+08:00", "path": "/articles/family-civilization-team"},
+    "next": {"id": 3, "slug": "nanshan-police-bust-gang", "title": "深圳南山警方打掉一网络传播淫秽物品犯罪团伙,刑拘5人",
+             "published_at": "2021-11-18T15:00:00+08:00", "path": "/articles/nanshan-police-bust-gang"},
+    "related": [{"id": 4, "slug": "shenzhen-hongkong-youth-sports-2024", "title": "2024深港青少年体育交流赛启动",
+                 "published_at": "2024-12-06T10:00:00+08:00", "path": "/articles/shenzhen-hongkong-youth-sports-2024"}]
+}))]
 pub struct Article {
     pub id: i64,
     pub slug: String,

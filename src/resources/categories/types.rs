@@ -14,6 +14,12 @@ pub struct CategoryRef {
 
 /// A category with its subcategories, for sidebars.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "news", "name": "新闻动态", "description": "", "position": 0,
+    "path": "/categories/news", "article_count": 9,
+    "children": [{"id": 2, "slug": "industry-news", "name": "行业新闻", "description": "", "position": 0,
+                  "path": "/categories/industry-news", "article_count": 3, "children": []}]
+}))]
 pub struct CategoryNode {
     pub id: i64,
     pub slug: String,
@@ -31,6 +37,13 @@ pub struct CategoryNode {
 
 /// One category with its place in the tree.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "slug": "industry-news", "name": "行业新闻", "description": "行业新闻与政策动态", "position": 0,
+    "path": "/categories/industry-news", "article_count": 3,
+    "parent": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
+    "ancestors": [{"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"}],
+    "children": []
+}))]
 pub struct Category {
     pub id: i64,
     pub slug: String,

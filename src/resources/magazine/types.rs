@@ -28,6 +28,11 @@ pub struct MagazineIssueSummary {
 
 /// A magazine issue with its articles in running order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "number": 85, "title": "大视野第85期", "year": 2019, "description": "", "cover": null,
+    "published_on": "2019-01-01", "path": "/magazine/issues/1",
+    "articles": []
+}))]
 pub struct MagazineIssue {
     pub id: i64,
     pub number: Option<i32>,

@@ -71,6 +71,15 @@ pub struct MenuItem {
 
 /// A navigation menu. Items whose target is unpublished or gone are left out.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "key": "header", "name": "页头导航",
+    "items": [
+        {"id": 1, "label": "返回首页", "kind": "url", "target_id": null, "target_slug": null, "url": "/",
+         "path": "/", "external": false, "children": []},
+        {"id": 2, "label": "联系我们", "kind": "page", "target_id": 2, "target_slug": "contact", "url": null,
+         "path": "/pages/contact", "external": false, "children": []}
+    ]
+}))]
 pub struct Menu {
     /// `header`, `sidebar`, `footer` …
     pub key: String,

@@ -26,6 +26,9 @@ pub struct Page {
 
 /// A static page in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "about", "title": "关于我们", "summary": "《南方大视野》杂志简介", "path": "/pages/about"
+}))]
 pub struct PageSummary {
     pub id: i64,
     pub slug: String,

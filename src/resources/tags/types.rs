@@ -13,6 +13,9 @@ pub struct TagRef {
 
 /// A tag with its published article count.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "slug": "humiao", "name": "护苗", "description": "", "path": "/tags/humiao", "article_count": 1
+}))]
 pub struct Tag {
     pub id: i64,
     pub slug: String,
