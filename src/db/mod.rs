@@ -136,6 +136,24 @@ where
     .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
 }
 
+/// Looks one resource up by its key (a slug, a menu key …): `None` becomes a 404 naming
+/// the resource and the key as the client gave it.
+pub async fn find_one<T, F>(
+    pool: &Pool,
+    resource: &'static str,
+    key: String,
+    lookup: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection, &str) -> Result<Option<T>, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let lookup_key = key.clone();
+    run(pool, move |conn| lookup(conn, &lookup_key))
+        .await?
+        .ok_or_else(|| ApiError::not_found(resource, key))
+}
+
 /// The content version: a counter every change to the content increments (database
 /// triggers). Equal versions mean equal content.
 pub fn content_version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {

@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP pieces: request logging, caching, error wrapping, parameters,
 //! pagination.
 
+pub mod body;
 pub mod caching;
 pub mod framework_errors;
 pub mod head;

@@ -9,7 +9,7 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
-use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
@@ -21,9 +21,6 @@ use lru::LruCache;
 
 use crate::resources::articles::queries::next_publication_after;
 use crate::state::AppState;
-
-/// Bodies above this size are not cached.
-const MAX_ENTRY_BYTES: usize = 1024 * 1024;
 
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
@@ -110,23 +107,7 @@ pub async fn middleware(
     }
     let (request, response) = response.into_parts();
     let (mut head, body) = response.into_parts();
-    let bytes = match body::to_bytes_limited(body, MAX_ENTRY_BYTES).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(error)) => {
-            let error: Box<dyn std::error::Error> = error.into();
-            return Err(actix_web::error::ErrorInternalServerError(
-                error.to_string(),
-            ));
-        }
-        // Too big to cache: such responses are not produced today; refuse loudly rather
-        // than truncate.
-        Err(_) => {
-            return Ok(ServiceResponse::new(
-                request,
-                HttpResponse::InternalServerError().finish(),
-            ))
-        }
-    };
+    let bytes = super::body::collect(body).await?;
     // Made after the handler's own clock reading, so a publication in between expires
     // the entry at once rather than late.
     let expires_at = crate::db::run(&state.pool, move |conn| {

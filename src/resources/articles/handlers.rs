@@ -102,15 +102,16 @@ pub async fn get_article(
     state: web::Data<AppState>,
     slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = IdOrSlug::parse(&slug_or_id);
     let now = state.clock.now();
-    let article: Option<Article> = crate::db::run(&state.pool, move |conn| {
-        match queries::find(conn, now, &key)? {
+    let article = crate::db::find_one(
+        &state.pool,
+        "article",
+        slug_or_id.into_inner(),
+        move |conn, key| match queries::find(conn, now, &IdOrSlug::parse(key))? {
             Some(row) => Ok(Some(queries::page(conn, now, row)?)),
             None => Ok(None),
-        }
-    })
+        },
+    )
     .await?;
-    let article = article.ok_or_else(|| ApiError::not_found("article", slug_or_id.into_inner()))?;
     Ok(HttpResponse::Ok().json(article))
 }

@@ -53,34 +53,23 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
 }
 
-type SummaryColumns = (
-    articles::id,
-    articles::slug,
-    articles::title,
-    articles::subtitle,
-    articles::summary,
-    articles::cover_media_id,
-    articles::source,
-    articles::author_name,
-    articles::category_id,
-    articles::published_at,
-    articles::utc_offset_minutes,
-);
-
 /// Everything a list shows; the body stays in the database.
-const SUMMARY_COLUMNS: SummaryColumns = (
-    articles::id,
-    articles::slug,
-    articles::title,
-    articles::subtitle,
-    articles::summary,
-    articles::cover_media_id,
-    articles::source,
-    articles::author_name,
-    articles::category_id,
-    articles::published_at,
-    articles::utc_offset_minutes,
-);
+#[diesel::dsl::auto_type]
+fn summary_columns() -> _ {
+    (
+        articles::id,
+        articles::slug,
+        articles::title,
+        articles::subtitle,
+        articles::summary,
+        articles::cover_media_id,
+        articles::source,
+        articles::author_name,
+        articles::category_id,
+        articles::published_at,
+        articles::utc_offset_minutes,
+    )
+}
 
 #[derive(Debug, Clone, Queryable)]
 pub struct SummaryRow {
@@ -97,20 +86,16 @@ pub struct SummaryRow {
     pub utc_offset_minutes: i32,
 }
 
-type LinkColumns = (
-    articles::id,
-    articles::slug,
-    articles::title,
-    articles::published_at,
-    articles::utc_offset_minutes,
-);
-const LINK_COLUMNS: LinkColumns = (
-    articles::id,
-    articles::slug,
-    articles::title,
-    articles::published_at,
-    articles::utc_offset_minutes,
-);
+#[diesel::dsl::auto_type]
+fn link_columns() -> _ {
+    (
+        articles::id,
+        articles::slug,
+        articles::title,
+        articles::published_at,
+        articles::utc_offset_minutes,
+    )
+}
 type LinkRow = (i64, String, String, Option<NaiveDateTime>, i32);
 
 fn link((id, slug, title, published_at, offset): LinkRow) -> ArticleLink {
@@ -268,7 +253,7 @@ pub fn list(
         query.order((articles::published_at.desc(), articles::id.desc()))
     };
     let mut rows: Vec<SummaryRow> = query
-        .select(SUMMARY_COLUMNS)
+        .select(summary_columns())
         .offset(request.offset())
         .limit(request.per_page + 1)
         .load(conn)?;
@@ -329,7 +314,7 @@ pub fn summaries_by_ids(
     let rows: Vec<SummaryRow> = articles::table
         .filter(visible(now))
         .filter(articles::id.eq_any(ids))
-        .select(SUMMARY_COLUMNS)
+        .select(summary_columns())
         .load(conn)?;
     let mut by_id: HashMap<i64, SummaryRow> = rows.into_iter().map(|row| (row.id, row)).collect();
     let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
@@ -399,7 +384,7 @@ fn neighbour(
             .order((articles::published_at.asc(), articles::id.asc()))
     };
     Ok(query
-        .select(LINK_COLUMNS)
+        .select(link_columns())
         .first::<LinkRow>(conn)
         .optional()?
         .map(link))
@@ -467,7 +452,7 @@ fn related(
     }
     let mut links: HashMap<i64, ArticleLink> = articles::table
         .filter(articles::id.eq_any(&ids))
-        .select(LINK_COLUMNS)
+        .select(link_columns())
         .load::<LinkRow>(conn)?
         .into_iter()
         .map(|row| (row.0, link(row)))

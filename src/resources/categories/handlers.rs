@@ -41,13 +41,13 @@ pub async fn get_category(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
     let now = state.clock.now();
-    let key = slug.clone();
-    let category = crate::db::run(&state.pool, move |conn| {
-        Ok(queries::by_slug(conn, now, &key)?)
-    })
-    .await?
-    .ok_or_else(|| ApiError::not_found("category", slug))?;
+    let category = crate::db::find_one(
+        &state.pool,
+        "category",
+        slug.into_inner(),
+        move |conn, slug| Ok(queries::by_slug(conn, now, slug)?),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(category))
 }

@@ -44,14 +44,19 @@ pub async fn get_magazine_issue(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = id.into_inner();
-    let not_found = || ApiError::not_found("magazine issue", raw.clone());
-    let params::IdOrSlug::Id(id) = params::IdOrSlug::parse(&raw) else {
-        return Err(not_found());
-    };
     let now = state.clock.now();
-    let issue = crate::db::run(&state.pool, move |conn| Ok(queries::by_id(conn, now, id)?))
-        .await?
-        .ok_or_else(not_found)?;
+    let issue = crate::db::find_one(
+        &state.pool,
+        "magazine issue",
+        id.into_inner(),
+        move |conn, raw| {
+            // A non-numeric id names no issue: 404 like any unknown id.
+            match params::IdOrSlug::parse(raw) {
+                params::IdOrSlug::Id(id) => Ok(queries::by_id(conn, now, id)?),
+                params::IdOrSlug::Slug(_) => Ok(None),
+            }
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(issue))
 }

@@ -22,15 +22,8 @@ type IssueRow = (
     NaiveDate,
 );
 
-fn issue_columns() -> (
-    magazine_issues::id,
-    magazine_issues::number,
-    magazine_issues::title,
-    magazine_issues::year,
-    magazine_issues::description,
-    magazine_issues::cover_media_id,
-    magazine_issues::published_on,
-) {
+#[diesel::dsl::auto_type]
+fn issue_columns() -> _ {
     (
         magazine_issues::id,
         magazine_issues::number,

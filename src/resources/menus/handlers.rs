@@ -37,13 +37,10 @@ pub async fn get_menu(
     state: web::Data<AppState>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
     let now = state.clock.now();
-    let lookup = key.clone();
-    let menu = crate::db::run(&state.pool, move |conn| {
-        Ok(queries::load(conn, now, Some(&lookup))?.into_iter().next())
+    let menu = crate::db::find_one(&state.pool, "menu", key.into_inner(), move |conn, key| {
+        Ok(queries::load(conn, now, Some(key))?.into_iter().next())
     })
-    .await?
-    .ok_or_else(|| ApiError::not_found("menu", key))?;
+    .await?;
     Ok(HttpResponse::Ok().json(menu))
 }

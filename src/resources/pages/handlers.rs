@@ -34,10 +34,9 @@ pub async fn get_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
-    let key = slug.clone();
-    let page = crate::db::run(&state.pool, move |conn| Ok(queries::by_slug(conn, &key)?))
-        .await?
-        .ok_or_else(|| ApiError::not_found("page", slug))?;
+    let page = crate::db::find_one(&state.pool, "page", slug.into_inner(), |conn, slug| {
+        Ok(queries::by_slug(conn, slug)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }

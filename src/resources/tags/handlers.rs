@@ -38,13 +38,10 @@ pub async fn get_tag(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let slug = slug.into_inner();
     let now = state.clock.now();
-    let key = slug.clone();
-    let tag = crate::db::run(&state.pool, move |conn| {
-        Ok(queries::by_slug(conn, now, &key)?)
+    let tag = crate::db::find_one(&state.pool, "tag", slug.into_inner(), move |conn, slug| {
+        Ok(queries::by_slug(conn, now, slug)?)
     })
-    .await?
-    .ok_or_else(|| ApiError::not_found("tag", slug))?;
+    .await?;
     Ok(HttpResponse::Ok().json(tag))
 }
