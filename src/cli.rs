@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, CorsOrigins, DatabaseUrl};
+use crate::config::{is_loopback, parse_jwt_keys, Config, CorsOrigins, DatabaseUrl};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,6 +48,27 @@ pub enum Command {
     Openapi,
     /// Add generated published articles (for benchmarks and load tests).
     Generate(GenerateArgs),
+    /// Manage users: `masthead user add --email … --name … --role admin`.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from MASTHEAD_USER_PASSWORD, or else from the
+    /// first line of standard input; there is no default password.
+    Add(AddUserArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AddUserArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// admin, editor or author.
+    #[arg(long, value_parser = ["admin", "editor", "author"])]
+    pub role: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -76,6 +97,19 @@ pub struct ServeArgs {
     /// (0: no cache).
     #[arg(long, env = "MASTHEAD_CACHE_ENTRIES", default_value_t = 10_000)]
     pub cache_entries: usize,
+
+    /// JWT signing secret (32 bytes or more). Required unless in dev mode.
+    #[arg(long, env = "MASTHEAD_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Several JWT keys for rotation, `kid:secret,kid:secret`; the first signs, all verify.
+    #[arg(long, env = "MASTHEAD_JWT_KEYS", hide_env_values = true)]
+    pub jwt_keys: Option<String>,
+
+    /// Development mode: without a JWT secret, use a random one for this process only.
+    /// A server bound to a loopback address is in dev mode.
+    #[arg(long, env = "MASTHEAD_DEV")]
+    pub dev: bool,
 }
 
 impl Default for ServeArgs {
@@ -87,6 +121,9 @@ impl Default for ServeArgs {
             pool_size: 8,
             workers: 0,
             cache_entries: 10_000,
+            jwt_secret: None,
+            jwt_keys: None,
+            dev: false,
         }
     }
 }
@@ -109,6 +146,8 @@ impl Cli {
             pool_size: serve.pool_size,
             workers: serve.workers,
             cache_entries: serve.cache_entries,
+            jwt_keys: parse_jwt_keys(serve.jwt_keys.as_deref(), serve.jwt_secret.as_deref())?,
+            dev: serve.dev || is_loopback(&serve.bind),
         })
     }
 }

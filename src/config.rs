@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::auth::tokens::Key;
+
 /// Where the content lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -53,6 +55,29 @@ impl DatabaseUrl {
     }
 }
 
+/// JWT keys from `MASTHEAD_JWT_KEYS` (`kid:secret,kid:secret`, signing key first) or a
+/// single `MASTHEAD_JWT_SECRET`.
+pub fn parse_jwt_keys(keys: Option<&str>, secret: Option<&str>) -> Result<Vec<Key>, String> {
+    match (
+        keys.filter(|k| !k.trim().is_empty()),
+        secret.filter(|s| !s.is_empty()),
+    ) {
+        (Some(keys), _) => keys.split(',').map(|key| Key::parse(key.trim())).collect(),
+        (None, Some(secret)) => Ok(vec![Key::parse(secret)?]),
+        (None, None) => Ok(Vec::new()),
+    }
+}
+
+/// True for addresses only this machine can reach.
+pub fn is_loopback(bind: &str) -> bool {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Which origins may read the public API from a browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorsOrigins {
@@ -89,6 +114,10 @@ pub struct Config {
     pub workers: usize,
     /// Public responses kept in the response cache; 0 turns it off.
     pub cache_entries: usize,
+    /// JWT keys, the signing one first. Empty: an ephemeral key in dev mode, else refused.
+    pub jwt_keys: Vec<Key>,
+    /// Development mode: allows starting without a JWT secret.
+    pub dev: bool,
 }
 
 impl Config {
@@ -102,6 +131,8 @@ impl Config {
             pool_size: 8,
             workers: 0,
             cache_entries: 10_000,
+            jwt_keys: Vec::new(),
+            dev: true,
         }
     }
 }

@@ -13,7 +13,7 @@ pub enum ApiError {
     #[error("invalid parameter `{parameter}`: {message}")]
     InvalidParameter { parameter: String, message: String },
     /// The request body or query string cannot be parsed at all.
-    #[error("bad request: {0}")]
+    #[error("{0}")]
     BadRequest(String),
     /// The resource does not exist or is not published.
     #[error("{resource} `{key}` not found")]
@@ -25,8 +25,26 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed,
     /// A write would break a uniqueness rule.
-    #[error("conflict: {0}")]
+    #[error("{0}")]
     Conflict(String),
+    /// No credentials, or credentials that are not valid.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Valid credentials without the right to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The body fails validation; every offending field is named.
+    #[error("{} invalid field(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// `If-Match` names a version that is no longer current.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many requests: retry after {0} s")]
+    TooManyRequests(u64),
+    /// The request body is over the size limit.
+    #[error("request body too large: at most {0} bytes")]
+    PayloadTooLarge(usize),
     /// The database cannot be reached right now.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -63,12 +81,21 @@ pub struct Problem {
 }
 
 /// One offending field or parameter.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
     /// The parameter or field name as the client sent it.
     pub field: String,
     /// Why it was refused.
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }
 
 impl ApiError {
@@ -95,6 +122,12 @@ impl ApiError {
             Self::NoRoute(_) => ("no_route", "Not found"),
             Self::MethodNotAllowed => ("method_not_allowed", "Method not allowed"),
             Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::Unauthorized(_) => ("unauthorized", "Unauthorized"),
+            Self::Forbidden(_) => ("forbidden", "Forbidden"),
+            Self::Invalid(_) => ("validation_failed", "Validation failed"),
+            Self::PreconditionFailed(_) => ("precondition_failed", "Precondition failed"),
+            Self::TooManyRequests(_) => ("too_many_requests", "Too many requests"),
+            Self::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
             Self::Unavailable(_) => ("service_unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal_error", "Internal server error"),
         }
@@ -108,6 +141,10 @@ impl ApiError {
             Self::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
             Self::NoRoute(path) => format!("no resource at `{path}`"),
+            Self::Invalid(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+                format!("invalid field(s): {}", names.join(", "))
+            }
             other => other.to_string(),
         };
         let errors = match self {
@@ -115,6 +152,7 @@ impl ApiError {
                 field: parameter.clone(),
                 message: message.clone(),
             }]),
+            Self::Invalid(fields) => Some(fields.clone()),
             _ => None,
         };
         Problem {
@@ -135,6 +173,12 @@ impl ResponseError for ApiError {
             Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -147,8 +191,17 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if matches!(self, Self::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::TooManyRequests(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
         }
         match serde_json::to_vec(&self.problem()) {
             Ok(body) => response.body(body),

@@ -1,5 +1,6 @@
 //! Masthead: a headless content API for news and magazine sites.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -28,9 +29,16 @@ use crate::state::AppState;
 
 fn cors(origins: &CorsOrigins) -> Cors {
     let cors = Cors::default()
-        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allowed_methods(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
         .allow_any_header()
-        .expose_headers(["link", "etag", "x-request-id", "x-cache"])
+        .expose_headers([
+            "link",
+            "etag",
+            "location",
+            "retry-after",
+            "x-request-id",
+            "x-cache",
+        ])
         .max_age(86_400);
     match origins {
         CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
@@ -84,6 +92,7 @@ pub fn app(
     app.app_data(web::Data::new(state))
         .app_data(framework_errors::query_config())
         .app_data(framework_errors::path_config())
+        .app_data(framework_errors::json_config())
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .route("/", web::get().to(index))
         .route("/docs", web::get().to(docs_redirect))

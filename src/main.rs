@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use masthead::cli::{Cli, Command, LogFormat, ServeArgs};
+use masthead::cli::{Cli, Command, LogFormat, ServeArgs, UserCommand};
 use masthead::config::DatabaseUrl;
 use tracing_subscriber::EnvFilter;
 
@@ -14,6 +14,19 @@ fn init_logging(format: LogFormat) {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Text => builder.init(),
     }
+}
+
+/// The new user's password: MASTHEAD_USER_PASSWORD, else the first line of stdin.
+fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("MASTHEAD_USER_PASSWORD") {
+        return Ok(password);
+    }
+    eprintln!("password (one line on standard input):");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|error| format!("reading the password: {error}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn main() -> ExitCode {
@@ -31,6 +44,10 @@ fn main() -> ExitCode {
             .map_err(|error| error.to_string()),
         Some(Command::Generate(args)) => DatabaseUrl::parse(&cli.database_url)
             .and_then(|url| masthead::demo::generate::run(&url, args.articles)),
+        Some(Command::User(UserCommand::Add(args))) => read_password().and_then(|password| {
+            DatabaseUrl::parse(&cli.database_url)
+                .and_then(|url| masthead::server::add_user(&url, args, &password))
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,8 +1,9 @@
 //! The OpenAPI document: its frame here, its paths and schemas from the handlers that
 //! registering a route documents (see `resources::configure_api`).
 
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::Problem;
@@ -26,10 +27,34 @@ use crate::resources::articles::types::ArticleSort;
         (name = "magazine", description = "Magazine issues"),
         (name = "archive", description = "Archive counts by month"),
         (name = "health", description = "Health checks"),
+        (name = "auth", description = "Signing in: tokens for the editors' API"),
+        (name = "audit", description = "Who changed what"),
     ),
-    components(schemas(Problem, ArticleSort))
+    components(schemas(Problem, ArticleSort)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// The one security scheme: `Authorization: Bearer <JWT access token>`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login` or `/auth/refresh`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document the server serves at `/openapi.json`, built without starting a server.
 pub fn spec() -> OpenApiDoc {

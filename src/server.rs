@@ -2,17 +2,81 @@
 
 use actix_web::HttpServer;
 
-use crate::cli::{Cli, ServeArgs};
+use std::sync::Arc;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::{Key, TokenConfig, Tokens};
+use crate::auth::{passwords, Role};
+use crate::cli::{AddUserArgs, Cli, ServeArgs};
 use crate::clock::Clock;
 use crate::config::{Config, DatabaseUrl};
 use crate::http::response_cache::ResponseCache;
-use crate::state::AppState;
+use crate::resources::users::queries as users;
+use crate::state::{AppState, Auth};
 
 /// Applies pending migrations.
 pub fn migrate(url: &DatabaseUrl) -> Result<(), String> {
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
     let applied = crate::db::migrate(&mut conn).map_err(|error| error.to_string())?;
     tracing::info!(database = %url.redacted(), applied = ?applied, "migrations applied");
+    Ok(())
+}
+
+/// The configured JWT keys; in dev mode without any, one random key for this process.
+fn signing_keys(config: &Config) -> Result<Vec<Key>, String> {
+    if !config.jwt_keys.is_empty() {
+        return Ok(config.jwt_keys.clone());
+    }
+    if !config.dev {
+        return Err(
+            "no JWT secret: set MASTHEAD_JWT_SECRET (32+ bytes) or MASTHEAD_JWT_KEYS; \
+             only dev mode (--dev, or a loopback bind address) runs without one"
+                .into(),
+        );
+    }
+    tracing::warn!("dev mode: no JWT secret configured, using a random key for this process; tokens will not survive a restart");
+    Key::parse(&format!("dev-ephemeral:{}", crate::auth::random_token())).map(|key| vec![key])
+}
+
+/// Creates a user (the CLI's `user add`).
+pub fn add_user(url: &DatabaseUrl, args: &AddUserArgs, password: &str) -> Result<(), String> {
+    let role = Role::parse(&args.role).ok_or_else(|| format!("unknown role `{}`", args.role))?;
+    if password.chars().count() < passwords::MIN_LENGTH {
+        return Err(format!(
+            "the password must have at least {} characters",
+            passwords::MIN_LENGTH
+        ));
+    }
+    if !args.email.contains('@') {
+        return Err(format!("`{}` is not an email address", args.email));
+    }
+    migrate(url)?;
+    let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
+    if users::by_email(&mut conn, &args.email)
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Err(format!(
+            "a user with the email {} exists already",
+            args.email
+        ));
+    }
+    let hash = passwords::hash(password)?;
+    let user = users::create(
+        &mut conn,
+        &args.email,
+        &args.name,
+        role,
+        &hash,
+        Clock::system().now(),
+    )
+    .map_err(|error| error.to_string())?;
+    println!(
+        "created {} user {} (id {})",
+        role.as_str(),
+        user.email,
+        user.id
+    );
     Ok(())
 }
 
@@ -33,6 +97,10 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
         pool,
         clock: Clock::system(),
         cache: ResponseCache::new(config.cache_entries),
+        auth: Arc::new(Auth {
+            tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
+            throttle: LoginThrottle::default(),
+        }),
     })
 }
 

@@ -1,7 +1,9 @@
-//! What every handler gets: the pool, the clock, the response cache.
+//! What every handler gets: the pool, the clock, the response cache, token keys.
 
 use std::sync::Arc;
 
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::Tokens;
 use crate::clock::Clock;
 use crate::db::Pool;
 use crate::http::response_cache::ResponseCache;
@@ -12,4 +14,12 @@ pub struct AppState {
     pub clock: Clock,
     /// None when response caching is off.
     pub cache: Option<Arc<ResponseCache>>,
+    pub auth: Arc<Auth>,
+}
+
+/// Token signing and login throttling, shared by all workers.
+#[derive(Debug)]
+pub struct Auth {
+    pub tokens: Tokens,
+    pub throttle: LoginThrottle,
 }

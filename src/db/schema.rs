@@ -83,6 +83,8 @@ diesel::table! {
         seo_description -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        author_id -> Nullable<BigInt>,
+        version -> BigInt,
     }
 }
 
@@ -171,6 +173,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        resource -> Text,
+        resource_id -> Nullable<BigInt>,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    article_slug_history (slug) {
+        slug -> Text,
+        article_id -> BigInt,
+    }
+}
+
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> media (cover_media_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -181,6 +235,9 @@ diesel::joinable!(magazine_issue_articles -> articles (article_id));
 diesel::joinable!(magazine_issue_articles -> magazine_issues (issue_id));
 diesel::joinable!(magazine_issues -> media (cover_media_id));
 diesel::joinable!(menu_items -> menus (menu_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(article_slug_history -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site_settings,
@@ -197,4 +254,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     menus,
     menu_items,
     content_changes,
+    users,
+    sessions,
+    refresh_tokens,
+    audit_log,
+    article_slug_history,
 );

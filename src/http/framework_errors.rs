@@ -1,7 +1,7 @@
 //! actix-web's own errors (bad query strings, bad paths, unknown routes, wrong methods)
 //! re-wrapped into the same problem+json body as everything else.
 
-use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
@@ -34,6 +34,38 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
 
 pub fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
     ApiError::NoRoute(format!("{} ({error})", req.path())).into()
+}
+
+/// Request bodies above this are refused with 413.
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
+
+pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api_error = match &error {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge(MAX_JSON_BODY)
+        }
+        JsonPayloadError::ContentType => ApiError::BadRequest(
+            "the body must be JSON, sent with `Content-Type: application/json`".into(),
+        ),
+        JsonPayloadError::Deserialize(inner) if inner.is_data() => {
+            let message = inner.to_string();
+            let field = quoted_name(&message).unwrap_or("body").to_owned();
+            let reason = message
+                .split(" at line")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            ApiError::Invalid(vec![crate::error::FieldError::new(field, reason)])
+        }
+        other => ApiError::BadRequest(format!("the body is not valid JSON: {other}")),
+    };
+    api_error.into()
+}
+
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_JSON_BODY)
+        .error_handler(json_error)
 }
 
 pub fn query_config() -> web::QueryConfig {

@@ -60,7 +60,9 @@ impl ResponseCache {
 }
 
 fn cacheable(req: &ServiceRequest) -> bool {
+    // Authenticated reads may see drafts: never cached.
     req.method() == Method::GET
+        && !req.headers().contains_key(header::AUTHORIZATION)
         && req.path().starts_with("/api/v1/")
         && req.path() != "/api/v1/healthz"
 }

@@ -3,6 +3,8 @@
 
 pub mod archive;
 pub mod articles;
+pub mod audit;
+pub mod auth;
 pub mod categories;
 pub mod health;
 pub mod magazine;
@@ -11,6 +13,7 @@ pub mod menus;
 pub mod pages;
 pub mod site;
 pub mod tags;
+pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -30,7 +33,12 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(magazine::handlers::list_magazine_issues)
         .service(magazine::handlers::get_magazine_issue)
         .service(archive::handlers::get_archive)
-        .service(health::get_health);
+        .service(health::get_health)
+        .service(auth::handlers::login)
+        .service(auth::handlers::refresh)
+        .service(auth::handlers::logout)
+        .service(auth::handlers::get_me)
+        .service(audit::handlers::list_audit);
 }
 
 /// The paths a frontend routes on, one function per kind of target.

@@ -9,6 +9,7 @@
 
 mod archive;
 mod articles;
+mod auth;
 mod caching_and_cors;
 mod categories_and_tags;
 mod demo;

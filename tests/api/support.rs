@@ -4,6 +4,8 @@
 use actix_web::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use diesel::prelude::*;
+use masthead::auth::tokens::Key;
+use masthead::auth::{passwords, Role};
 use masthead::clock::Clock;
 use masthead::config::{Config, CorsOrigins, DatabaseUrl};
 use masthead::db::schema::{
@@ -12,6 +14,11 @@ use masthead::db::schema::{
 };
 use masthead::db::{Pool, PooledConnection};
 use serde_json::Value;
+
+/// The test apps' JWT key, so tests can forge tokens the way an attacker with the key would.
+pub const KID: &str = "test-key";
+pub const SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// "Now" for every test app unless a test moves it.
 pub const NOW: &str = "2026-06-01T12:00:00+08:00";
@@ -68,6 +75,8 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.path().join("test.db")));
         config.demo = demo;
+        config.jwt_keys = vec![Key::parse(&format!("{KID}:{SECRET}")).expect("test key")];
+        config.dev = false;
         config.pool_size = 4;
         let mut state = masthead::server::prepare(&config).expect("prepare database");
         let clock = Clock::fixed(instant(NOW));
@@ -102,6 +111,80 @@ impl TestApp {
             headers: response.headers().clone(),
             body: body.to_vec(),
         }
+    }
+
+    /// Sends `method path` with an optional bearer token, JSON body and extra headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.server.request(method, self.server.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let sent = match body {
+            Some(body) => request.send_json(body).await,
+            None => request.send().await,
+        };
+        let mut response = sent.expect("request sent");
+        let bytes = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .expect("body read");
+        Response {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: bytes.to_vec(),
+        }
+    }
+
+    /// A user with this role, straight into the database; returns its id.
+    pub fn user(&self, email: &str, role: Role) -> i64 {
+        let hash = passwords::hash(PASSWORD).expect("hash");
+        masthead::resources::users::queries::create(
+            &mut self.conn(),
+            email,
+            email,
+            role,
+            &hash,
+            instant(NOW),
+        )
+        .expect("insert user")
+        .id
+    }
+
+    /// Signs in through the API; returns the whole token response.
+    pub async fn login(&self, email: &str) -> Value {
+        let body = serde_json::json!({"email": email, "password": PASSWORD});
+        let response = self
+            .send("POST", "/api/v1/auth/login", None, Some(&body), &[])
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "login {email}: {}",
+            response.text()
+        );
+        response.json()
+    }
+
+    /// A user with this role, signed in; returns an access token.
+    pub async fn token_for(&self, role: Role) -> String {
+        let email = format!("{}@example.com", role.as_str());
+        self.user(&email, role);
+        self.login(&email).await["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
     }
 
     pub async fn get(&self, path: &str) -> Response {

@@ -51,6 +51,8 @@ pub struct ArticleRow {
     pub seo_description: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub author_id: Option<i64>,
+    pub version: i64,
 }
 
 /// Everything a list shows; the body stays in the database.

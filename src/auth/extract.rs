@@ -1,0 +1,141 @@
+//! Request extractors: [`AuthUser`] requires a valid token; [`MaybeAuthUser`] allows none
+//! but still refuses an invalid one (a forged token is never taken for "anonymous").
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use diesel::prelude::*;
+
+use super::Role;
+use crate::db::schema::{sessions, users};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The signed-in user behind a request.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub session_id: String,
+}
+
+impl AuthUser {
+    /// Refuses unless the user's role is one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "the {} role may not do this",
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+/// An optional signed-in user.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+const BAD_TOKEN: &str = "the access token is invalid, expired or revoked";
+
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not text".into()))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim().to_owned()))
+        }
+        _ => Err(ApiError::Unauthorized(
+            "use `Authorization: Bearer <token>`".into(),
+        )),
+    }
+}
+
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+    let claims = state.auth.tokens.verify_access(&token).map_err(|error| {
+        tracing::info!(reason = %error, "access token refused");
+        ApiError::Unauthorized(BAD_TOKEN.into())
+    })?;
+    let user_id: i64 = claims
+        .sub
+        .parse()
+        .map_err(|_| ApiError::Unauthorized(BAD_TOKEN.into()))?;
+    let session_id = claims.sid;
+    let lookup_session = session_id.clone();
+    // The role and the session come from the database, so a revoked session, a
+    // deactivated user or a changed role take effect on the next request.
+    let row: Option<(String, String, String)> = crate::db::run(&state.pool, move |conn| {
+        Ok(sessions::table
+            .inner_join(users::table)
+            .filter(sessions::id.eq(lookup_session))
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(users::active.eq(true))
+            .select((users::email, users::name, users::role))
+            .first(conn)
+            .optional()?)
+    })
+    .await?;
+    let (email, name, role) = row.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| ApiError::Internal(format!("user {user_id} has an unknown role")))?;
+    Ok(AuthUser {
+        id: user_id,
+        email,
+        name,
+        role,
+        session_id,
+    })
+}
+
+type Pending<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("app state missing".into()))
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pending<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state_of(req);
+        Box::pin(async move {
+            let token = token?.ok_or_else(|| {
+                ApiError::Unauthorized("sign in: this needs a bearer token".into())
+            })?;
+            authenticate(state?, token).await
+        })
+    }
+}
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Pending<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state_of(req);
+        Box::pin(async move {
+            match token? {
+                None => Ok(Self(None)),
+                Some(token) => Ok(Self(Some(authenticate(state?, token).await?))),
+            }
+        })
+    }
+}

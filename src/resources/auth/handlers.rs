@@ -1,0 +1,214 @@
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel::Connection;
+
+use super::queries::{self, Refresh};
+use super::types::{LoginRequest, RefreshRequest, TokenPair};
+use crate::auth::extract::AuthUser;
+use crate::auth::passwords;
+use crate::error::{ApiError, Problem};
+use crate::resources::audit;
+use crate::resources::users::queries::{self as users, UserRow};
+use crate::resources::users::types::User;
+use crate::state::AppState;
+
+const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
+
+/// Access and refresh tokens for a session.
+fn token_pair(
+    state: &AppState,
+    user: &UserRow,
+    session_id: &str,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
+    let (access_token, expires_at) = state
+        .auth
+        .tokens
+        .issue_access(user.id, user.role(), session_id)
+        .map_err(ApiError::Internal)?;
+    Ok(TokenPair {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in: state.auth.tokens.config().access_ttl.num_seconds(),
+        expires_at,
+        refresh_token,
+        refresh_expires_at: Utc::now() + state.auth.tokens.config().refresh_ttl,
+        user: user.view(),
+    })
+}
+
+/// Sign in.
+///
+/// Returns a short-lived access token (15 minutes by default) and a single-use refresh
+/// token. Failed attempts are limited per account and per client address (429 with
+/// `Retry-After`).
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "The body is not valid JSON of this shape", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let address = req
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_default();
+    if let Some(seconds) = state.auth.throttle.check(&email, &address) {
+        return Err(ApiError::TooManyRequests(seconds));
+    }
+    let lookup = email.clone();
+    let user = crate::db::run(&state.pool, move |conn| {
+        let user = users::by_email(conn, &lookup)?;
+        // Verify even without a user, so an unknown email takes as long as a wrong password.
+        let stored = user
+            .as_ref()
+            .map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
+        let matches = passwords::verify(&password, stored);
+        Ok(user.filter(|user| matches && user.active))
+    })
+    .await?;
+    let Some(user) = user else {
+        state.auth.throttle.record_failure(&email, &address);
+        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
+    };
+    state.auth.throttle.record_success(&email);
+    let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
+    let session_user = user.clone();
+    let (session_id, refresh_token) = crate::db::run(&state.pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            let session = queries::start_session(conn, session_user.id)?;
+            let token = queries::new_refresh_token(conn, &session, refresh_expires.naive_utc())?;
+            let actor = AuthUser {
+                id: session_user.id,
+                email: session_user.email.clone(),
+                name: session_user.name.clone(),
+                role: session_user.role(),
+                session_id: session.clone(),
+            };
+            audit::queries::record(
+                conn,
+                &actor,
+                "login",
+                "session",
+                None,
+                "",
+                Utc::now().naive_utc(),
+            )?;
+            diesel::QueryResult::Ok((session, token))
+        })?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(token_pair(&state, &user, &session_id, refresh_token)?))
+}
+
+/// Rotate a refresh token.
+///
+/// Exchanges a refresh token for a new access token and a new refresh token. A refresh
+/// token works once: presenting it again ends its whole session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenPair),
+        (status = 400, description = "The body is not valid JSON of this shape", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = body.into_inner().refresh_token;
+    let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
+    let outcome = crate::db::run(&state.pool, move |conn| {
+        Ok(conn.transaction(
+            |conn| match queries::spend_refresh_token(conn, &presented)? {
+                Refresh::Rotated { user, session_id } => {
+                    let token =
+                        queries::new_refresh_token(conn, &session_id, refresh_expires.naive_utc())?;
+                    diesel::QueryResult::Ok(Ok((user, session_id, token)))
+                }
+                other => Ok(Err(other)),
+            },
+        )?)
+    })
+    .await?;
+    match outcome {
+        Ok((user, session_id, token)) => {
+            Ok(HttpResponse::Ok().json(token_pair(&state, &user, &session_id, token)?))
+        }
+        Err(Refresh::Reused) => Err(ApiError::Unauthorized(
+            "this refresh token was already used: its session has been ended; sign in again".into(),
+        )),
+        Err(Refresh::Expired) => Err(ApiError::Unauthorized(
+            "the refresh token has expired; sign in again".into(),
+        )),
+        Err(_) => Err(ApiError::Unauthorized("unknown refresh token".into())),
+    }
+}
+
+/// Sign out.
+///
+/// Ends the session of the access token: its refresh token and every access token of the
+/// session stop working at once.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    crate::db::run(&state.pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            queries::end_session(conn, &user.session_id)?;
+            audit::queries::record(
+                conn,
+                &user,
+                "logout",
+                "session",
+                None,
+                "",
+                Utc::now().naive_utc(),
+            )
+        })?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user behind the token", body = User),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/me")]
+pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let id = user.id;
+    let found = crate::db::find_one(&state.pool, "user", id.to_string(), move |conn, _| {
+        Ok(users::by_id(conn, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found.view()))
+}

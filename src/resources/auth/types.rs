@@ -1,0 +1,45 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::resources::users::types::User;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "editor@example.com", "password": "a long passphrase"}))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A refresh token to rotate.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last login or refresh. It works once: the answer
+    /// carries its successor, and presenting a used one ends the whole session.
+    pub refresh_token: String,
+}
+
+/// A fresh access token and refresh token.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.…", "token_type": "Bearer",
+    "expires_in": 900, "expires_at": "2026-11-28T08:15:00Z",
+    "refresh_token": "q1Yx…", "refresh_expires_at": "2026-12-28T08:00:00Z",
+    "user": {"id": 1, "email": "editor@example.com", "name": "林编辑", "role": "editor", "active": true, "created_at": "2026-11-28T08:00:00Z"}
+}))]
+pub struct TokenPair {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub expires_at: DateTime<Utc>,
+    /// Single use: exchange it at `POST /api/v1/auth/refresh`.
+    pub refresh_token: String,
+    pub refresh_expires_at: DateTime<Utc>,
+    pub user: User,
+}

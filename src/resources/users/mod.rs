@@ -1,0 +1,4 @@
+//! Users: the editors, with their roles.
+
+pub mod queries;
+pub mod types;

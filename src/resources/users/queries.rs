@@ -1,0 +1,81 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::types::User;
+use crate::auth::Role;
+use crate::db::schema::users;
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        // The column only ever holds values written from `Role`; an unknown one gets the
+        // least power.
+        Role::parse(&self.role).unwrap_or(Role::Author)
+    }
+
+    pub fn view(&self) -> User {
+        User {
+            id: self.id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role(),
+            active: self.active,
+            created_at: self.created_at.and_utc(),
+        }
+    }
+}
+
+/// Emails compare case-insensitively: they are stored lowercased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(normalize_email(email)))
+        .select(users::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::id.eq(id))
+        .select(users::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values((
+            users::email.eq(normalize_email(email)),
+            users::name.eq(name.trim()),
+            users::role.eq(role.as_str()),
+            users::password_hash.eq(password_hash),
+            users::active.eq(true),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)
+}
