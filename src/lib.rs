@@ -11,6 +11,7 @@ pub mod http;
 pub mod openapi;
 pub mod resources;
 pub mod server;
+pub mod slug;
 pub mod state;
 
 use actix_cors::Cors;

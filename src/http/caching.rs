@@ -41,7 +41,15 @@ pub async fn middleware(
     let (request, response) = response.into_parts();
     let (mut head, body) = response.into_parts();
     let bytes = super::body::collect(body).await?;
-    let etag = etag_of(&bytes);
+    // A handler's own (strong, version-based) ETag wins over the body hash.
+    let etag = match head
+        .headers()
+        .get(header::ETAG)
+        .and_then(|value| value.to_str().ok())
+    {
+        Some(own) => own.to_owned(),
+        None => etag_of(&bytes),
+    };
     let not_modified = if_none_match
         .as_deref()
         .is_some_and(|value| matches_if_none_match(value, &etag));

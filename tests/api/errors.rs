@@ -64,11 +64,11 @@ async fn unknown_things_are_404_problems() {
 }
 
 #[actix_rt::test]
-async fn writes_to_the_read_api_are_405() {
+async fn methods_a_resource_does_not_have_are_405() {
     let app = TestApp::empty().await;
     let response = app
         .server
-        .post("/api/v1/articles")
+        .put("/api/v1/site")
         .send()
         .await
         .expect("request sent");

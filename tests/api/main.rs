@@ -13,6 +13,7 @@ mod auth;
 mod caching_and_cors;
 mod categories_and_tags;
 mod demo;
+mod editing;
 mod errors;
 mod magazine;
 mod menus;

@@ -1,8 +1,10 @@
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::queries::{self, ListRequest};
 use super::types::{Article, ArticleList, ArticleSort, ListArticlesQuery};
+use super::{editing, writes};
+use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::PageRequest;
 use crate::http::params::{self, IdOrSlug};
@@ -87,12 +89,17 @@ pub async fn list_articles(
 /// One published article with its page furniture.
 ///
 /// By id (all digits) or slug. In the same response: `prev` and `next` (its neighbours
-/// in the same category by publication time) and up to 6 `related` articles.
+/// in the same category by publication time) and up to 6 `related` articles. A former
+/// slug answers 301 to the current one. With a token, editors see articles in any state
+/// (authors: their own) and get the version ETag to send back as `If-Match`.
 #[utoipa::path(
     tag = "articles",
     params(("slug_or_id" = String, Path, description = "The article's slug, or its numeric id", example = "humiao-safety-training-nanshan")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The article with prev/next/related", body = Article),
+        (status = 301, description = "A former slug: `Location` has the current one"),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No published article has this slug or id", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -100,18 +107,56 @@ pub async fn list_articles(
 #[get("/articles/{slug_or_id}")]
 pub async fn get_article(
     state: web::Data<AppState>,
+    user: MaybeAuthUser,
     slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let article = crate::db::find_one(
-        &state.pool,
-        "article",
-        slug_or_id.into_inner(),
-        move |conn, key| match queries::find(conn, now, &IdOrSlug::parse(key))? {
-            Some(row) => Ok(Some(queries::page(conn, now, row)?)),
-            None => Ok(None),
-        },
-    )
+    let raw = slug_or_id.into_inner();
+    if let Some(user) = user.0 {
+        // Editors see any state, and get the version ETag that If-Match wants.
+        let article = crate::db::find_one(&state.pool, "article", raw, move |conn, key| {
+            match writes::find_for_editor(conn, &user, &IdOrSlug::parse(key))? {
+                Some(row) => Ok(Some(queries::page(conn, now, row)?)),
+                None => Ok(None),
+            }
+        })
+        .await?;
+        return Ok(editing::editor_response(StatusCode::OK, &article));
+    }
+    let found = crate::db::run(&state.pool, move |conn| {
+        let key = IdOrSlug::parse(&raw);
+        if let Some(row) = queries::find(conn, now, &key)? {
+            return Ok(Ok(queries::page(conn, now, row)?));
+        }
+        let renamed = match &key {
+            IdOrSlug::Slug(slug) => queries::renamed_to(conn, now, slug)?,
+            IdOrSlug::Id(_) => None,
+        };
+        Ok(Err((raw, renamed)))
+    })
     .await?;
-    Ok(HttpResponse::Ok().json(article))
+    match found {
+        Ok(article) => Ok(HttpResponse::Ok().json(article)),
+        // A renamed article: its old slug points to the new one for good.
+        Err((_, Some(slug))) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/articles/{}", encode_segment(&slug)),
+            ))
+            .finish()),
+        Err((raw, None)) => Err(ApiError::not_found("article", raw)),
+    }
+}
+
+/// Percent-encodes a path segment (Chinese slugs included).
+fn encode_segment(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,5 +1,7 @@
 //! Articles: lists with filters and pagination; one article with prev/next/related.
 
+pub mod editing;
 pub mod handlers;
 pub mod queries;
 pub mod types;
+pub mod writes;

@@ -477,6 +477,7 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
     let next = neighbour(conn, now, &row, false)?;
     let related = related(conn, now, &row)?;
     let offset = row.utc_offset_minutes;
+    let status = super::writes::Status::of(&row, now).as_str().to_owned();
     Ok(Article {
         id: row.id,
         path: paths::article(&row.slug),
@@ -493,6 +494,8 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
         source: row.source,
         published_at: at_offset(row.published_at.unwrap_or_default(), offset),
         updated_at: at_offset(row.updated_at, offset),
+        status,
+        version: row.version,
         seo: Seo {
             title: row.seo_title,
             description: row.seo_description,
@@ -501,6 +504,45 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
         next,
         related,
     })
+}
+
+/// An article in any state, by id (for editors).
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ArticleRow>> {
+    articles::table
+        .filter(articles::id.eq(id))
+        .select(articles::all_columns)
+        .first(conn)
+        .optional()
+}
+
+/// Where a former slug of a visible article now points (its current slug).
+pub fn renamed_to(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    old_slug: &str,
+) -> QueryResult<Option<String>> {
+    use crate::db::schema::article_slug_history;
+    article_slug_history::table
+        .inner_join(articles::table)
+        .filter(article_slug_history::slug.eq(old_slug))
+        .filter(visible(now))
+        .select(articles::slug)
+        .first(conn)
+        .optional()
+}
+
+/// The page of an unpublished article as it will look once published: published at its
+/// `published_at` (or now), with prev/next/related computed accordingly.
+pub fn preview(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    mut row: ArticleRow,
+) -> QueryResult<Article> {
+    let status = super::writes::Status::of(&row, now).as_str().to_owned();
+    row.published_at = Some(row.published_at.unwrap_or(now));
+    let mut page = page(conn, now, row)?;
+    page.status = status;
+    Ok(page)
 }
 
 /// The first publication time after `now`: until then, what the public sees can only change

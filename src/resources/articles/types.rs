@@ -107,6 +107,11 @@ pub struct Article {
     pub updated_at: DateTime<FixedOffset>,
     pub seo: Seo,
     pub path: String,
+    /// `published` in the public API; editors also see `draft`, `review`, `scheduled`,
+    /// `archived`.
+    pub status: String,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
     /// The article published just before this one in the same category (上一条); null
     /// for the oldest.
     pub prev: Option<ArticleLink>,
@@ -166,4 +171,55 @@ pub struct ListArticlesQuery {
     pub per_page: Option<String>,
     /// `meta.next_cursor` of the previous page: the same cost at any depth. Not with `page`.
     pub cursor: Option<String>,
+}
+
+/// The fields an editor writes. On `POST` only `title` is required; on `PATCH` every field
+/// is optional and `null` clears a nullable one. Unknown fields are refused, and every bad
+/// field is reported at once (422 with `errors`).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({
+    "title": "护苗有我 安全同行", "summary": "南山区开展首次儿童主任网络安全专题培训",
+    "body_html": "<p>11月15日,……</p><h2>多方合力,共同落实未保法</h2>",
+    "category_id": 1, "tag_ids": [1, 2], "status": "scheduled", "published_at": "2026-12-01T08:00:00+08:00"
+}))]
+pub struct ArticleInput {
+    /// 1–200 characters. Required to create.
+    pub title: Option<String>,
+    /// Generated from the title when absent (Chinese becomes toneless pinyin:
+    /// 护苗有我 → `hu-miao-you-wo`), made unique with `-2`, `-3` …. Lowercase letters,
+    /// digits, hyphens or other Unicode letters; not all digits. A renamed article's
+    /// old slug answers 301 with the new one.
+    pub slug: Option<String>,
+    pub subtitle: Option<String>,
+    pub summary: Option<String>,
+    /// HTML, sanitised on write: scripts, event handlers, `javascript:` URLs and styles
+    /// are removed; headings, paragraphs, links, images, figures, captions, tables stay.
+    pub body_html: Option<String>,
+    pub category_id: Option<i64>,
+    /// Replaces the article's tags.
+    pub tag_ids: Option<Vec<i64>>,
+    pub cover_media_id: Option<i64>,
+    /// Replaces the article's inline images, in order.
+    pub image_ids: Option<Vec<i64>>,
+    pub source: Option<String>,
+    /// The byline; defaults to the signed-in user's name.
+    pub author_name: Option<String>,
+    /// `draft` (default), `review`, `scheduled` (needs a future `published_at`),
+    /// `published`, `archived`. Authors may use `draft` and `review` only.
+    pub status: Option<String>,
+    /// RFC 3339 with offset. For `published`, defaults to now; the offset given is the
+    /// one the article is shown in.
+    pub published_at: Option<DateTime<FixedOffset>>,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+}
+
+/// A link that shows one unpublished article to anyone who has it, until it expires.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewLink {
+    /// The token alone.
+    pub token: String,
+    /// The API path that serves the preview: `/api/v1/preview/{token}`.
+    pub path: String,
+    pub expires_at: DateTime<chrono::Utc>,
 }

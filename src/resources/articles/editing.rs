@@ -1,0 +1,277 @@
+//! The editors' side of articles: create, change, delete, preview, share a preview.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::queries;
+use super::types::{Article, ArticleInput, PreviewLink};
+use super::writes::{self, Changes};
+use crate::auth::extract::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::http::params::IdOrSlug;
+use crate::state::AppState;
+
+fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::IF_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn article_id(raw: &str) -> Result<i64, ApiError> {
+    match IdOrSlug::parse(raw) {
+        IdOrSlug::Id(id) => Ok(id),
+        IdOrSlug::Slug(_) => Err(ApiError::not_found("article", raw)),
+    }
+}
+
+/// The editor's view of one article, with its version as a strong ETag for `If-Match`.
+pub fn editor_response(status: StatusCode, article: &Article) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, format!("\"{}\"", article.version)))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .json(article)
+}
+
+async fn editor_page(state: &AppState, id: i64) -> Result<Article, ApiError> {
+    let now = state.clock.now();
+    crate::db::find_one(
+        &state.pool,
+        "article",
+        id.to_string(),
+        move |conn, _| match queries::by_id(conn, id)? {
+            Some(row) => Ok(Some(queries::page(conn, now, row)?)),
+            None => Ok(None),
+        },
+    )
+    .await
+}
+
+/// Create an article.
+///
+/// Any signed-in role. Authors create drafts or articles in review; editors and admins
+/// may also schedule and publish. Answers 201 with the article, its `Location` and its
+/// `ETag`.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    request_body = ArticleInput,
+    responses(
+        (status = 201, description = "Created", body = Article,
+            headers(("Location" = String, description = "The new article"), ("ETag" = String, description = "Its version, for If-Match"))),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not do this (an author publishing)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles")]
+pub async fn create_article(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = Changes::parse(body.into_inner(), true)?;
+    let now = state.clock.now();
+    let id = crate::db::run(&state.pool, move |conn| {
+        writes::create(conn, &user, changes, now)
+    })
+    .await?;
+    let article = editor_page(&state, id).await?;
+    let mut response = editor_response(StatusCode::CREATED, &article);
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/articles/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Change an article.
+///
+/// Partial: only the fields sent change; `null` clears a nullable field. Send the ETag
+/// you read as `If-Match`: if someone changed the article since, the answer is 412 and
+/// nothing is written. Authors may change their own drafts and articles in review.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    request_body = ArticleInput,
+    params(
+        ("id" = i64, Path, description = "The article's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read, e.g. `\"3\"`"),
+    ),
+    responses(
+        (status = 200, description = "Changed", body = Article, headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The article changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/articles/{id}")]
+pub async fn update_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    let changes = Changes::parse(body.into_inner(), false)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let article = editor_page(&state, id).await?;
+    Ok(editor_response(StatusCode::OK, &article))
+}
+
+/// Delete an article.
+///
+/// Editors and admins; authors their own drafts. Honours `If-Match`.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The article's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The article changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/articles/{id}")]
+pub async fn delete_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, id, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Preview an article as it will be published.
+///
+/// Any state; prev/next/related are computed as if it were published at its
+/// `published_at` (or now). Editors see every article, authors their own.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The article's id")),
+    responses(
+        (status = 200, description = "The preview", body = Article),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (for this user)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/articles/{id}/preview")]
+pub async fn get_article_preview(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    let now = state.clock.now();
+    let article = crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
+        match writes::find_for_editor(conn, &user, &IdOrSlug::Id(id))? {
+            Some(row) => Ok(Some(queries::preview(conn, now, row)?)),
+            None => Ok(None),
+        }
+    })
+    .await?;
+    Ok(editor_response(StatusCode::OK, &article))
+}
+
+/// Make a shareable preview link.
+///
+/// A signed token, valid for this one article for 7 days, that shows its preview to
+/// anyone at `GET /api/v1/preview/{token}` without an account.
+#[utoipa::path(
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The article's id")),
+    responses(
+        (status = 201, description = "The link", body = PreviewLink),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (for this user)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles/{id}/preview-link")]
+pub async fn create_preview_link(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
+        Ok(writes::find_for_editor(conn, &user, &IdOrSlug::Id(id))?)
+    })
+    .await?;
+    let (token, expires_at) = state
+        .auth
+        .tokens
+        .issue_preview(id)
+        .map_err(ApiError::Internal)?;
+    Ok(HttpResponse::Created().json(PreviewLink {
+        path: format!("/api/v1/preview/{token}"),
+        token,
+        expires_at,
+    }))
+}
+
+/// A shared preview.
+///
+/// No account needed: the token in the path is the permission, for one article, until
+/// it expires.
+#[utoipa::path(
+    tag = "articles",
+    params(("token" = String, Path, description = "The preview token")),
+    responses(
+        (status = 200, description = "The preview", body = Article),
+        (status = 401, description = "The token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The article is gone", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/preview/{token}")]
+pub async fn get_shared_preview(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id =
+        state.auth.tokens.verify_preview(&token).map_err(|_| {
+            ApiError::Unauthorized("the preview link is invalid or has expired".into())
+        })?;
+    let now = state.clock.now();
+    let article = crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
+        match queries::by_id(conn, id)? {
+            Some(row) => Ok(Some(queries::preview(conn, now, row)?)),
+            None => Ok(None),
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(article))
+}

@@ -1,0 +1,104 @@
+//! Slugs: the URL names of content. Lowercase ASCII letters, digits and hyphens, or any
+//! other Unicode letters (Chinese slugs are allowed); never all digits (a path segment of
+//! digits is an id). Generated slugs turn Chinese characters into toneless pinyin, one
+//! syllable a word: 护苗有我 → `hu-miao-you-wo`.
+
+use pinyin::ToPinyin;
+
+pub const MAX_CHARS: usize = 120;
+
+/// Why a slug is refused, or Ok.
+pub fn check(slug: &str) -> Result<(), String> {
+    let chars = slug.chars().count();
+    if chars == 0 || chars > MAX_CHARS {
+        return Err(format!("must have 1 to {MAX_CHARS} characters"));
+    }
+    if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+        return Err("must not start or end with a hyphen or repeat one".into());
+    }
+    let allowed = |c: char| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || c == '-'
+            || (!c.is_ascii() && c.is_alphanumeric())
+    };
+    if let Some(bad) = slug.chars().find(|c| !allowed(*c)) {
+        return Err(format!(
+            "may hold lowercase letters, digits and hyphens only (not `{bad}`)"
+        ));
+    }
+    if slug.chars().all(|c| c.is_ascii_digit()) {
+        return Err("must not be all digits (that would read as an id)".into());
+    }
+    Ok(())
+}
+
+/// A readable slug from a title; `fallback` when the title has nothing usable.
+pub fn from_title(title: &str, fallback: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, words: &mut Vec<String>| {
+        if !current.is_empty() {
+            words.push(std::mem::take(current));
+        }
+    };
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        } else if let Some(pinyin) = c.to_pinyin() {
+            flush(&mut current, &mut words);
+            words.push(pinyin.plain().to_owned());
+        } else {
+            flush(&mut current, &mut words);
+        }
+    }
+    flush(&mut current, &mut words);
+    let mut slug = String::new();
+    for word in words {
+        if slug.len() + word.len() + 1 > 80 {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    if slug.is_empty() {
+        return fallback.to_owned();
+    }
+    if slug.chars().all(|c| c.is_ascii_digit()) {
+        slug.insert_str(0, "n-");
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_titles_become_pinyin() {
+        assert_eq!(
+            from_title("护苗有我 安全同行", "x"),
+            "hu-miao-you-wo-an-quan-tong-xing"
+        );
+        assert_eq!(
+            from_title("2024深港青少年体育交流赛启动", "x"),
+            "2024-shen-gang-qing-shao-nian-ti-yu-jiao-liu-sai-qi-dong"
+        );
+        assert_eq!(from_title("Hello, World!", "x"), "hello-world");
+        assert_eq!(from_title("2024", "x"), "n-2024");
+        assert_eq!(from_title("!!!", "article"), "article");
+        assert!(from_title(&"长".repeat(100), "x").len() <= 80);
+    }
+
+    #[test]
+    fn checks_slugs() {
+        for good in ["news", "hu-miao-2021", "企业文化", "护苗-有我"] {
+            assert_eq!(check(good), Ok(()), "{good}");
+        }
+        for bad in ["", "-a", "a-", "a--b", "Upper", "a b", "a/b", "123", "a?b"] {
+            assert!(check(bad).is_err(), "{bad}");
+        }
+    }
+}

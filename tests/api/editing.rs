@@ -1,0 +1,520 @@
+use masthead::auth::Role;
+use serde_json::{json, Value};
+
+use crate::support::{instant, slugs, ArticleBuilder, TestApp};
+
+async fn create(app: &TestApp, token: &str, body: Value) -> crate::support::Response {
+    app.send("POST", "/api/v1/articles", Some(token), Some(&body), &[])
+        .await
+}
+
+#[actix_rt::test]
+async fn an_article_lives_its_whole_life_through_the_api() {
+    let app = TestApp::empty().await;
+    let news = app.category("news", "新闻动态", None);
+    ArticleBuilder::new("older", "较早的新闻")
+        .category(news)
+        .at("2026-05-01T08:00:00+08:00")
+        .insert(&app);
+    let editor = app.token_for(Role::Editor).await;
+
+    // Draft: a pinyin slug, invisible to the public.
+    let created = create(
+        &app,
+        &editor,
+        json!({"title": "护苗有我 安全同行", "body_html": "<p>正文</p>", "category_id": news}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let draft = created.json();
+    let id = draft["id"].as_i64().expect("id");
+    assert_eq!(draft["slug"], "hu-miao-you-wo-an-quan-tong-xing");
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(created.header("etag").as_deref(), Some("\"1\""));
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/articles/{id}"))
+    );
+    app.get_problem("/api/v1/articles/hu-miao-you-wo-an-quan-tong-xing", 404)
+        .await;
+    assert_eq!(app.get_json("/api/v1/articles").await["meta"]["total"], 1);
+
+    // Preview, as it will be published: its neighbour is already there.
+    let preview = app
+        .send(
+            "GET",
+            &format!("/api/v1/articles/{id}/preview"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    assert_eq!(preview.json()["prev"]["slug"], "older");
+
+    // A shared preview link works without an account; a forged one does not.
+    let link = app
+        .send(
+            "POST",
+            &format!("/api/v1/articles/{id}/preview-link"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(link.status, 201, "{}", link.text());
+    let path = link.json()["path"].as_str().expect("path").to_owned();
+    let shared = app.get(&path).await;
+    assert_eq!(shared.status, 200, "{}", shared.text());
+    assert_eq!(shared.json()["title"], "护苗有我 安全同行");
+    app.get_problem("/api/v1/preview/not-a-token", 401).await;
+
+    // Schedule it: it appears when its time comes, with no job and no restart.
+    let schedule = json!({"status": "scheduled", "published_at": "2026-06-01T18:00:00+08:00"});
+    let scheduled = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&schedule),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(scheduled.status, 200, "{}", scheduled.text());
+    assert_eq!(scheduled.json()["status"], "scheduled");
+    app.get_problem(&format!("/api/v1/articles/{id}"), 404)
+        .await;
+    app.clock.set(instant("2026-06-01T18:00:00+08:00"));
+    let live = app.get_json(&format!("/api/v1/articles/{id}")).await;
+    assert_eq!(live["status"], "published");
+    assert_eq!(live["published_at"], "2026-06-01T18:00:00+08:00");
+    assert_eq!(
+        app.get_json("/api/v1/articles/older").await["next"]["id"],
+        id,
+        "the neighbour's next is updated"
+    );
+
+    // Two editors: the one with a stale version gets 412 and writes nothing.
+    let fresh = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&json!({"summary": "新摘要"})),
+            &[("if-match", "\"2\"")],
+        )
+        .await;
+    assert_eq!(fresh.status, 200, "{}", fresh.text());
+    assert_eq!(fresh.header("etag").as_deref(), Some("\"3\""));
+    let stale = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&json!({"summary": "旧的覆盖"})),
+            &[("if-match", "\"2\"")],
+        )
+        .await;
+    assert_eq!(stale.status, 412, "{}", stale.text());
+    assert_eq!(
+        app.get_json(&format!("/api/v1/articles/{id}")).await["summary"],
+        "新摘要"
+    );
+
+    // Archive: gone from the public API.
+    let archived = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&json!({"status": "archived"})),
+            &[],
+        )
+        .await;
+    assert_eq!(archived.status, 200);
+    app.get_problem(&format!("/api/v1/articles/{id}"), 404)
+        .await;
+    let as_editor = app
+        .send(
+            "GET",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(as_editor.status, 200);
+    assert_eq!(as_editor.json()["status"], "archived");
+    assert_eq!(as_editor.header("etag").as_deref(), Some("\"4\""));
+}
+
+#[actix_rt::test]
+async fn roles_decide_who_writes_what() {
+    let app = TestApp::empty().await;
+    let author = app.token_for(Role::Author).await;
+    let editor = app.token_for(Role::Editor).await;
+    let body = json!({"title": "作者的稿子"});
+    assert_eq!(
+        app.send("POST", "/api/v1/articles", None, Some(&body), &[])
+            .await
+            .status,
+        401
+    );
+
+    let own = create(&app, &author, body.clone()).await;
+    assert_eq!(own.status, 201, "{}", own.text());
+    let own = own.json()["id"].as_i64().expect("id");
+    let publish = create(
+        &app,
+        &author,
+        json!({"title": "想直接发布", "status": "published"}),
+    )
+    .await;
+    assert_eq!(publish.status, 403);
+    let submit = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{own}"),
+            Some(&author),
+            Some(&json!({"status": "review"})),
+            &[],
+        )
+        .await;
+    assert_eq!(submit.status, 200, "authors submit for review");
+    let self_publish = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{own}"),
+            Some(&author),
+            Some(&json!({"status": "published"})),
+            &[],
+        )
+        .await;
+    assert_eq!(self_publish.status, 403);
+
+    let theirs = create(&app, &editor, json!({"title": "编辑的稿子"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("id");
+    for (method, body) in [
+        ("PATCH", Some(json!({"title": "改别人的"}))),
+        ("DELETE", None),
+    ] {
+        let response = app
+            .send(
+                method,
+                &format!("/api/v1/articles/{theirs}"),
+                Some(&author),
+                body.as_ref(),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status, 403, "{method}");
+    }
+    let hidden = app
+        .send(
+            "GET",
+            &format!("/api/v1/articles/{theirs}"),
+            Some(&author),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(hidden.status, 404, "authors do not see others' drafts");
+    let published = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{own}"),
+            Some(&editor),
+            Some(&json!({"status": "published"})),
+            &[],
+        )
+        .await;
+    assert_eq!(published.status, 200, "editors publish");
+    let after = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{own}"),
+            Some(&author),
+            Some(&json!({"title": "发布后再改"})),
+            &[],
+        )
+        .await;
+    assert_eq!(after.status, 403, "a published article is the editors' now");
+    assert_eq!(
+        app.send(
+            "DELETE",
+            &format!("/api/v1/articles/{theirs}"),
+            Some(&editor),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        app.send(
+            "DELETE",
+            &format!("/api/v1/articles/{theirs}"),
+            Some(&editor),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        404
+    );
+}
+
+#[actix_rt::test]
+async fn every_bad_field_is_named_at_once_and_nothing_is_written() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let bad = create(
+        &app,
+        &editor,
+        json!({
+            "title": "", "slug": "Bad Slug", "status": "nope", "tag_ids": [0],
+            "published_at": "yesterday", "colour": "red", "summary": 5
+        }),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let mut fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "colour",
+            "published_at",
+            "slug",
+            "status",
+            "summary",
+            "tag_ids",
+            "title"
+        ]
+    );
+
+    let long = create(&app, &editor, json!({"title": "长".repeat(201)})).await;
+    assert_eq!(long.status, 422);
+    assert_eq!(long.json()["errors"][0]["field"], "title");
+    let missing = create(&app, &editor, json!({"summary": "no title"})).await;
+    assert_eq!(missing.json()["errors"][0]["field"], "title");
+    let dangling = create(
+        &app,
+        &editor,
+        json!({"title": "t", "category_id": 99, "tag_ids": [98, 97]}),
+    )
+    .await;
+    assert_eq!(dangling.status, 422);
+    assert_eq!(dangling.json()["errors"].as_array().map(Vec::len), Some(2));
+    let not_json = app
+        .send(
+            "POST",
+            "/api/v1/articles",
+            Some(&editor),
+            None,
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_eq!(not_json.status, 400);
+    let huge = create(
+        &app,
+        &editor,
+        json!({"title": "大", "body_html": "x".repeat(2 * 1024 * 1024)}),
+    )
+    .await;
+    assert_eq!(huge.status, 413);
+    let past = create(
+        &app,
+        &editor,
+        json!({"title": "t", "status": "scheduled", "published_at": "2020-01-01T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(past.status, 422);
+    assert_eq!(past.json()["errors"][0]["field"], "published_at");
+
+    let editor_list = app
+        .send(
+            "GET",
+            "/api/v1/audit",
+            Some(&app.token_for(Role::Admin).await),
+            None,
+            &[],
+        )
+        .await
+        .json();
+    let creates = editor_list["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter(|e| e["action"] == "create")
+        .count();
+    assert_eq!(creates, 0, "nothing half-written");
+}
+
+#[actix_rt::test]
+async fn article_html_is_sanitised_on_write() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let payloads = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+        "<svg onload=alert(1)>",
+        "<iframe src=\"https://evil.example\"></iframe>",
+        "<div style=\"background:url(javascript:alert(1))\">x</div>",
+        "<body onload=alert(1)>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<object data=\"javascript:alert(1)\"></object>",
+        "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+        "<p onclick=\"alert(1)\">click</p>",
+    ];
+    for payload in payloads {
+        let created = create(&app, &editor, json!({"title": "XSS", "body_html": payload})).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let html = created.json()["body_html"]
+            .as_str()
+            .expect("html")
+            .to_lowercase();
+        for banned in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "onload",
+            "<iframe",
+            "style=",
+            "<object",
+            "<form",
+            "onclick",
+            "<svg",
+        ] {
+            assert!(
+                !html.contains(banned),
+                "{banned} survived {payload}: {html}"
+            );
+        }
+    }
+    let kept = "<h2>小标题</h2><figure><img src=\"/m/a.jpg\" alt=\"图\" width=\"10\" height=\"20\"><figcaption>图注</figcaption></figure><table><tbody><tr><td>格</td></tr></tbody></table><a href=\"https://example.com/\">链接</a>";
+    let created = create(&app, &editor, json!({"title": "好的", "body_html": kept})).await;
+    let html = created.json()["body_html"]
+        .as_str()
+        .expect("html")
+        .to_owned();
+    for wanted in [
+        "<h2>小标题</h2>",
+        "<figure>",
+        "<figcaption>图注</figcaption>",
+        "<table>",
+        "href=\"https://example.com/\"",
+        "alt=\"图\"",
+        "width=\"10\"",
+    ] {
+        assert!(html.contains(wanted), "{wanted} was lost: {html}");
+    }
+}
+
+#[actix_rt::test]
+async fn a_renamed_article_redirects_from_its_old_slug() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let id = create(
+        &app,
+        &editor,
+        json!({"title": "旧标题", "slug": "old-name", "status": "published"}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("id");
+    let renamed = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&json!({"slug": "新名字"})),
+            &[],
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+    let no_redirects = awc::Client::builder().max_redirects(0).finish();
+    let old = no_redirects
+        .get(app.server.url("/api/v1/articles/old-name"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(old.status(), 301);
+    assert_eq!(
+        old.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/api/v1/articles/%E6%96%B0%E5%90%8D%E5%AD%97")
+    );
+    let taken = create(&app, &editor, json!({"title": "t", "slug": "old-name"})).await;
+    assert_eq!(
+        taken.status, 422,
+        "a former slug stays reserved for its redirect"
+    );
+    let generated = create(&app, &editor, json!({"title": "旧标题"}))
+        .await
+        .json();
+    assert_eq!(generated["slug"], "jiu-biao-ti");
+    let again = create(&app, &editor, json!({"title": "旧标题"}))
+        .await
+        .json();
+    assert_eq!(again["slug"], "jiu-biao-ti-2");
+}
+
+#[actix_rt::test]
+async fn writes_change_lists_neighbours_and_menus_at_once() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let first = create(&app, &editor, json!({"title": "一", "slug": "one", "status": "published", "published_at": "2026-01-01T08:00:00+08:00"})).await.json();
+    let second = create(&app, &editor, json!({"title": "二", "slug": "two", "status": "published", "published_at": "2026-02-01T08:00:00+08:00"})).await.json();
+    let second_id = second["id"].as_i64().expect("id");
+    app.menu("header", &[("第二篇", "article", Some(second_id), None)]);
+    assert_eq!(
+        slugs(&app.get_json("/api/v1/articles").await["data"]),
+        ["two", "one"]
+    );
+    assert_eq!(
+        app.get_json("/api/v1/articles/one").await["next"]["slug"],
+        "two"
+    );
+    assert_eq!(
+        app.get_json("/api/v1/menus/header").await["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(app.get_json("/api/v1/archive").await["data"][0]["count"], 2);
+
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/articles/{second_id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert_eq!(
+        slugs(&app.get_json("/api/v1/articles").await["data"]),
+        ["one"]
+    );
+    assert!(app.get_json("/api/v1/articles/one").await["next"].is_null());
+    assert_eq!(
+        app.get_json("/api/v1/menus/header").await["items"],
+        json!([]),
+        "the menu item to a deleted article disappears"
+    );
+    assert_eq!(app.get_json("/api/v1/archive").await["data"][0]["count"], 1);
+    let _ = first;
+}
