@@ -90,7 +90,9 @@ pub fn app(
         .openapi(openapi::ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(resources::configure_api))
         .split_for_parts();
+    let routes = web::Data::new(framework_errors::RouteTable::from_openapi(&api));
     app.app_data(web::Data::new(state))
+        .app_data(routes)
         .app_data(framework_errors::query_config())
         .app_data(framework_errors::path_config())
         .app_data(framework_errors::json_config())

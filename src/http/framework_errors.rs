@@ -2,7 +2,6 @@
 //! re-wrapped into the same problem+json body as everything else.
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::error::ApiError;
@@ -76,20 +75,73 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(path_error)
 }
 
-/// Unknown routes are 404; the public API only reads, so other methods are 405. (HEAD
-/// arrives here as GET: see `http::head`.)
-pub async fn default_service(req: HttpRequest) -> HttpResponse {
-    let error = if req.method() == Method::GET {
-        ApiError::NoRoute(req.path().to_owned())
-    } else {
-        ApiError::MethodNotAllowed
-    };
-    let mut response = error.error_response();
-    if matches!(error, ApiError::MethodNotAllowed) {
-        response.headers_mut().insert(
-            actix_web::http::header::ALLOW,
-            actix_web::http::header::HeaderValue::from_static("GET, HEAD, OPTIONS"),
-        );
+/// The documented paths and their methods, to answer a wrong method with 405 and an exact
+/// `Allow` header, and an unknown path with 404.
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl RouteTable {
+    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+        let value = serde_json::to_value(api).unwrap_or_default();
+        let routes = value["paths"]
+            .as_object()
+            .map(|paths| {
+                paths
+                    .iter()
+                    .map(|(path, item)| {
+                        let segments = path.split('/').map(str::to_owned).collect();
+                        let methods = item
+                            .as_object()
+                            .map(|ops| {
+                                ["get", "put", "post", "delete", "options", "head", "patch"]
+                                    .iter()
+                                    .filter(|m| ops.contains_key(**m))
+                                    .map(|m| m.to_uppercase())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        (segments, methods)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self { routes }
     }
-    response
+
+    /// The methods of the documented path this request path matches.
+    fn methods_for(&self, path: &str) -> Option<&[String]> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.routes.iter().find_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
+                });
+            matches.then_some(methods.as_slice())
+        })
+    }
+}
+
+/// No route matched: 405 with the documented methods when the path exists with other
+/// methods, else 404. (HEAD arrives here as GET: see `http::head`.)
+pub async fn default_service(
+    req: HttpRequest,
+    table: Option<web::Data<RouteTable>>,
+) -> HttpResponse {
+    let allowed = table
+        .as_ref()
+        .and_then(|table| table.methods_for(req.path()));
+    match allowed {
+        Some(methods) if !methods.iter().any(|m| m == req.method().as_str()) => {
+            let mut response = ApiError::MethodNotAllowed.error_response();
+            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&methods.join(", ")) {
+                response
+                    .headers_mut()
+                    .insert(actix_web::http::header::ALLOW, value);
+            }
+            response
+        }
+        _ => ApiError::NoRoute(req.path().to_owned()).error_response(),
+    }
 }

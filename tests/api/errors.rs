@@ -80,6 +80,27 @@ async fn methods_a_resource_does_not_have_are_405() {
             .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
+    assert_eq!(
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("GET")
+    );
+    let login = app.send("GET", "/api/v1/auth/login", None, None, &[]).await;
+    assert_eq!(login.status, 405);
+    assert_eq!(login.header("allow").as_deref(), Some("POST"));
+    let article = app.send("PUT", "/api/v1/articles/7", None, None, &[]).await;
+    assert_eq!(article.status, 405);
+    assert_eq!(
+        article.header("allow").as_deref(),
+        Some("GET, DELETE, PATCH")
+    );
+    let nowhere = app.send("POST", "/api/v1/nowhere", None, None, &[]).await;
+    assert_eq!(
+        nowhere.status, 404,
+        "an unknown path is 404 whatever the method"
+    );
 }
 
 #[actix_rt::test]

@@ -183,3 +183,24 @@ async fn schema_names_are_unique_and_all_in_the_spec() {
         );
     }
 }
+
+/// OpenAPI forbids two paths that differ only in parameter names (`/a/{id}`, `/a/{slug}`).
+#[actix_rt::test]
+async fn no_two_paths_differ_only_in_parameter_names() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let mut shapes: Vec<String> = spec["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(|path| {
+            path.split('/')
+                .map(|s| if s.starts_with('{') { "{}" } else { s })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    let count = shapes.len();
+    shapes.sort();
+    shapes.dedup();
+    assert_eq!(shapes.len(), count, "{shapes:?}");
+}

@@ -98,7 +98,7 @@ pub async fn create_article(
     security(("bearer" = [])),
     request_body = ArticleInput,
     params(
-        ("id" = i64, Path, description = "The article's id"),
+        ("slug_or_id" = String, Path, description = "The article's id or slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read, e.g. `\"3\"`"),
     ),
     responses(
@@ -113,20 +113,22 @@ pub async fn create_article(
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[patch("/articles/{id}")]
+#[patch("/articles/{slug_or_id}")]
 pub async fn update_article(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<String>,
+    slug_or_id: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = article_id(&id)?;
+    let key = IdOrSlug::parse(&slug_or_id);
     let changes = Changes::parse(body.into_inner(), false)?;
     let now = state.clock.now();
     let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
+    let id = crate::db::run(&state.pool, move |conn| {
+        let id = writes::resolve(conn, &key)?;
+        writes::update(conn, &user, id, precondition.as_deref(), changes, now)?;
+        Ok(id)
     })
     .await?;
     let article = editor_page(&state, id).await?;
@@ -140,7 +142,7 @@ pub async fn update_article(
     tag = "articles",
     security(("bearer" = [])),
     params(
-        ("id" = i64, Path, description = "The article's id"),
+        ("slug_or_id" = String, Path, description = "The article's id or slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
@@ -152,7 +154,7 @@ pub async fn update_article(
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[delete("/articles/{id}")]
+#[delete("/articles/{slug_or_id}")]
 pub async fn delete_article(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -469,6 +469,23 @@ pub fn create(
     })
 }
 
+/// The id of the article a path names, in any state.
+pub fn resolve(
+    conn: &mut AnyConnection,
+    key: &crate::http::params::IdOrSlug,
+) -> Result<i64, ApiError> {
+    use crate::http::params::IdOrSlug;
+    match key {
+        IdOrSlug::Id(id) => Ok(*id),
+        IdOrSlug::Slug(slug) => articles::table
+            .filter(articles::slug.eq(slug))
+            .select(articles::id)
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("article", slug.clone())),
+    }
+}
+
 fn load(conn: &mut AnyConnection, id: i64) -> Result<ArticleRow, ApiError> {
     super::queries::by_id(conn, id)?.ok_or_else(|| ApiError::not_found("article", id.to_string()))
 }
