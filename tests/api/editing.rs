@@ -518,3 +518,91 @@ async fn writes_change_lists_neighbours_and_menus_at_once() {
     assert_eq!(app.get_json("/api/v1/archive").await["data"][0]["count"], 1);
     let _ = first;
 }
+
+#[actix_rt::test]
+async fn editors_list_by_workflow_state_and_the_public_never_sees_drafts() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let author = app.token_for(Role::Author).await;
+    create(
+        &app,
+        &author,
+        json!({"title": "作者草稿", "slug": "author-draft"}),
+    )
+    .await;
+    create(
+        &app,
+        &editor,
+        json!({"title": "编辑草稿", "slug": "editor-draft"}),
+    )
+    .await;
+    create(
+        &app,
+        &editor,
+        json!({"title": "待审", "slug": "in-review", "status": "review"}),
+    )
+    .await;
+    create(&app, &editor, json!({"title": "定时", "slug": "later", "status": "scheduled", "published_at": "2030-01-01T00:00:00Z"})).await;
+    create(
+        &app,
+        &editor,
+        json!({"title": "已发", "slug": "out", "status": "published"}),
+    )
+    .await;
+
+    let public = app.get_json("/api/v1/articles").await;
+    assert_eq!(slugs(&public["data"]), ["out"]);
+    assert_eq!(public["data"][0]["status"], "published");
+    app.get_problem("/api/v1/articles?status=draft", 401).await;
+
+    let list = |token: String, query: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .send(
+                    "GET",
+                    &format!("/api/v1/articles?{query}"),
+                    Some(&token),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_eq!(response.status, 200, "{query}: {}", response.text());
+            response.json()
+        }
+    };
+    let mut drafts = slugs(&list(editor.clone(), "status=draft").await["data"]);
+    drafts.sort();
+    assert_eq!(drafts, ["author-draft", "editor-draft"]);
+    assert_eq!(
+        slugs(&list(author.clone(), "status=draft").await["data"]),
+        ["author-draft"],
+        "authors see their own"
+    );
+    assert_eq!(
+        slugs(&list(editor.clone(), "status=review").await["data"]),
+        ["in-review"]
+    );
+    let scheduled = list(editor.clone(), "status=scheduled").await;
+    assert_eq!(slugs(&scheduled["data"]), ["later"]);
+    assert_eq!(scheduled["data"][0]["status"], "scheduled");
+    let bad = app
+        .send(
+            "GET",
+            "/api/v1/articles?status=secret",
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+
+    // None of them anywhere public.
+    for path in ["/api/v1/tags", "/api/v1/categories", "/api/v1/archive"] {
+        let text = app.get(path).await.text();
+        for hidden in ["草稿", "待审", "定时"] {
+            assert!(!text.contains(hidden), "{path} shows {hidden}");
+        }
+    }
+    assert_eq!(app.get_json("/api/v1/archive").await["data"][0]["count"], 1);
+}

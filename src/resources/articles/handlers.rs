@@ -4,14 +4,33 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use super::queries::{self, ListRequest};
 use super::types::{Article, ArticleList, ArticleSort, ListArticlesQuery};
 use super::{editing, writes};
-use crate::auth::extract::MaybeAuthUser;
+use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::PageRequest;
 use crate::http::params::{self, IdOrSlug};
 use crate::state::AppState;
 
 impl ListArticlesQuery {
-    fn parse(&self) -> Result<(ListRequest, PageRequest), ApiError> {
+    fn parse(&self, user: Option<&AuthUser>) -> Result<(ListRequest, PageRequest), ApiError> {
+        let status = match self.status.as_deref() {
+            None => None,
+            Some(raw) => Some(writes::Status::parse(raw.trim()).ok_or_else(|| {
+                ApiError::invalid(
+                    "status",
+                    "must be one of draft, review, scheduled, published, archived",
+                )
+            })?),
+        };
+        let author_id = match (status, user) {
+            (None | Some(writes::Status::Published), _) => None,
+            (Some(_), None) => {
+                return Err(ApiError::Unauthorized(
+                    "listing by `status` needs an editor's token".into(),
+                ))
+            }
+            (Some(_), Some(user)) if !user.role.edits_all_content() => Some(user.id),
+            (Some(_), Some(_)) => None,
+        };
         let year = params::int_in_range("year", self.year.as_deref(), 1970, 9999)?;
         let month = params::int_in_range("month", self.month.as_deref(), 1, 12)?;
         if month.is_some() && year.is_none() {
@@ -34,6 +53,8 @@ impl ListArticlesQuery {
             month: month.map(|m| m as u32),
             author: params::text("author", self.author.as_deref(), 200)?,
             ascending: sort == ArticleSort::OldestFirst,
+            status,
+            author_id,
         };
         let page = PageRequest::parse(
             self.page.as_deref(),
@@ -57,16 +78,19 @@ impl ListArticlesQuery {
         (status = 200, description = "A page of article summaries", body = ArticleList,
             headers(("Link" = String, description = "RFC 8288 pagination links"))),
         (status = 400, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`status` without a valid token, or an invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security((), ("bearer" = []))
 )]
 #[get("/articles")]
 pub async fn list_articles(
     state: web::Data<AppState>,
     req: HttpRequest,
+    user: MaybeAuthUser,
     query: web::Query<ListArticlesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (request, page_request) = query.parse()?;
+    let (request, page_request) = query.parse(user.0.as_ref())?;
     let now = state.clock.now();
     let page_for_db = page_request.clone();
     let page = crate::db::run(&state.pool, move |conn| {

@@ -5,6 +5,7 @@ use diesel::dsl::{And, Eq as EqOp, LtEq};
 use diesel::prelude::*;
 
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
+use super::writes::Status;
 use crate::clock::at_offset;
 use crate::db::schema::{article_tags, articles};
 use crate::db::{AnyConnection, MultiBackend};
@@ -70,6 +71,8 @@ fn summary_columns() -> _ {
         articles::category_id,
         articles::published_at,
         articles::utc_offset_minutes,
+        articles::status,
+        articles::updated_at,
     )
 }
 
@@ -86,6 +89,8 @@ pub struct SummaryRow {
     pub category_id: Option<i64>,
     pub published_at: Option<NaiveDateTime>,
     pub utc_offset_minutes: i32,
+    pub status: String,
+    pub updated_at: NaiveDateTime,
 }
 
 #[diesel::dsl::auto_type]
@@ -119,6 +124,17 @@ pub struct ArticleFilter {
     pub published_between: Option<(NaiveDateTime, NaiveDateTime)>,
     pub author: Option<String>,
     pub ascending: bool,
+    /// Editors' lists by workflow state; None is the public list.
+    pub status: Option<Status>,
+    /// Limits an editors' list to one author's articles (authors see only their own).
+    pub author_id: Option<i64>,
+}
+
+impl ArticleFilter {
+    /// The public list: published articles whose time has come.
+    fn is_public(&self) -> bool {
+        matches!(self.status, None | Some(Status::Published))
+    }
 }
 
 /// A list request as the client gave it, before slugs are looked up.
@@ -130,6 +146,8 @@ pub struct ListRequest {
     pub month: Option<u32>,
     pub author: Option<String>,
     pub ascending: bool,
+    pub status: Option<Status>,
+    pub author_id: Option<i64>,
 }
 
 /// Looks up the slugs a request names: an unknown one is the client's mistake (400),
@@ -187,6 +205,8 @@ pub fn resolve_filter(
         published_between,
         author: request.author.clone(),
         ascending: request.ascending,
+        status: request.status,
+        author_id: request.author_id,
     })
 }
 
@@ -194,7 +214,19 @@ fn filtered(
     now: NaiveDateTime,
     filter: &ArticleFilter,
 ) -> articles::BoxedQuery<'static, MultiBackend> {
-    let mut query = articles::table.filter(visible(now)).into_boxed();
+    let mut query = match filter.status {
+        None | Some(Status::Published) => articles::table.filter(visible(now)).into_boxed(),
+        Some(Status::Scheduled) => articles::table
+            .filter(articles::status.eq(PUBLISHED))
+            .filter(articles::published_at.gt(now))
+            .into_boxed(),
+        Some(other) => articles::table
+            .filter(articles::status.eq(other.as_str()))
+            .into_boxed(),
+    };
+    if let Some(author_id) = filter.author_id {
+        query = query.filter(articles::author_id.eq(author_id));
+    }
     if let Some(ids) = &filter.category_ids {
         query = query.filter(articles::category_id.eq_any(ids.clone()));
     }
@@ -226,6 +258,9 @@ pub fn list(
     request: &PageRequest,
 ) -> Result<Page<ArticleSummary>, ApiError> {
     let total: i64 = filtered(now, filter).count().get_result(conn)?;
+    if !filter.is_public() {
+        return unpublished_list(conn, now, filter, request, total);
+    }
     // One upper bound, not two: the index range must start at the cursor, not at `now`.
     let upper = match &request.position {
         Position::After(cursor) if !filter.ascending => now.min(cursor.published_at),
@@ -267,10 +302,39 @@ pub fn list(
         ascending: filter.ascending,
     });
     let returned = rows.len();
-    let items = summaries(conn, rows)?;
+    let items = summaries(conn, now, rows)?;
     Ok(Page {
         items,
         meta: PageMeta::new(request, total, returned, has_more, last),
+    })
+}
+
+/// Editors' lists of drafts and the like: newest change first, by page number (their
+/// dates may be empty, so there is no date cursor).
+fn unpublished_list(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    filter: &ArticleFilter,
+    request: &PageRequest,
+    total: i64,
+) -> Result<Page<ArticleSummary>, ApiError> {
+    if matches!(request.position, Position::After(_)) {
+        return Err(ApiError::invalid(
+            "cursor",
+            "pages published lists only; use `page` with `status`",
+        ));
+    }
+    let rows: Vec<SummaryRow> = filtered(now, filter)
+        .order((articles::updated_at.desc(), articles::id.desc()))
+        .select(summary_columns())
+        .offset(request.offset())
+        .limit(request.per_page)
+        .load(conn)?;
+    let returned = rows.len();
+    let items = summaries(conn, now, rows)?;
+    Ok(Page {
+        items,
+        meta: PageMeta::new(request, total, returned, false, None),
     })
 }
 
@@ -278,6 +342,7 @@ pub fn list(
 /// whole list, never one per article.
 pub fn summaries(
     conn: &mut AnyConnection,
+    now: NaiveDateTime,
     rows: Vec<SummaryRow>,
 ) -> QueryResult<Vec<ArticleSummary>> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
@@ -299,7 +364,14 @@ pub fn summaries(
             tags: tags.remove(&row.id).unwrap_or_default(),
             author_name: row.author_name,
             source: row.source,
-            published_at: at_offset(row.published_at.unwrap_or_default(), row.utc_offset_minutes),
+            status: super::writes::Status::of_stored(&row.status, row.published_at, now)
+                .as_str()
+                .to_owned(),
+            // Drafts without a date show their last change.
+            published_at: at_offset(
+                row.published_at.unwrap_or(row.updated_at),
+                row.utc_offset_minutes,
+            ),
         })
         .collect())
 }
@@ -320,7 +392,7 @@ pub fn summaries_by_ids(
         .load(conn)?;
     let mut by_id: HashMap<i64, SummaryRow> = rows.into_iter().map(|row| (row.id, row)).collect();
     let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    summaries(conn, ordered)
+    summaries(conn, now, ordered)
 }
 
 /// Slugs of the visible articles among `ids` (for menus).

@@ -35,7 +35,7 @@ pub struct ArticleLink {
               "caption": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动", "width": 1080, "height": 720, "mime_type": "image/jpeg"},
     "category": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
     "tags": [{"id": 2, "slug": "humiao", "name": "护苗", "path": "/tags/humiao"}],
-    "author_name": "南方大视野编辑部", "source": "南方大视野",
+    "author_name": "南方大视野编辑部", "source": "南方大视野", "status": "published",
     "published_at": "2021-11-16T10:00:00+08:00", "path": "/articles/humiao-safety-training-nanshan"
 }))]
 pub struct ArticleSummary {
@@ -53,7 +53,10 @@ pub struct ArticleSummary {
     pub author_name: Option<String>,
     /// Where the story comes from (来源).
     pub source: Option<String>,
-    /// When it was published, at the offset it was published in (RFC 3339).
+    /// `published` in the public API; editors' lists show the workflow state.
+    pub status: String,
+    /// When it was published, at the offset it was published in (RFC 3339). For a draft
+    /// without a date, its last change.
     pub published_at: DateTime<FixedOffset>,
     pub path: String,
 }
@@ -80,6 +83,7 @@ pub struct Seo {
     "author_name": "南方大视野编辑部", "source": "南方大视野",
     "published_at": "2021-11-16T10:00:00+08:00", "updated_at": "2021-11-16T10:00:00+08:00",
     "seo": {"title": null, "description": null}, "path": "/articles/humiao-safety-training-nanshan",
+    "status": "published", "version": 1,
     "prev": {"id": 2, "slug": "family-civilization-team", "title": "助力全国文明城市创建,全市首支家庭文明示范队成立",
              "published_at": "2021-11-12T09:30:00+08:00", "path": "/articles/family-civilization-team"},
     "next": {"id": 3, "slug": "nanshan-police-bust-gang", "title": "深圳南山警方打掉一网络传播淫秽物品犯罪团伙,刑拘5人",
@@ -171,6 +175,10 @@ pub struct ListArticlesQuery {
     pub per_page: Option<String>,
     /// `meta.next_cursor` of the previous page: the same cost at any depth. Not with `page`.
     pub cursor: Option<String>,
+    /// Editors only (needs a token): `draft`, `review`, `scheduled`, `archived` or
+    /// `published`. Authors see their own articles in the states other than published.
+    #[param(value_type = Option<String>, example = "draft")]
+    pub status: Option<String>,
 }
 
 /// The fields an editor writes. On `POST` only `title` is required; on `PATCH` every field

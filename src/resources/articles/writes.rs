@@ -73,8 +73,17 @@ impl Status {
 
     /// The state of a stored row at `now`.
     pub fn of(row: &ArticleRow, now: NaiveDateTime) -> Self {
-        match row.status.as_str() {
-            PUBLISHED if row.published_at.is_some_and(|at| at > now) => Self::Scheduled,
+        Self::of_stored(&row.status, row.published_at, now)
+    }
+
+    /// The state of a stored status and publication time at `now`.
+    pub fn of_stored(
+        status: &str,
+        published_at: Option<NaiveDateTime>,
+        now: NaiveDateTime,
+    ) -> Self {
+        match status {
+            PUBLISHED if published_at.is_some_and(|at| at > now) => Self::Scheduled,
             PUBLISHED => Self::Published,
             "review" => Self::Review,
             "archived" => Self::Archived,
