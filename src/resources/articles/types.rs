@@ -184,7 +184,8 @@ pub struct ListArticlesQuery {
 /// The fields an editor writes. On `POST` only `title` is required; on `PATCH` every field
 /// is optional and `null` clears a nullable one. Unknown fields are refused, and every bad
 /// field is reported at once (422 with `errors`).
-#[derive(Debug, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "title": "护苗有我 安全同行", "summary": "南山区开展首次儿童主任网络安全专题培训",
     "body_html": "<p>11月15日,……</p><h2>多方合力,共同落实未保法</h2>",
@@ -192,34 +193,57 @@ pub struct ListArticlesQuery {
 }))]
 pub struct ArticleInput {
     /// 1–200 characters. Required to create.
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     /// Generated from the title when absent (Chinese becomes toneless pinyin:
     /// 护苗有我 → `hu-miao-you-wo`), made unique with `-2`, `-3` …. Lowercase letters,
     /// digits, hyphens or other Unicode letters; not all digits. A renamed article's
     /// old slug answers 301 with the new one.
+    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\s/?#%A-Z]+$")]
     pub slug: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub subtitle: Option<String>,
+    #[schema(max_length = 2000)]
     pub summary: Option<String>,
     /// HTML, sanitised on write: scripts, event handlers, `javascript:` URLs and styles
     /// are removed; headings, paragraphs, links, images, figures, captions, tables stay.
     pub body_html: Option<String>,
+    #[schema(minimum = 1)]
     pub category_id: Option<i64>,
     /// Replaces the article's tags.
+    #[schema(max_items = 50)]
     pub tag_ids: Option<Vec<i64>>,
+    #[schema(minimum = 1)]
     pub cover_media_id: Option<i64>,
     /// Replaces the article's inline images, in order.
+    #[schema(max_items = 200)]
     pub image_ids: Option<Vec<i64>>,
+    #[schema(min_length = 1, max_length = 200)]
     pub source: Option<String>,
     /// The byline; defaults to the signed-in user's name.
+    #[schema(min_length = 1, max_length = 200)]
     pub author_name: Option<String>,
     /// `draft` (default), `review`, `scheduled` (needs a future `published_at`),
     /// `published`, `archived`. Authors may use `draft` and `review` only.
-    pub status: Option<String>,
+    pub status: Option<ArticleStatus>,
     /// RFC 3339 with offset. For `published`, defaults to now; the offset given is the
     /// one the article is shown in.
     pub published_at: Option<DateTime<FixedOffset>>,
+    #[schema(min_length = 1, max_length = 200)]
     pub seo_title: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     pub seo_description: Option<String>,
+}
+
+/// An article's workflow state.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    Draft,
+    Review,
+    Scheduled,
+    Published,
+    Archived,
 }
 
 /// A link that shows one unpublished article to anyone who has it, until it expires.
