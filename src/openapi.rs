@@ -29,6 +29,7 @@ use crate::resources::articles::types::ArticleSort;
         (name = "health", description = "Health checks"),
         (name = "auth", description = "Signing in: tokens for the editors' API"),
         (name = "audit", description = "Who changed what"),
+        (name = "tokens", description = "Integration tokens for machine clients"),
     ),
     components(schemas(Problem, ArticleSort)),
     modifiers(&BearerAuth)

@@ -63,7 +63,33 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// An integration token: acts with its own role, on behalf of the admin who made it.
+async fn authenticate_api_token(
+    state: web::Data<AppState>,
+    token: String,
+) -> Result<AuthUser, ApiError> {
+    let now = state.clock.now();
+    let found = crate::db::run(&state.pool, move |conn| {
+        Ok(crate::resources::api_tokens::queries::authenticate(
+            conn, &token, now,
+        )?)
+    })
+    .await?;
+    let (id, name, role, created_by) =
+        found.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
+    Ok(AuthUser {
+        id: created_by.unwrap_or(0),
+        email: format!("token:{name}"),
+        name,
+        role: Role::parse(&role).unwrap_or(Role::Author),
+        session_id: format!("api-token:{id}"),
+    })
+}
+
 async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
+    if token.starts_with(crate::resources::api_tokens::queries::PREFIX) {
+        return authenticate_api_token(state, token).await;
+    }
     let claims = state.auth.tokens.verify_access(&token).map_err(|error| {
         tracing::info!(reason = %error, "access token refused");
         ApiError::Unauthorized(BAD_TOKEN.into())

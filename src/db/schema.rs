@@ -15,6 +15,7 @@ diesel::table! {
         credits -> Text,
         icp_record -> Nullable<Text>,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -39,6 +40,7 @@ diesel::table! {
         height -> Nullable<Integer>,
         mime_type -> Text,
         created_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -52,6 +54,7 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -61,6 +64,7 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         description -> Text,
+        version -> BigInt,
     }
 }
 
@@ -118,6 +122,7 @@ diesel::table! {
         seo_description -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -133,6 +138,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -149,6 +155,7 @@ diesel::table! {
         id -> BigInt,
         key -> Text,
         name -> Text,
+        version -> BigInt,
     }
 }
 
@@ -183,6 +190,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -225,6 +233,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        role -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> media (cover_media_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -259,4 +280,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_log,
     article_slug_history,
+    api_tokens,
 );

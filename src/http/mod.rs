@@ -8,5 +8,6 @@ pub mod head;
 pub mod input;
 pub mod pagination;
 pub mod params;
+pub mod preconditions;
 pub mod request_log;
 pub mod response_cache;

@@ -1,6 +1,7 @@
 //! The public resources, one folder each: `handlers.rs` (HTTP), `queries.rs` (database),
 //! `types.rs` (the JSON the API speaks).
 
+pub mod api_tokens;
 pub mod archive;
 pub mod articles;
 pub mod audit;
@@ -44,7 +45,10 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(auth::handlers::refresh)
         .service(auth::handlers::logout)
         .service(auth::handlers::get_me)
-        .service(audit::handlers::list_audit);
+        .service(audit::handlers::list_audit)
+        .service(api_tokens::handlers::create_token)
+        .service(api_tokens::handlers::list_tokens)
+        .service(api_tokens::handlers::revoke_token);
 }
 
 /// The paths a frontend routes on, one function per kind of target.

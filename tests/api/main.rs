@@ -21,3 +21,4 @@ mod pages;
 mod site;
 mod spec;
 mod support;
+mod tokens;

@@ -10,14 +10,8 @@ use super::writes::{self, Changes};
 use crate::auth::extract::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::params::IdOrSlug;
+use crate::http::preconditions::{etag, if_match};
 use crate::state::AppState;
-
-fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get(header::IF_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-}
 
 fn article_id(raw: &str) -> Result<i64, ApiError> {
     match IdOrSlug::parse(raw) {
@@ -29,7 +23,7 @@ fn article_id(raw: &str) -> Result<i64, ApiError> {
 /// The editor's view of one article, with its version as a strong ETag for `If-Match`.
 pub fn editor_response(status: StatusCode, article: &Article) -> HttpResponse {
     HttpResponse::build(status)
-        .insert_header((header::ETAG, format!("\"{}\"", article.version)))
+        .insert_header((header::ETAG, etag(article.version)))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         .json(article)
 }

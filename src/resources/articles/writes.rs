@@ -15,6 +15,7 @@ use crate::db::schema::{
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
+use crate::http::preconditions::check_if_match;
 use crate::resources::{audit, site};
 
 pub const FIELDS: &[&str] = &[
@@ -208,25 +209,6 @@ pub fn sanitize(html: &str) -> String {
         .add_tag_attributes("img", ["loading"])
         .clean(html)
         .to_string()
-}
-
-/// `If-Match`: `*`, or the strong ETag `"<version>"` of the current article.
-pub fn check_if_match(if_match: Option<&str>, version: i64) -> Result<(), ApiError> {
-    let Some(header) = if_match else {
-        return Ok(());
-    };
-    let current = format!("\"{version}\"");
-    let matches = header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag == current);
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed(format!(
-            "the article changed since you read it: it is now at version {version} (ETag {current}); reload and reapply"
-        )))
-    }
 }
 
 fn missing_ids(
@@ -526,7 +508,7 @@ pub fn update(
 ) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let row = load(conn, id)?;
-        check_if_match(if_match, row.version)?;
+        check_if_match(if_match, "article", row.version)?;
         check_author_owns(user, &row, now)?;
         check_references(conn, &changes)?;
         let status = changes
@@ -653,7 +635,7 @@ pub fn delete(
 ) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let row = load(conn, id)?;
-        check_if_match(if_match, row.version)?;
+        check_if_match(if_match, "article", row.version)?;
         check_author_owns(user, &row, now)?;
         diesel::delete(articles::table.filter(articles::id.eq(id))).execute(conn)?;
         audit::queries::record(conn, user, "delete", "article", Some(id), &row.slug, now)?;

@@ -19,6 +19,7 @@ pub struct CategoryRow {
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i64,
 }
 
 impl CategoryRow {

@@ -16,6 +16,7 @@ struct MediaRow {
     height: Option<i32>,
     mime_type: String,
     _created_at: chrono::NaiveDateTime,
+    _version: i64,
 }
 
 impl From<MediaRow> for Image {

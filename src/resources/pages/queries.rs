@@ -25,6 +25,7 @@ struct PageRow {
     seo_description: Option<String>,
     _created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    version: i64,
 }
 
 pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<PageSummary>> {

@@ -22,6 +22,7 @@ struct SettingsRow {
     credits: String,
     icp_record: Option<String>,
     _updated_at: chrono::NaiveDateTime,
+    _version: i64,
 }
 
 pub fn format_offset(minutes: i32) -> String {

@@ -1,0 +1,129 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+use diesel::Connection;
+
+use super::queries;
+use super::types::{ApiTokenList, CreatedApiToken, NewApiToken};
+use crate::auth::extract::AuthUser;
+use crate::auth::Role;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::params::IdOrSlug;
+use crate::resources::audit;
+use crate::state::AppState;
+
+/// Create an integration token.
+///
+/// For machine clients (an import pipeline, a build server): named, with a role, valid
+/// until revoked. The secret is in this answer only. Admins only.
+#[utoipa::path(
+    tag = "tokens",
+    security(("bearer" = [])),
+    request_body = NewApiToken,
+    responses(
+        (status = 201, description = "Created; `token` is shown this once", body = CreatedApiToken),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tokens")]
+pub async fn create_token(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<NewApiToken>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let NewApiToken { name, role } = body.into_inner();
+    let length = name.trim().chars().count();
+    if length == 0 || length > 100 {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "name",
+            "must have 1 to 100 characters",
+        )]));
+    }
+    let now = state.clock.now();
+    let (info, token) = crate::db::run(&state.pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            let made = queries::create(conn, &name, role, user.id, now)?;
+            audit::queries::record(
+                conn,
+                &user,
+                "create",
+                "api_token",
+                Some(made.0.id),
+                &made.0.name,
+                now,
+            )?;
+            diesel::QueryResult::Ok(made)
+        })?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(CreatedApiToken { info, token }))
+}
+
+/// List integration tokens.
+///
+/// Names, roles, last use; never the secrets. Admins only.
+#[utoipa::path(
+    tag = "tokens",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "All integration tokens", body = ApiTokenList),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tokens")]
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let data = crate::db::run(&state.pool, |conn| Ok(queries::list(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(ApiTokenList { data }))
+}
+
+/// Revoke an integration token.
+///
+/// It stops working at once. Admins only.
+#[utoipa::path(
+    tag = "tokens",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The token's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such token", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/tokens/{id}")]
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let IdOrSlug::Id(id) = IdOrSlug::parse(&id) else {
+        return Err(ApiError::not_found("token", id.into_inner()));
+    };
+    let now = state.clock.now();
+    let found = crate::db::run(&state.pool, move |conn| {
+        Ok(conn.transaction(|conn| {
+            let found = queries::revoke(conn, id, now)?;
+            if found {
+                audit::queries::record(conn, &user, "revoke", "api_token", Some(id), "", now)?;
+            }
+            diesel::QueryResult::Ok(found)
+        })?)
+    })
+    .await?;
+    if found {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::not_found("token", id.to_string()))
+    }
+}
