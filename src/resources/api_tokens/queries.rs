@@ -79,13 +79,16 @@ pub fn revoke(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryRes
 
 /// The live token with this secret: (id, name, role, created_by). Records its use, at
 /// most once a minute so that reads stay reads.
+/// A live token: id, name, role, the admin who made it.
+pub type LiveToken = (i64, String, String, Option<i64>);
+
 pub fn authenticate(
     conn: &mut AnyConnection,
     secret: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(i64, String, String, Option<i64>)>> {
+) -> QueryResult<Option<LiveToken>> {
     let hash = token_hash(secret);
-    let found: Option<(i64, String, String, Option<i64>)> = api_tokens::table
+    let found: Option<LiveToken> = api_tokens::table
         .filter(api_tokens::token_hash.eq(&hash))
         .filter(api_tokens::revoked_at.is_null())
         .select((

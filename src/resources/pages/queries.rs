@@ -66,6 +66,7 @@ pub fn by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Page>
             description: row.seo_description,
         },
         updated_at: at_offset(row.updated_at, offset),
+        version: row.version,
     }))
 }
 

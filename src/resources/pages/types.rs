@@ -9,7 +9,7 @@ use crate::resources::articles::types::Seo;
 #[schema(example = json!({
     "id": 1, "slug": "about", "title": "关于我们", "summary": "《南方大视野》杂志简介",
     "body_html": "<p>《南方大视野》……</p>", "seo": {"title": null, "description": null},
-    "updated_at": "2021-11-16T10:00:00+08:00", "path": "/pages/about"
+    "updated_at": "2021-11-16T10:00:00+08:00", "path": "/pages/about", "version": 1
 }))]
 pub struct Page {
     pub id: i64,
@@ -22,6 +22,8 @@ pub struct Page {
     /// Last change, at the site's UTC offset.
     pub updated_at: DateTime<FixedOffset>,
     pub path: String,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
 }
 
 /// A static page in a list.
