@@ -1,7 +1,8 @@
 //! Slugs: the URL names of content. Lowercase ASCII letters, digits and hyphens, or any
 //! other Unicode letters (Chinese slugs are allowed); never all digits (a path segment of
 //! digits is an id). Generated slugs turn Chinese characters into toneless pinyin, one
-//! syllable a word: 护苗有我 → `hu-miao-you-wo`.
+//! syllable a word: 护苗有我 → `hu-miao-you-wo`. Readings are per character, so a
+//! polyphone can read oddly (行业 → `xing-ye`, not `hang-ye`): give a slug to choose.
 
 use pinyin::ToPinyin;
 

@@ -148,6 +148,66 @@ impl Input {
         }
     }
 
+    /// An integer within `min..=max` (display order and the like).
+    pub fn integer(&mut self, field: &str, min: i64, max: i64) -> Patch<i64> {
+        match self.take(field) {
+            Patch::Value(Value::Number(number)) => {
+                match number.as_i64().filter(|n| (min..=max).contains(n)) {
+                    Some(n) => Patch::Value(n),
+                    None => {
+                        self.error(field, format!("must be an integer from {min} to {max}"));
+                        Patch::Absent
+                    }
+                }
+            }
+            Patch::Value(_) => {
+                self.error(field, format!("must be an integer from {min} to {max}"));
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
+    /// A slug, checked by the slug rules.
+    pub fn slug(&mut self, field: &str) -> Patch<String> {
+        let slug = self.string(field, crate::slug::MAX_CHARS);
+        match &slug {
+            Patch::Value(value) => {
+                if let Err(message) = crate::slug::check(value) {
+                    self.error(field, message);
+                    return Patch::Absent;
+                }
+            }
+            Patch::Null => {
+                self.error(
+                    field,
+                    "cannot be null; leave it out to keep the current one",
+                );
+                return Patch::Absent;
+            }
+            Patch::Absent => {}
+        }
+        slug
+    }
+
+    /// A required string on create; `null` is never allowed.
+    pub fn required_string(
+        &mut self,
+        field: &str,
+        max_chars: usize,
+        creating: bool,
+    ) -> Patch<String> {
+        let value = self.string(field, max_chars);
+        let missing =
+            creating && value.is_absent() && !self.errors.iter().any(|e| e.field == field);
+        if value == Patch::Null || missing {
+            self.error(field, "is required");
+            return Patch::Absent;
+        }
+        value
+    }
+
     pub fn ids(&mut self, field: &str, max: usize) -> Patch<Vec<i64>> {
         match self.take(field) {
             Patch::Value(Value::Array(items)) => {

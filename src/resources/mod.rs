@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod categories;
+pub mod editor;
 pub mod health;
 pub mod magazine;
 pub mod media;
@@ -25,6 +26,9 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(menus::handlers::get_menu)
         .service(categories::handlers::list_categories)
         .service(categories::handlers::get_category)
+        .service(categories::editing::create_category)
+        .service(categories::editing::update_category)
+        .service(categories::editing::delete_category)
         .service(tags::handlers::list_tags)
         .service(tags::handlers::get_tag)
         .service(articles::handlers::list_articles)

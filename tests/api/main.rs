@@ -21,4 +21,5 @@ mod pages;
 mod site;
 mod spec;
 mod support;
+mod taxonomy_editing;
 mod tokens;

@@ -10,7 +10,7 @@ use super::writes::{self, Changes};
 use crate::auth::extract::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::{etag, if_match};
+use crate::http::preconditions::if_match;
 use crate::state::AppState;
 
 fn article_id(raw: &str) -> Result<i64, ApiError> {
@@ -22,10 +22,7 @@ fn article_id(raw: &str) -> Result<i64, ApiError> {
 
 /// The editor's view of one article, with its version as a strong ETag for `If-Match`.
 pub fn editor_response(status: StatusCode, article: &Article) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(article.version)))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .json(article)
+    crate::resources::editor::respond(status, article.version, article)
 }
 
 async fn editor_page(state: &AppState, id: i64) -> Result<Article, ApiError> {

@@ -2,6 +2,7 @@ use actix_web::{get, web, HttpResponse};
 
 use super::queries;
 use super::types::{Category, CategoryTree};
+use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -30,8 +31,10 @@ pub async fn list_categories(state: web::Data<AppState>) -> Result<HttpResponse,
 #[utoipa::path(
     tag = "categories",
     params(("slug" = String, Path, description = "The category's slug", example = "news")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The category", body = Category),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No category has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -39,6 +42,7 @@ pub async fn list_categories(state: web::Data<AppState>) -> Result<HttpResponse,
 #[get("/categories/{slug}")]
 pub async fn get_category(
     state: web::Data<AppState>,
+    user: MaybeAuthUser,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
@@ -49,5 +53,13 @@ pub async fn get_category(
         move |conn, slug| Ok(queries::by_slug(conn, now, slug)?),
     )
     .await?;
+    if user.0.is_some() {
+        // Editors get the version ETag that If-Match wants.
+        return Ok(crate::resources::editor::respond(
+            actix_web::http::StatusCode::OK,
+            category.version,
+            &category,
+        ));
+    }
     Ok(HttpResponse::Ok().json(category))
 }

@@ -160,5 +160,6 @@ pub fn by_slug(
         parent: ancestors.last().cloned(),
         ancestors,
         children,
+        version: row.version,
     }))
 }

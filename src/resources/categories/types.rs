@@ -42,7 +42,7 @@ pub struct CategoryNode {
     "path": "/categories/industry-news", "article_count": 3,
     "parent": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
     "ancestors": [{"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"}],
-    "children": []
+    "children": [], "version": 1
 }))]
 pub struct Category {
     pub id: i64,
@@ -59,6 +59,8 @@ pub struct Category {
     pub ancestors: Vec<CategoryRef>,
     /// Subcategories, with theirs nested.
     pub children: Vec<CategoryNode>,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
 }
 
 /// The category tree.
