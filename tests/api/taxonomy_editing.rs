@@ -131,3 +131,138 @@ async fn editors_manage_the_category_tree() {
         ["gong-si-dong-tai"]
     );
 }
+
+#[actix_rt::test]
+async fn editors_manage_tags() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let author = app.token_for(Role::Author).await;
+    let body = json!({"name": "护苗"});
+    assert_eq!(
+        app.send("POST", "/api/v1/tags", Some(&author), Some(&body), &[])
+            .await
+            .status,
+        403
+    );
+    let created = app
+        .send("POST", "/api/v1/tags", Some(&editor), Some(&body), &[])
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.json()["slug"], "hu-miao");
+    let again = app
+        .send("POST", "/api/v1/tags", Some(&editor), Some(&body), &[])
+        .await;
+    assert_eq!(
+        again.json()["slug"],
+        "hu-miao-2",
+        "generated slugs never collide"
+    );
+    let taken = app
+        .send(
+            "POST",
+            "/api/v1/tags",
+            Some(&editor),
+            Some(&json!({"name": "x", "slug": "hu-miao"})),
+            &[],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    let renamed = app
+        .send(
+            "PATCH",
+            "/api/v1/tags/hu-miao",
+            Some(&editor),
+            Some(&json!({"slug": "humiao"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+    assert_eq!(renamed.header("etag").as_deref(), Some("\"2\""));
+    app.get_json("/api/v1/tags/humiao").await;
+    assert_eq!(
+        app.send(
+            "DELETE",
+            "/api/v1/tags/humiao",
+            Some(&editor),
+            None,
+            &[("if-match", "\"1\"")]
+        )
+        .await
+        .status,
+        412
+    );
+    assert_eq!(
+        app.send(
+            "DELETE",
+            "/api/v1/tags/humiao",
+            Some(&editor),
+            None,
+            &[("if-match", "\"2\"")]
+        )
+        .await
+        .status,
+        204
+    );
+    app.get_problem("/api/v1/tags/humiao", 404).await;
+}
+
+#[actix_rt::test]
+async fn editors_manage_pages_and_drafts_stay_private() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let author = app.token_for(Role::Author).await;
+    let body = json!({"title": "招聘职位", "slug": "jobs", "body_html": "<p onclick=\"x()\">诚聘</p><script>x()</script>"});
+    assert_eq!(
+        app.send("POST", "/api/v1/pages", Some(&author), Some(&body), &[])
+            .await
+            .status,
+        403
+    );
+    let created = app
+        .send("POST", "/api/v1/pages", Some(&editor), Some(&body), &[])
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let page = created.json();
+    assert_eq!(page["status"], "draft");
+    assert_eq!(page["body_html"], "<p>诚聘</p>");
+    app.get_problem("/api/v1/pages/jobs", 404).await;
+    let as_editor = app
+        .send("GET", "/api/v1/pages/jobs", Some(&editor), None, &[])
+        .await;
+    assert_eq!(as_editor.status, 200);
+    assert_eq!(as_editor.header("etag").as_deref(), Some("\"1\""));
+    let published = app
+        .send(
+            "PATCH",
+            "/api/v1/pages/jobs",
+            Some(&editor),
+            Some(&json!({"status": "published", "summary": "加入我们"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text());
+    let public = app.get_json("/api/v1/pages/jobs").await;
+    assert_eq!(public["summary"], "加入我们");
+    assert_eq!(
+        slugs(&app.get_json("/api/v1/pages").await["data"]),
+        ["jobs"]
+    );
+    let bad = app
+        .send(
+            "PATCH",
+            "/api/v1/pages/jobs",
+            Some(&editor),
+            Some(&json!({"status": "secret", "title": ""})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["errors"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        app.send("DELETE", "/api/v1/pages/jobs", Some(&editor), None, &[])
+            .await
+            .status,
+        204
+    );
+    app.get_problem("/api/v1/pages/jobs", 404).await;
+}

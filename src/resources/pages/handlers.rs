@@ -2,6 +2,7 @@ use actix_web::{get, web, HttpResponse};
 
 use super::queries;
 use super::types::{Page, PageList};
+use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -23,8 +24,10 @@ pub async fn list_pages(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 #[utoipa::path(
     tag = "pages",
     params(("slug" = String, Path, description = "The page's slug", example = "about")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The page", body = Page),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No published page has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -32,11 +35,25 @@ pub async fn list_pages(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 #[get("/pages/{slug}")]
 pub async fn get_page(
     state: web::Data<AppState>,
+    user: MaybeAuthUser,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = crate::db::find_one(&state.pool, "page", slug.into_inner(), |conn, slug| {
-        Ok(queries::by_slug(conn, slug)?)
+    let editor = user.0.is_some_and(|user| user.role.edits_all_content());
+    let page = crate::db::find_one(&state.pool, "page", slug.into_inner(), move |conn, slug| {
+        if editor {
+            Ok(queries::by_slug_any_status(conn, slug)?)
+        } else {
+            Ok(queries::by_slug(conn, slug)?)
+        }
     })
     .await?;
+    if editor {
+        // Editors see drafts too, and get the version ETag that If-Match wants.
+        return Ok(crate::resources::editor::respond(
+            actix_web::http::StatusCode::OK,
+            page.version,
+            &page,
+        ));
+    }
     Ok(HttpResponse::Ok().json(page))
 }

@@ -20,7 +20,7 @@ struct PageRow {
     title: String,
     summary: String,
     body_html: String,
-    _status: String,
+    status: String,
     seo_title: Option<String>,
     seo_description: Option<String>,
     _created_at: NaiveDateTime,
@@ -46,12 +46,23 @@ pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<PageSummary>> {
 }
 
 pub fn by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Page>> {
-    let row: Option<PageRow> = pages::table
-        .filter(pages::status.eq(PUBLISHED))
+    load(conn, slug, true)
+}
+
+/// A page in any state (for editors).
+pub fn by_slug_any_status(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Page>> {
+    load(conn, slug, false)
+}
+
+fn load(conn: &mut AnyConnection, slug: &str, published_only: bool) -> QueryResult<Option<Page>> {
+    let mut query = pages::table
         .filter(pages::slug.eq(slug))
         .select(pages::all_columns)
-        .first(conn)
-        .optional()?;
+        .into_boxed();
+    if published_only {
+        query = query.filter(pages::status.eq(PUBLISHED));
+    }
+    let row: Option<PageRow> = query.first(conn).optional()?;
     let Some(row) = row else { return Ok(None) };
     let offset = site::queries::utc_offset_minutes(conn)?;
     Ok(Some(Page {
@@ -67,6 +78,7 @@ pub fn by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Page>
         },
         updated_at: at_offset(row.updated_at, offset),
         version: row.version,
+        status: row.status,
     }))
 }
 

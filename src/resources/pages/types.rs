@@ -9,7 +9,7 @@ use crate::resources::articles::types::Seo;
 #[schema(example = json!({
     "id": 1, "slug": "about", "title": "关于我们", "summary": "《南方大视野》杂志简介",
     "body_html": "<p>《南方大视野》……</p>", "seo": {"title": null, "description": null},
-    "updated_at": "2021-11-16T10:00:00+08:00", "path": "/pages/about", "version": 1
+    "updated_at": "2021-11-16T10:00:00+08:00", "path": "/pages/about", "version": 1, "status": "published"
 }))]
 pub struct Page {
     pub id: i64,
@@ -24,6 +24,8 @@ pub struct Page {
     pub path: String,
     /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
     pub version: i64,
+    /// `published` in the public API; editors also see `draft`.
+    pub status: String,
 }
 
 /// A static page in a list.

@@ -2,6 +2,7 @@ use actix_web::{get, web, HttpResponse};
 
 use super::queries;
 use super::types::{Tag, TagList};
+use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -27,8 +28,10 @@ pub async fn list_tags(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
 #[utoipa::path(
     tag = "tags",
     params(("slug" = String, Path, description = "The tag's slug", example = "humiao")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The tag", body = Tag),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No tag has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -36,6 +39,7 @@ pub async fn list_tags(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
 #[get("/tags/{slug}")]
 pub async fn get_tag(
     state: web::Data<AppState>,
+    user: MaybeAuthUser,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
@@ -43,5 +47,13 @@ pub async fn get_tag(
         Ok(queries::by_slug(conn, now, slug)?)
     })
     .await?;
+    if user.0.is_some() {
+        // Editors get the version ETag that If-Match wants.
+        return Ok(crate::resources::editor::respond(
+            actix_web::http::StatusCode::OK,
+            tag.version,
+            &tag,
+        ));
+    }
     Ok(HttpResponse::Ok().json(tag))
 }

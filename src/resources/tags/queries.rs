@@ -8,7 +8,7 @@ use crate::db::schema::{article_tags, tags};
 use crate::db::AnyConnection;
 use crate::resources::paths;
 
-type TagRow = (i64, String, String, String);
+type TagRow = (i64, String, String, String, i64);
 
 fn counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<HashMap<i64, i64>> {
     let rows: Vec<(i64, i64)> = article_tags::table
@@ -19,7 +19,7 @@ fn counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<HashMap<i
     Ok(rows.into_iter().collect())
 }
 
-fn to_tag((id, slug, name, description): TagRow, counts: &HashMap<i64, i64>) -> Tag {
+fn to_tag((id, slug, name, description, version): TagRow, counts: &HashMap<i64, i64>) -> Tag {
     Tag {
         id,
         path: paths::tag(&slug),
@@ -27,6 +27,7 @@ fn to_tag((id, slug, name, description): TagRow, counts: &HashMap<i64, i64>) -> 
         name,
         description,
         article_count: counts.get(&id).copied().unwrap_or(0),
+        version,
     }
 }
 
@@ -34,7 +35,13 @@ pub fn all(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Tag>
     let counts = counts(conn, now)?;
     let rows: Vec<TagRow> = tags::table
         .order((tags::name.asc(), tags::id.asc()))
-        .select((tags::id, tags::slug, tags::name, tags::description))
+        .select((
+            tags::id,
+            tags::slug,
+            tags::name,
+            tags::description,
+            tags::version,
+        ))
         .load(conn)?;
     Ok(rows.into_iter().map(|row| to_tag(row, &counts)).collect())
 }
@@ -46,7 +53,13 @@ pub fn by_slug(
 ) -> QueryResult<Option<Tag>> {
     let row: Option<TagRow> = tags::table
         .filter(tags::slug.eq(slug))
-        .select((tags::id, tags::slug, tags::name, tags::description))
+        .select((
+            tags::id,
+            tags::slug,
+            tags::name,
+            tags::description,
+            tags::version,
+        ))
         .first(conn)
         .optional()?;
     let Some(row) = row else { return Ok(None) };

@@ -14,7 +14,7 @@ pub struct TagRef {
 /// A tag with its published article count.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": 2, "slug": "humiao", "name": "护苗", "description": "", "path": "/tags/humiao", "article_count": 1
+    "id": 2, "slug": "humiao", "name": "护苗", "description": "", "path": "/tags/humiao", "article_count": 1, "version": 1
 }))]
 pub struct Tag {
     pub id: i64,
@@ -24,6 +24,8 @@ pub struct Tag {
     pub path: String,
     /// Published articles carrying this tag.
     pub article_count: i64,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
 }
 
 /// All tags.

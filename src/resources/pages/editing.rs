@@ -1,0 +1,137 @@
+//! The editors' side of pages.
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::queries;
+use super::types::Page;
+use super::writes::{self, Changes};
+use crate::auth::extract::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::http::params::IdOrSlug;
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
+use crate::state::AppState;
+
+async fn load(state: &AppState, slug: String) -> Result<Page, ApiError> {
+    crate::db::find_one(&state.pool, "page", slug, |conn, slug| {
+        Ok(queries::by_slug_any_status(conn, slug)?)
+    })
+    .await
+}
+
+/// Create a page.
+///
+/// Editors and admins. A draft (the default) is not public; the slug is generated from
+/// the title when absent.
+#[utoipa::path(
+    tag = "pages",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`title` (required, ≤200), `slug`, `summary`, `body_html` (sanitised), `status` (`draft`/`published`), `seo_title`, `seo_description`", example = json!({"title": "关于我们", "slug": "about", "body_html": "<p>……</p>", "status": "published"})),
+    responses(
+        (status = 201, description = "Created", body = Page),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/pages")]
+pub async fn create_page(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = Changes::parse(body.into_inner(), true)?;
+    let now = state.clock.now();
+    let slug = crate::db::run(&state.pool, move |conn| {
+        writes::create(conn, &user, changes, now)
+    })
+    .await?;
+    let page = load(&state, slug).await?;
+    Ok(editor::created(
+        &page.path.replace("/pages/", "/api/v1/pages/"),
+        page.version,
+        &page,
+    ))
+}
+
+/// Change a page.
+///
+/// Partial; honours `If-Match`.
+#[utoipa::path(
+    tag = "pages",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `title`, `slug`, `summary`, `body_html`, `status`, `seo_title`, `seo_description`"),
+    params(
+        ("slug" = String, Path, description = "The page's slug"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "Changed", body = Page),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such page", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/pages/{slug}")]
+pub async fn update_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    slug: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = Changes::parse(body.into_inner(), false)?;
+    let key = IdOrSlug::parse(&slug);
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    let slug = crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, &key, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let page = load(&state, slug).await?;
+    Ok(editor::respond(StatusCode::OK, page.version, &page))
+}
+
+/// Delete a page.
+///
+/// Menu items pointing at it disappear from the public menus.
+#[utoipa::path(
+    tag = "pages",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The page's slug"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such page", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/pages/{slug}")]
+pub async fn delete_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = IdOrSlug::parse(&slug);
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, &key, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

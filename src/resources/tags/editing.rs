@@ -1,0 +1,137 @@
+//! The editors' side of tags.
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::queries;
+use super::types::Tag;
+use super::writes::{self, Changes};
+use crate::auth::extract::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::http::params::IdOrSlug;
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
+use crate::state::AppState;
+
+async fn load(state: &AppState, slug: String) -> Result<Tag, ApiError> {
+    let now = state.clock.now();
+    crate::db::find_one(&state.pool, "tag", slug, move |conn, slug| {
+        Ok(queries::by_slug(conn, now, slug)?)
+    })
+    .await
+}
+
+/// Create a tag.
+///
+/// Editors and admins. The slug is generated from the name when absent.
+#[utoipa::path(
+    tag = "tags",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`name` (required, ≤100), `slug`, `description`", example = json!({"name": "护苗", "slug": "humiao"})),
+    responses(
+        (status = 201, description = "Created", body = Tag),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tags")]
+pub async fn create_tag(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = Changes::parse(body.into_inner(), true)?;
+    let now = state.clock.now();
+    let slug = crate::db::run(&state.pool, move |conn| {
+        writes::create(conn, &user, changes, now)
+    })
+    .await?;
+    let tag = load(&state, slug).await?;
+    Ok(editor::created(
+        &tag.path.replace("/tags/", "/api/v1/tags/"),
+        tag.version,
+        &tag,
+    ))
+}
+
+/// Change a tag.
+///
+/// Partial; honours `If-Match`.
+#[utoipa::path(
+    tag = "tags",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `name`, `slug`, `description`"),
+    params(
+        ("slug" = String, Path, description = "The tag's slug"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "Changed", body = Tag),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tag", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tags/{slug}")]
+pub async fn update_tag(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    slug: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = Changes::parse(body.into_inner(), false)?;
+    let key = IdOrSlug::parse(&slug);
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    let slug = crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, &key, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let tag = load(&state, slug).await?;
+    Ok(editor::respond(StatusCode::OK, tag.version, &tag))
+}
+
+/// Delete a tag.
+///
+/// Articles keep their other tags.
+#[utoipa::path(
+    tag = "tags",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The tag's slug"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such tag", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/tags/{slug}")]
+pub async fn delete_tag(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = IdOrSlug::parse(&slug);
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, &key, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
