@@ -22,6 +22,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every `/api/v1` route; registering a route also documents it.
 pub fn configure_api(cfg: &mut ServiceConfig) {
     cfg.service(site::handlers::get_site)
+        .service(site::handlers::update_site)
         .service(menus::handlers::list_menus)
         .service(menus::handlers::get_menu)
         .service(categories::handlers::list_categories)

@@ -85,7 +85,7 @@ async fn methods_a_resource_does_not_have_are_405() {
             .headers()
             .get("allow")
             .and_then(|v| v.to_str().ok()),
-        Some("GET")
+        Some("GET, PATCH")
     );
     let login = app.send("GET", "/api/v1/auth/login", None, None, &[]).await;
     assert_eq!(login.status, 405);

@@ -7,6 +7,7 @@
 //! Integration tests: the real app over HTTP on a fresh SQLite database per test.
 //! One test binary (modules below) keeps linking cheap.
 
+mod admin_editing;
 mod archive;
 mod articles;
 mod auth;

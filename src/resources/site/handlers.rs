@@ -1,7 +1,12 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, web, HttpRequest, HttpResponse};
+use serde_json::Value;
 
-use super::{queries, types::Site};
+use super::{queries, types::Site, writes};
+use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
 use crate::state::AppState;
 
 /// Site metadata.
@@ -10,13 +15,59 @@ use crate::state::AppState;
 /// frontend needs for its header, footer and meta tags.
 #[utoipa::path(
     tag = "site",
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The site's metadata", body = Site),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/site")]
-pub async fn get_site(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_site(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+) -> Result<HttpResponse, ApiError> {
     let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
+    if user.0.is_some() {
+        return Ok(editor::respond(StatusCode::OK, site.version, &site));
+    }
     Ok(HttpResponse::Ok().json(site))
+}
+
+/// Change the site settings.
+///
+/// Admins only. Partial: only the fields sent change; `contacts`, when sent, replaces
+/// the list. Honours `If-Match`.
+#[utoipa::path(
+    tag = "site",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `name`, `description`, `url`, `logo_url`, `locale`, `time_zone`, `utc_offset` (`+08:00`), `copyright`, `credits`, `icp_record`, `contacts` ([{label, address, phone, email}])",
+        example = json!({"icp_record": "粤ICP备00000000号", "contacts": [{"label": "联络处", "phone": "13751426049"}]})),
+    params(("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Changed", body = Site),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/site")]
+pub async fn update_site(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = writes::Changes::parse(body.into_inner())?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
+    Ok(editor::respond(StatusCode::OK, site.version, &site))
 }

@@ -22,7 +22,7 @@ struct SettingsRow {
     credits: String,
     icp_record: Option<String>,
     _updated_at: chrono::NaiveDateTime,
-    _version: i64,
+    version: i64,
 }
 
 pub fn format_offset(minutes: i32) -> String {
@@ -67,6 +67,7 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<Site> {
             credits: row.credits,
             icp_record: row.icp_record,
             contacts,
+            version: row.version,
         },
         None => Site {
             name: "Masthead".into(),
@@ -80,6 +81,7 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<Site> {
             credits: String::new(),
             icp_record: None,
             contacts,
+            version: 0,
         },
     })
 }

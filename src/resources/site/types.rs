@@ -9,7 +9,8 @@ use utoipa::ToSchema;
     "time_zone": "Asia/Shanghai", "utc_offset": "+08:00",
     "copyright": "© 南方大视野 版权所有", "credits": "网站全程独家策划设计制作:亚网互联",
     "icp_record": null,
-    "contacts": [{"label": "联络处", "address": "龙华区和平路御经堂386室", "phone": "13751426049", "email": null}]
+    "contacts": [{"label": "联络处", "address": "龙华区和平路御经堂386室", "phone": "13751426049", "email": null}],
+    "version": 1
 }))]
 pub struct Site {
     /// The site's name.
@@ -33,6 +34,9 @@ pub struct Site {
     pub icp_record: Option<String>,
     /// Contact entries in display order.
     pub contacts: Vec<Contact>,
+    /// Incremented on every change (0 before the first); admins send it back as
+    /// `If-Match: "<version>"`.
+    pub version: i64,
 }
 
 /// A contact entry: an office, a phone line, a mailbox.
