@@ -26,10 +26,12 @@ use crate::resources::articles::types::ArticleSort;
         (name = "pages", description = "Static pages"),
         (name = "magazine", description = "Magazine issues"),
         (name = "archive", description = "Archive counts by month"),
+        (name = "media", description = "Media records: images with captions and sizes"),
         (name = "health", description = "Health checks"),
         (name = "auth", description = "Signing in: tokens for the editors' API"),
         (name = "audit", description = "Who changed what"),
         (name = "tokens", description = "Integration tokens for machine clients"),
+        (name = "users", description = "The editors' accounts (admins)"),
     ),
     components(schemas(Problem, ArticleSort)),
     modifiers(&BearerAuth)

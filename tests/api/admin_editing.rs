@@ -59,3 +59,203 @@ async fn admins_change_the_site_settings() {
     assert_eq!(bad.status, 422);
     assert_eq!(bad.json()["errors"].as_array().map(Vec::len), Some(3));
 }
+
+#[actix_rt::test]
+async fn media_records_are_added_by_anyone_signed_in_and_managed_by_editors() {
+    let app = TestApp::empty().await;
+    let author = app.token_for(Role::Author).await;
+    let editor = app.token_for(Role::Editor).await;
+    let body = json!({"url": "/media/a.jpg", "mime_type": "image/jpeg", "alt": "图", "caption": "图注", "width": 800, "height": 600});
+    assert_eq!(
+        app.send("POST", "/api/v1/media", None, Some(&body), &[])
+            .await
+            .status,
+        401
+    );
+    let created = app
+        .send("POST", "/api/v1/media", Some(&author), Some(&body), &[])
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().expect("id");
+    assert_eq!(
+        app.get_json(&format!("/api/v1/media/{id}")).await["caption"],
+        "图注"
+    );
+    let bad = app
+        .send(
+            "POST",
+            "/api/v1/media",
+            Some(&author),
+            Some(&json!({"url": "javascript:alert(1)", "mime_type": "jpeg", "width": -1})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["errors"].as_array().map(Vec::len), Some(3));
+    let by_author = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/media/{id}"),
+            Some(&author),
+            Some(&json!({"alt": "x"})),
+            &[],
+        )
+        .await;
+    assert_eq!(by_author.status, 403);
+    let by_editor = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            Some(&json!({"caption": null})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(by_editor.status, 200, "{}", by_editor.text());
+    assert!(by_editor.json()["caption"].is_null());
+    // An article using it as a cover keeps working after the record goes.
+    let article = app
+        .send("POST", "/api/v1/articles", Some(&editor), Some(&json!({"title": "有图", "slug": "with-image", "cover_media_id": id, "image_ids": [id], "status": "published"})), &[])
+        .await;
+    assert_eq!(article.status, 201, "{}", article.text());
+    assert_eq!(
+        app.get_json("/api/v1/articles/with-image").await["cover"]["id"],
+        id
+    );
+    assert_eq!(
+        app.send(
+            "DELETE",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        204
+    );
+    let after = app.get_json("/api/v1/articles/with-image").await;
+    assert!(after["cover"].is_null());
+    assert_eq!(after["images"], json!([]));
+}
+
+#[actix_rt::test]
+async fn admins_manage_users_and_the_last_admin_stays() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let editor = app.token_for(Role::Editor).await;
+    let body = json!({"email": "New@Example.com", "name": "新作者", "role": "author", "password": "a long passphrase"});
+    assert_eq!(
+        app.send("POST", "/api/v1/users", Some(&editor), Some(&body), &[])
+            .await
+            .status,
+        403
+    );
+    let created = app
+        .send("POST", "/api/v1/users", Some(&admin), Some(&body), &[])
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let user = created.json();
+    assert_eq!(user["email"], "new@example.com");
+    assert!(user.get("password_hash").is_none());
+    let id = user["id"].as_i64().expect("id");
+    let duplicate = app
+        .send("POST", "/api/v1/users", Some(&admin), Some(&body), &[])
+        .await;
+    assert_eq!(duplicate.status, 422);
+    let weak = app
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(&json!({"email": "x", "name": "", "role": "boss", "password": "short"})),
+            &[],
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert_eq!(weak.json()["errors"].as_array().map(Vec::len), Some(4));
+
+    // The new author signs in; deactivating ends the session at once.
+    let login = app
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"email": "new@example.com", "password": "a long passphrase"})),
+            &[],
+        )
+        .await;
+    assert_eq!(login.status, 200);
+    let token = login.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    assert_eq!(
+        app.send("GET", "/api/v1/auth/me", Some(&token), None, &[])
+            .await
+            .status,
+        200
+    );
+    let off = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            Some(&json!({"active": false})),
+            &[],
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.text());
+    assert_eq!(
+        app.send("GET", "/api/v1/auth/me", Some(&token), None, &[])
+            .await
+            .status,
+        401
+    );
+
+    // The only admin cannot demote or delete themselves.
+    let me = app
+        .send("GET", "/api/v1/auth/me", Some(&admin), None, &[])
+        .await
+        .json();
+    let admin_id = me["id"].as_i64().expect("id");
+    let demote = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{admin_id}"),
+            Some(&admin),
+            Some(&json!({"role": "editor"})),
+            &[],
+        )
+        .await;
+    assert_eq!(demote.status, 409);
+    assert_eq!(
+        app.send(
+            "DELETE",
+            &format!("/api/v1/users/{admin_id}"),
+            Some(&admin),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        409
+    );
+    let list = app
+        .send("GET", "/api/v1/users", Some(&admin), None, &[])
+        .await
+        .json();
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        app.send(
+            "DELETE",
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            None,
+            &[("if-match", "\"2\"")]
+        )
+        .await
+        .status,
+        204
+    );
+}

@@ -16,7 +16,7 @@ struct MediaRow {
     height: Option<i32>,
     mime_type: String,
     _created_at: chrono::NaiveDateTime,
-    _version: i64,
+    version: i64,
 }
 
 impl From<MediaRow> for Image {
@@ -29,6 +29,7 @@ impl From<MediaRow> for Image {
             width: row.width,
             height: row.height,
             mime_type: row.mime_type,
+            version: row.version,
         }
     }
 }
@@ -54,4 +55,8 @@ pub fn for_article(conn: &mut AnyConnection, article_id: i64) -> QueryResult<Vec
         .select(media::all_columns)
         .load(conn)?;
     Ok(rows.into_iter().map(Image::from).collect())
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Image>> {
+    Ok(by_ids(conn, &[id])?.remove(&id))
 }

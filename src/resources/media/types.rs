@@ -7,7 +7,7 @@ use utoipa::ToSchema;
     "id": 3, "url": "/media/2021/11/humiao-training.jpg",
     "alt": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动",
     "caption": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动",
-    "width": 1080, "height": 720, "mime_type": "image/jpeg"
+    "width": 1080, "height": 720, "mime_type": "image/jpeg", "version": 1
 }))]
 pub struct Image {
     pub id: i64,
@@ -22,4 +22,6 @@ pub struct Image {
     /// Height in pixels, when known.
     pub height: Option<i32>,
     pub mime_type: String,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
 }

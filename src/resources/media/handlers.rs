@@ -1,0 +1,166 @@
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::types::Image;
+use super::{queries, writes};
+use crate::auth::extract::{AuthUser, MaybeAuthUser};
+use crate::error::{ApiError, Problem};
+use crate::http::params::IdOrSlug;
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
+use crate::state::AppState;
+
+fn media_id(raw: &str) -> Result<i64, ApiError> {
+    match IdOrSlug::parse(raw) {
+        IdOrSlug::Id(id) => Ok(id),
+        IdOrSlug::Slug(_) => Err(ApiError::not_found("media", raw)),
+    }
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Image, ApiError> {
+    crate::db::find_one(&state.pool, "media", id.to_string(), move |conn, _| {
+        Ok(queries::by_id(conn, id)?)
+    })
+    .await
+}
+
+/// One media record.
+#[utoipa::path(
+    tag = "media",
+    security((), ("bearer" = [])),
+    params(("id" = i64, Path, description = "The media record's id")),
+    responses(
+        (status = 200, description = "The media record", body = Image),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such media record", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/media/{id}")]
+pub async fn get_media(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let image = load(&state, media_id(&id)?).await?;
+    if user.0.is_some() {
+        return Ok(editor::respond(StatusCode::OK, image.version, &image));
+    }
+    Ok(HttpResponse::Ok().json(image))
+}
+
+/// Add a media record.
+///
+/// Any signed-in role. The file itself lives on a media host; this records its URL,
+/// alternative text, caption, size and type.
+#[utoipa::path(
+    tag = "media",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`url` (required: http(s) or /path), `mime_type` (required), `alt`, `caption`, `width`, `height`",
+        example = json!({"url": "/media/2021/11/humiao-training.jpg", "mime_type": "image/jpeg", "alt": "培训现场", "caption": "培训现场", "width": 1080, "height": 720})),
+    responses(
+        (status = 201, description = "Created", body = Image),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/media")]
+pub async fn create_media(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = writes::Changes::parse(body.into_inner(), true)?;
+    let now = state.clock.now();
+    let id = crate::db::run(&state.pool, move |conn| {
+        writes::create(conn, &user, changes, now)
+    })
+    .await?;
+    let image = load(&state, id).await?;
+    Ok(editor::created(
+        &format!("/api/v1/media/{id}"),
+        image.version,
+        &image,
+    ))
+}
+
+/// Change a media record.
+///
+/// Editors and admins; honours `If-Match`.
+#[utoipa::path(
+    tag = "media",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `url`, `mime_type`, `alt`, `caption`, `width`, `height`"),
+    params(
+        ("id" = i64, Path, description = "The media record's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "Changed", body = Image),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such media record", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/media/{id}")]
+pub async fn update_media(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = media_id(&id)?;
+    let changes = writes::Changes::parse(body.into_inner(), false)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let image = load(&state, id).await?;
+    Ok(editor::respond(StatusCode::OK, image.version, &image))
+}
+
+/// Delete a media record.
+///
+/// Editors and admins; covers using it become empty. Honours `If-Match`.
+#[utoipa::path(
+    tag = "media",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The media record's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such media record", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/media/{id}")]
+pub async fn delete_media(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = media_id(&id)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, id, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

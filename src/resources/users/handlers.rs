@@ -1,0 +1,206 @@
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::types::User;
+use super::{queries, writes};
+use crate::auth::extract::AuthUser;
+use crate::auth::Role;
+use crate::error::{ApiError, Problem};
+use crate::http::params::IdOrSlug;
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
+use crate::state::AppState;
+
+/// All users.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserList {
+    pub data: Vec<User>,
+}
+
+fn user_id(raw: &str) -> Result<i64, ApiError> {
+    match IdOrSlug::parse(raw) {
+        IdOrSlug::Id(id) => Ok(id),
+        IdOrSlug::Slug(_) => Err(ApiError::not_found("user", raw)),
+    }
+}
+
+async fn load(state: &AppState, id: i64) -> Result<(User, i64), ApiError> {
+    crate::db::find_one(&state.pool, "user", id.to_string(), move |conn, _| {
+        Ok(queries::by_id(conn, id)?.map(|row| (row.view(), row.version)))
+    })
+    .await
+}
+
+/// List users.
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "All users", body = UserList),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let data = crate::db::run(&state.pool, |conn| Ok(writes::list(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(UserList { data }))
+}
+
+/// One user.
+///
+/// Admins only; the ETag is the user's version for `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let (found, version) = load(&state, user_id(&id)?).await?;
+    Ok(editor::respond(StatusCode::OK, version, &found))
+}
+
+/// Create a user.
+///
+/// Admins only. The password (10+ characters) is stored as an Argon2id hash.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`email`, `name`, `role` (admin/editor/author), `password` (all required); `active`",
+        example = json!({"email": "author@example.com", "name": "新作者", "role": "author", "password": "a long passphrase"})),
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let changes = writes::Changes::parse(body.into_inner(), true)?;
+    let now = state.clock.now();
+    let id = crate::db::run(&state.pool, move |conn| {
+        writes::create(conn, &user, changes, now)
+    })
+    .await?;
+    let (created, version) = load(&state, id).await?;
+    Ok(editor::created(
+        &format!("/api/v1/users/{id}"),
+        version,
+        &created,
+    ))
+}
+
+/// Change a user.
+///
+/// Admins only: name, email, role, password (ends the user's sessions), `active`
+/// (false ends them too). The last active admin keeps the role (409). Honours `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `email`, `name`, `role`, `password`, `active`"),
+    params(
+        ("id" = i64, Path, description = "The user's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "Changed", body = User),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let id = user_id(&id)?;
+    let changes = writes::Changes::parse(body.into_inner(), false)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let (changed, version) = load(&state, id).await?;
+    Ok(editor::respond(StatusCode::OK, version, &changed))
+}
+
+/// Delete a user.
+///
+/// Admins only. Their articles stay (without an author account). The last active admin
+/// cannot be deleted (409). Honours `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The user's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/users/{id}")]
+pub async fn delete_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[Role::Admin])?;
+    let id = user_id(&id)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, id, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
