@@ -260,6 +260,27 @@ impl Input {
         }
     }
 
+    /// A calendar date, `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str) -> Patch<chrono::NaiveDate> {
+        match self.take(field) {
+            Patch::Value(Value::String(text)) => {
+                match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+                    Ok(date) => Patch::Value(date),
+                    Err(_) => {
+                        self.error(field, "must be a date, YYYY-MM-DD");
+                        Patch::Absent
+                    }
+                }
+            }
+            Patch::Value(_) => {
+                self.error(field, "must be a date string, YYYY-MM-DD");
+                Patch::Absent
+            }
+            Patch::Null => Patch::Null,
+            Patch::Absent => Patch::Absent,
+        }
+    }
+
     /// Fails with every error met so far.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {
@@ -271,5 +292,12 @@ impl Input {
 
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
+    }
+
+    /// Adds "is required" unless the field already has an error.
+    pub fn require(&mut self, field: &str) {
+        if !self.errors.iter().any(|error| error.field == field) {
+            self.error(field, "is required");
+        }
     }
 }

@@ -259,3 +259,74 @@ async fn admins_manage_users_and_the_last_admin_stays() {
         204
     );
 }
+
+#[actix_rt::test]
+async fn editors_manage_magazine_issues() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let author = app.token_for(Role::Author).await;
+    let first = crate::support::ArticleBuilder::new("first", "第一篇").insert(&app);
+    let second = crate::support::ArticleBuilder::new("second", "第二篇").insert(&app);
+    let body = json!({"title": "大视野第86期", "number": 86, "year": 2019, "published_on": "2019-02-01", "article_ids": [second, first]});
+    assert_eq!(
+        app.send(
+            "POST",
+            "/api/v1/magazine/issues",
+            Some(&author),
+            Some(&body),
+            &[]
+        )
+        .await
+        .status,
+        403
+    );
+    let created = app
+        .send(
+            "POST",
+            "/api/v1/magazine/issues",
+            Some(&editor),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().expect("id");
+    assert_eq!(created.json()["status"], "draft");
+    app.get_problem(&format!("/api/v1/magazine/issues/{id}"), 404)
+        .await;
+    let publish = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/magazine/issues/{id}"),
+            Some(&editor),
+            Some(&json!({"status": "published", "article_ids": [first]})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(publish.status, 200, "{}", publish.text());
+    let public = app.get_json(&format!("/api/v1/magazine/issues/{id}")).await;
+    assert_eq!(crate::support::slugs(&public["articles"]), ["first"]);
+    let bad = app
+        .send("POST", "/api/v1/magazine/issues", Some(&editor), Some(&json!({"title": "x", "year": 12, "published_on": "2019-13-01", "article_ids": [999]})), &[])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(
+        bad.json()["errors"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        bad.text()
+    );
+    assert_eq!(
+        app.send(
+            "DELETE",
+            &format!("/api/v1/magazine/issues/{id}"),
+            Some(&editor),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        204
+    );
+    app.get_json("/api/v1/articles/first").await;
+}

@@ -1,9 +1,14 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
 
-use super::queries;
 use super::types::{ListIssuesQuery, MagazineIssue, MagazineIssueList};
+use super::{queries, writes};
+use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::http::params;
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
 use crate::state::AppState;
 
 /// List magazine issues.
@@ -33,8 +38,10 @@ pub async fn list_magazine_issues(
 #[utoipa::path(
     tag = "magazine",
     params(("id" = i64, Path, description = "The issue's id", example = 1)),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The issue with its published articles in order", body = MagazineIssue),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No published issue has this id", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -42,9 +49,11 @@ pub async fn list_magazine_issues(
 #[get("/magazine/issues/{id}")]
 pub async fn get_magazine_issue(
     state: web::Data<AppState>,
+    user: MaybeAuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
+    let editor = user.0.is_some_and(|user| user.role.edits_all_content());
     let issue = crate::db::find_one(
         &state.pool,
         "magazine issue",
@@ -52,11 +61,148 @@ pub async fn get_magazine_issue(
         move |conn, raw| {
             // A non-numeric id names no issue: 404 like any unknown id.
             match params::IdOrSlug::parse(raw) {
+                params::IdOrSlug::Id(id) if editor => Ok(queries::by_id_any_status(conn, now, id)?),
                 params::IdOrSlug::Id(id) => Ok(queries::by_id(conn, now, id)?),
                 params::IdOrSlug::Slug(_) => Ok(None),
             }
         },
     )
     .await?;
+    if editor {
+        return Ok(editor::respond(StatusCode::OK, issue.version, &issue));
+    }
     Ok(HttpResponse::Ok().json(issue))
+}
+
+fn issue_id(raw: &str) -> Result<i64, ApiError> {
+    match params::IdOrSlug::parse(raw) {
+        params::IdOrSlug::Id(id) => Ok(id),
+        params::IdOrSlug::Slug(_) => Err(ApiError::not_found("magazine issue", raw)),
+    }
+}
+
+async fn load_for_editor(state: &AppState, id: i64) -> Result<MagazineIssue, ApiError> {
+    let now = state.clock.now();
+    crate::db::find_one(
+        &state.pool,
+        "magazine issue",
+        id.to_string(),
+        move |conn, _| Ok(queries::by_id_any_status(conn, now, id)?),
+    )
+    .await
+}
+
+/// Create a magazine issue.
+///
+/// Editors and admins. A draft (the default) is not public.
+#[utoipa::path(
+    tag = "magazine",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`title`, `year`, `published_on` (required); `number`, `description`, `cover_media_id`, `status` (draft/published), `article_ids` (running order)",
+        example = json!({"title": "大视野第86期", "number": 86, "year": 2019, "published_on": "2019-02-01", "status": "published", "article_ids": [10, 11]})),
+    responses(
+        (status = 201, description = "Created", body = MagazineIssue),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/magazine/issues")]
+pub async fn create_magazine_issue(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = writes::Changes::parse(body.into_inner(), true)?;
+    let now = state.clock.now();
+    let id = crate::db::run(&state.pool, move |conn| {
+        writes::create(conn, &user, changes, now)
+    })
+    .await?;
+    let issue = load_for_editor(&state, id).await?;
+    Ok(editor::created(
+        &format!("/api/v1/magazine/issues/{id}"),
+        issue.version,
+        &issue,
+    ))
+}
+
+/// Change a magazine issue.
+///
+/// Editors and admins; `article_ids` replaces the running order. Honours `If-Match`.
+#[utoipa::path(
+    tag = "magazine",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `title`, `number`, `year`, `description`, `cover_media_id`, `published_on`, `status`, `article_ids`"),
+    params(
+        ("id" = i64, Path, description = "The issue's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "Changed", body = MagazineIssue),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/magazine/issues/{id}")]
+pub async fn update_magazine_issue(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = issue_id(&id)?;
+    let changes = writes::Changes::parse(body.into_inner(), false)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
+    })
+    .await?;
+    let issue = load_for_editor(&state, id).await?;
+    Ok(editor::respond(StatusCode::OK, issue.version, &issue))
+}
+
+/// Delete a magazine issue.
+///
+/// Editors and admins; its articles stay. Honours `If-Match`.
+#[utoipa::path(
+    tag = "magazine",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The issue's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such issue", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/magazine/issues/{id}")]
+pub async fn delete_magazine_issue(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = issue_id(&id)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, id, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

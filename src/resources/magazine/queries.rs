@@ -20,6 +20,8 @@ type IssueRow = (
     String,
     Option<i64>,
     NaiveDate,
+    String,
+    i64,
 );
 
 #[diesel::dsl::auto_type]
@@ -32,6 +34,8 @@ fn issue_columns() -> _ {
         magazine_issues::description,
         magazine_issues::cover_media_id,
         magazine_issues::published_on,
+        magazine_issues::status,
+        magazine_issues::version,
     )
 }
 
@@ -66,16 +70,18 @@ pub fn list(
     Ok(rows
         .into_iter()
         .map(
-            |(id, number, title, year, description, cover, published_on)| MagazineIssueSummary {
-                id,
-                number,
-                title,
-                year,
-                description,
-                cover: cover.and_then(|id| covers.get(&id).cloned()),
-                published_on,
-                path: paths::magazine_issue(id),
-                article_count: counts.get(&id).copied().unwrap_or(0),
+            |(id, number, title, year, description, cover, published_on, _, _)| {
+                MagazineIssueSummary {
+                    id,
+                    number,
+                    title,
+                    year,
+                    description,
+                    cover: cover.and_then(|id| covers.get(&id).cloned()),
+                    published_on,
+                    path: paths::magazine_issue(id),
+                    article_count: counts.get(&id).copied().unwrap_or(0),
+                }
             },
         )
         .collect())
@@ -86,13 +92,34 @@ pub fn by_id(
     now: NaiveDateTime,
     id: i64,
 ) -> QueryResult<Option<MagazineIssue>> {
-    let row: Option<IssueRow> = magazine_issues::table
-        .filter(magazine_issues::status.eq(PUBLISHED))
+    load(conn, now, id, true)
+}
+
+/// An issue in any state (for editors).
+pub fn by_id_any_status(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    id: i64,
+) -> QueryResult<Option<MagazineIssue>> {
+    load(conn, now, id, false)
+}
+
+fn load(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    id: i64,
+    published_only: bool,
+) -> QueryResult<Option<MagazineIssue>> {
+    let mut query = magazine_issues::table
         .filter(magazine_issues::id.eq(id))
         .select(issue_columns())
-        .first(conn)
-        .optional()?;
-    let Some((id, number, title, year, description, cover, published_on)) = row else {
+        .into_boxed();
+    if published_only {
+        query = query.filter(magazine_issues::status.eq(PUBLISHED));
+    }
+    let row: Option<IssueRow> = query.first(conn).optional()?;
+    let Some((id, number, title, year, description, cover, published_on, status, version)) = row
+    else {
         return Ok(None);
     };
     let article_ids: Vec<i64> = magazine_issue_articles::table
@@ -118,6 +145,8 @@ pub fn by_id(
         published_on,
         path: paths::magazine_issue(id),
         articles,
+        status,
+        version,
     }))
 }
 

@@ -31,7 +31,7 @@ pub struct MagazineIssueSummary {
 #[schema(example = json!({
     "id": 1, "number": 85, "title": "大视野第85期", "year": 2019, "description": "", "cover": null,
     "published_on": "2019-01-01", "path": "/magazine/issues/1",
-    "articles": []
+    "articles": [], "status": "published", "version": 1
 }))]
 pub struct MagazineIssue {
     pub id: i64,
@@ -44,6 +44,10 @@ pub struct MagazineIssue {
     pub path: String,
     /// The published articles of the issue, in running order.
     pub articles: Vec<ArticleSummary>,
+    /// `published` in the public API; editors also see `draft`.
+    pub status: String,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
 }
 
 /// Magazine issues, newest first.
