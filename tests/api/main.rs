@@ -17,6 +17,7 @@ mod demo;
 mod editing;
 mod errors;
 mod magazine;
+mod menu_editing;
 mod menus;
 mod pages;
 mod site;

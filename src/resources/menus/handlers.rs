@@ -1,8 +1,14 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, put, web, HttpRequest, HttpResponse};
+use serde_json::Value;
 
-use super::queries;
 use super::types::{Menu, MenuList};
+use super::{queries, writes};
+use crate::auth::extract::AuthUser;
+use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
+use crate::http::preconditions::if_match;
+use crate::resources::editor;
 use crate::state::AppState;
 
 /// All navigation menus.
@@ -18,7 +24,10 @@ use crate::state::AppState;
 #[get("/menus")]
 pub async fn list_menus(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let data = crate::db::run(&state.pool, move |conn| Ok(queries::load(conn, now, None)?)).await?;
+    let data = crate::db::run(&state.pool, move |conn| {
+        Ok(queries::load(conn, now, None, false)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(MenuList { data }))
 }
 
@@ -26,8 +35,10 @@ pub async fn list_menus(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 #[utoipa::path(
     tag = "menus",
     params(("key" = String, Path, description = "The menu's key: `header`, `sidebar`, `footer` …", example = "footer")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The menu with its item tree", body = Menu),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No menu has this key", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -35,12 +46,219 @@ pub async fn list_menus(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 #[get("/menus/{key}")]
 pub async fn get_menu(
     state: web::Data<AppState>,
+    user: MaybeAuthUser,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
+    let editors = user.0.is_some_and(|user| user.role.edits_all_content());
     let menu = crate::db::find_one(&state.pool, "menu", key.into_inner(), move |conn, key| {
-        Ok(queries::load(conn, now, Some(key))?.into_iter().next())
+        Ok(queries::load(conn, now, Some(key), editors)?
+            .into_iter()
+            .next())
     })
     .await?;
+    if editors {
+        // Editors see broken items flagged, and get the version ETag.
+        return Ok(editor::respond(StatusCode::OK, menu.version, &menu));
+    }
     Ok(HttpResponse::Ok().json(menu))
+}
+
+async fn load_for_editors(state: &AppState, key: String) -> Result<Menu, ApiError> {
+    let now = state.clock.now();
+    crate::db::find_one(&state.pool, "menu", key, move |conn, key| {
+        Ok(queries::load(conn, now, Some(key), true)?
+            .into_iter()
+            .next())
+    })
+    .await
+}
+
+/// Replace a menu.
+///
+/// The whole tree in one request: `{"name": …, "items": [{label, kind, target_id | url,
+/// children: […]}]}`. Creates the menu when the key is new (201). Every bad item is
+/// named by its path (`items[2].children[0].target_id`). Editors and admins; honours
+/// `If-Match`.
+#[utoipa::path(
+    tag = "menus",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`name` and `items` (nested via `children`); item kinds: category, article, page, magazine_issue, tag (with `target_id`), url (with `url`), group",
+        example = json!({"name": "页头导航", "items": [{"label": "返回首页", "kind": "url", "url": "/"}, {"label": "新闻动态", "kind": "category", "target_id": 1, "children": [{"label": "行业新闻", "kind": "category", "target_id": 2}]}]})),
+    params(
+        ("key" = String, Path, description = "The menu's key"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "Replaced", body = Menu),
+        (status = 201, description = "Created", body = Menu),
+        (status = 400, description = "The body is not JSON, or the key is not a slug", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid items, each named by its path", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/menus/{key}")]
+pub async fn put_menu(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let input = writes::MenuInput::parse(&body)?;
+    let key = key.into_inner();
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    let write_key = key.clone();
+    let created = crate::db::run(&state.pool, move |conn| {
+        writes::put(conn, &user, &write_key, precondition.as_deref(), input, now)
+    })
+    .await?;
+    let menu = load_for_editors(&state, key.clone()).await?;
+    if created {
+        return Ok(editor::created(
+            &format!("/api/v1/menus/{key}"),
+            menu.version,
+            &menu,
+        ));
+    }
+    Ok(editor::respond(StatusCode::OK, menu.version, &menu))
+}
+
+/// Delete a menu.
+///
+/// Editors and admins; honours `If-Match`.
+#[utoipa::path(
+    tag = "menus",
+    security(("bearer" = [])),
+    params(
+        ("key" = String, Path, description = "The menu's key"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such menu", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/menus/{key}")]
+pub async fn delete_menu(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = key.into_inner();
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete(conn, &user, &key, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn item_id(raw: &str) -> Result<i64, ApiError> {
+    match crate::http::params::IdOrSlug::parse(raw) {
+        crate::http::params::IdOrSlug::Id(id) => Ok(id),
+        crate::http::params::IdOrSlug::Slug(_) => Err(ApiError::not_found("menu item", raw)),
+    }
+}
+
+/// Change one menu item.
+///
+/// Any of `label`, `kind`, `target_id`, `url`, `position`. The menu's ETag is the one
+/// for `If-Match`. Editors and admins.
+#[utoipa::path(
+    tag = "menus",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "Any of `label`, `kind`, `target_id`, `url`, `position`", example = json!({"label": "关于我们"})),
+    params(
+        ("key" = String, Path, description = "The menu's key"),
+        ("id" = i64, Path, description = "The item's id"),
+        ("If-Match" = Option<String>, Header, description = "The menu's ETag last read"),
+    ),
+    responses(
+        (status = 200, description = "The menu after the change", body = Menu),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such menu or item", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/menus/{key}/items/{id}")]
+pub async fn update_menu_item(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let (key, raw_id) = path.into_inner();
+    let id = item_id(&raw_id)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    let write_key = key.clone();
+    let body = body.into_inner();
+    crate::db::run(&state.pool, move |conn| {
+        writes::update_item(
+            conn,
+            &user,
+            &write_key,
+            id,
+            precondition.as_deref(),
+            &body,
+            now,
+        )
+    })
+    .await?;
+    let menu = load_for_editors(&state, key).await?;
+    Ok(editor::respond(StatusCode::OK, menu.version, &menu))
+}
+
+/// Delete one menu item (with its children).
+///
+/// Editors and admins; the menu's ETag is the one for `If-Match`.
+#[utoipa::path(
+    tag = "menus",
+    security(("bearer" = [])),
+    params(
+        ("key" = String, Path, description = "The menu's key"),
+        ("id" = i64, Path, description = "The item's id"),
+        ("If-Match" = Option<String>, Header, description = "The menu's ETag last read"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such menu or item", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/menus/{key}/items/{id}")]
+pub async fn delete_menu_item(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (key, raw_id) = path.into_inner();
+    let id = item_id(&raw_id)?;
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    crate::db::run(&state.pool, move |conn| {
+        writes::delete_item(conn, &user, &key, id, precondition.as_deref(), now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -3,3 +3,4 @@
 pub mod handlers;
 pub mod queries;
 pub mod types;
+pub mod writes;

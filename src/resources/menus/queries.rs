@@ -82,13 +82,26 @@ fn is_external(path: &str) -> bool {
     path.starts_with("http://") || path.starts_with("https://") || path.starts_with("//")
 }
 
-fn build(items: &[ItemRow], targets: &Targets, menu_id: i64, parent: Option<i64>) -> Vec<MenuItem> {
+/// The item tree. The public view leaves out items whose target is not public (and their
+/// children); the editors' view keeps them, flagged `broken`.
+fn build(
+    items: &[ItemRow],
+    targets: &Targets,
+    menu_id: i64,
+    parent: Option<i64>,
+    editors: bool,
+) -> Vec<MenuItem> {
     items
         .iter()
         .filter(|item| item.menu_id == menu_id && item.parent_id == parent)
         .filter_map(|item| {
             let kind = MenuItemKind::parse(&item.kind)?;
-            let (target_slug, path) = targets.resolve(kind, item)?;
+            let resolved = targets.resolve(kind, item);
+            let broken = resolved.is_none();
+            if broken && !editors {
+                return None;
+            }
+            let (target_slug, path) = resolved.unwrap_or((None, None));
             Some(MenuItem {
                 id: item.id,
                 label: item.label.clone(),
@@ -100,7 +113,8 @@ fn build(items: &[ItemRow], targets: &Targets, menu_id: i64, parent: Option<i64>
                 url: item.url.clone().filter(|_| kind == MenuItemKind::Url),
                 external: path.as_deref().is_some_and(is_external),
                 path,
-                children: build(items, targets, menu_id, Some(item.id)),
+                broken,
+                children: build(items, targets, menu_id, Some(item.id), editors),
             })
         })
         .collect()
@@ -111,14 +125,15 @@ pub fn load(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     key: Option<&str>,
+    editors: bool,
 ) -> QueryResult<Vec<Menu>> {
     let mut query = menus::table.into_boxed();
     if let Some(key) = key {
         query = query.filter(menus::key.eq(key.to_owned()));
     }
-    let menu_rows: Vec<(i64, String, String)> = query
+    let menu_rows: Vec<(i64, String, String, i64)> = query
         .order((menus::key.asc(), menus::id.asc()))
-        .select((menus::id, menus::key, menus::name))
+        .select((menus::id, menus::key, menus::name, menus::version))
         .load(conn)?;
     if menu_rows.is_empty() {
         return Ok(Vec::new());
@@ -132,10 +147,11 @@ pub fn load(
     let targets = Targets::load(conn, now, &items)?;
     Ok(menu_rows
         .into_iter()
-        .map(|(id, key, name)| Menu {
+        .map(|(id, key, name, version)| Menu {
             key,
             name,
-            items: build(&items, &targets, id, None),
+            items: build(&items, &targets, id, None, editors),
+            version,
         })
         .collect())
 }

@@ -47,7 +47,7 @@ impl MenuItemKind {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 5, "label": "新闻动态", "kind": "category", "target_id": 1, "target_slug": "news",
-    "url": null, "path": "/categories/news", "external": false, "children": []
+    "url": null, "path": "/categories/news", "external": false, "broken": false, "children": []
 }))]
 pub struct MenuItem {
     pub id: i64,
@@ -64,6 +64,9 @@ pub struct MenuItem {
     pub path: Option<String>,
     /// True when `path` leaves the site.
     pub external: bool,
+    /// Editors only ever see true: the target is gone or unpublished, so the public menu
+    /// leaves this item out.
+    pub broken: bool,
     /// Nested items in display order.
     #[schema(no_recursion)]
     pub children: Vec<MenuItem>,
@@ -75,16 +78,19 @@ pub struct MenuItem {
     "key": "header", "name": "页头导航",
     "items": [
         {"id": 1, "label": "返回首页", "kind": "url", "target_id": null, "target_slug": null, "url": "/",
-         "path": "/", "external": false, "children": []},
+         "path": "/", "external": false, "broken": false, "children": []},
         {"id": 2, "label": "联系我们", "kind": "page", "target_id": 2, "target_slug": "contact", "url": null,
-         "path": "/pages/contact", "external": false, "children": []}
-    ]
+         "path": "/pages/contact", "external": false, "broken": false, "children": []}
+    ],
+    "version": 1
 }))]
 pub struct Menu {
     /// `header`, `sidebar`, `footer` …
     pub key: String,
     pub name: String,
     pub items: Vec<MenuItem>,
+    /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
+    pub version: i64,
 }
 
 /// All menus.
