@@ -86,28 +86,20 @@ fn parse_item_fields(
         .and_then(Value::as_str)
         .map(str::trim)
         .map(str::to_owned);
+    let url_ok = url
+        .as_deref()
+        .is_some_and(|url| valid_url(url) && url.len() <= 2_000);
     match kind {
-        Some(MenuItemKind::Url) => {
-            if !url
-                .as_deref()
-                .is_some_and(|url| valid_url(url) && url.len() <= 2_000)
-            {
-                errors.push(FieldError::new(
-                    format!("{path}.url"),
-                    "a url item needs an http(s) URL or a /path",
-                ));
-            }
-        }
-        Some(MenuItemKind::Group) => {}
-        Some(_) => {
-            if target_id.is_none() {
-                errors.push(FieldError::new(
-                    format!("{path}.target_id"),
-                    "is required for this kind",
-                ));
-            }
-        }
-        None => {}
+        Some(MenuItemKind::Url) if !url_ok => errors.push(FieldError::new(
+            format!("{path}.url"),
+            "a url item needs an http(s) URL or a /path",
+        )),
+        Some(MenuItemKind::Url | MenuItemKind::Group) | None => {}
+        Some(_) if target_id.is_none() => errors.push(FieldError::new(
+            format!("{path}.target_id"),
+            "is required for this kind",
+        )),
+        Some(_) => {}
     }
     Some((label.to_owned(), kind?, target_id, url))
 }
