@@ -415,6 +415,9 @@ pub fn delete_item(
     })
 }
 
+/// An item as stored: label, kind, target id, url, position.
+type StoredItem = (String, String, Option<i64>, Option<String>, i32);
+
 /// Changes one item: any of `label`, `kind`, `target_id`, `url`, `position`; the result
 /// must still be a valid item. The menu's version moves on.
 pub fn update_item(
@@ -435,7 +438,7 @@ pub fn update_item(
             .optional()?
             .ok_or_else(|| ApiError::not_found("menu", key))?;
         check_if_match(if_match, "menu", version)?;
-        let current: Option<(String, String, Option<i64>, Option<String>, i32)> = menu_items::table
+        let current: Option<StoredItem> = menu_items::table
             .filter(menu_items::id.eq(item_id))
             .filter(menu_items::menu_id.eq(menu_id))
             .select((
