@@ -20,6 +20,7 @@ mod magazine;
 mod menu_editing;
 mod menus;
 mod pages;
+mod roles;
 mod site;
 mod spec;
 mod support;
