@@ -106,6 +106,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_JWT_KEYS", hide_env_values = true)]
     pub jwt_keys: Option<String>,
 
+    /// EdDSA (Ed25519) keys instead of HS256 secrets: `kid:private.pem:public.pem,…`; the
+    /// first signs, all verify.
+    #[arg(long, env = "MASTHEAD_JWT_EDDSA_KEYS")]
+    pub jwt_eddsa_keys: Option<String>,
+
     /// Development mode: without a JWT secret, use a random one for this process only.
     /// A server bound to a loopback address is in dev mode.
     #[arg(long, env = "MASTHEAD_DEV")]
@@ -123,6 +128,7 @@ impl Default for ServeArgs {
             cache_entries: 10_000,
             jwt_secret: None,
             jwt_keys: None,
+            jwt_eddsa_keys: None,
             dev: false,
         }
     }
@@ -146,7 +152,11 @@ impl Cli {
             pool_size: serve.pool_size,
             workers: serve.workers,
             cache_entries: serve.cache_entries,
-            jwt_keys: parse_jwt_keys(serve.jwt_keys.as_deref(), serve.jwt_secret.as_deref())?,
+            jwt_keys: parse_jwt_keys(
+                serve.jwt_keys.as_deref(),
+                serve.jwt_secret.as_deref(),
+                serve.jwt_eddsa_keys.as_deref(),
+            )?,
             dev: serve.dev || is_loopback(&serve.bind),
         })
     }

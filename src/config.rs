@@ -55,16 +55,23 @@ impl DatabaseUrl {
     }
 }
 
-/// JWT keys from `MASTHEAD_JWT_KEYS` (`kid:secret,kid:secret`, signing key first) or a
-/// single `MASTHEAD_JWT_SECRET`.
-pub fn parse_jwt_keys(keys: Option<&str>, secret: Option<&str>) -> Result<Vec<Key>, String> {
-    match (
-        keys.filter(|k| !k.trim().is_empty()),
-        secret.filter(|s| !s.is_empty()),
-    ) {
-        (Some(keys), _) => keys.split(',').map(|key| Key::parse(key.trim())).collect(),
-        (None, Some(secret)) => Ok(vec![Key::parse(secret)?]),
-        (None, None) => Ok(Vec::new()),
+/// JWT keys: EdDSA pairs from `MASTHEAD_JWT_EDDSA_KEYS` (`kid:private.pem:public.pem,…`),
+/// or HS256 secrets from `MASTHEAD_JWT_KEYS` (`kid:secret,kid:secret`) or a single
+/// `MASTHEAD_JWT_SECRET`; the signing key first.
+pub fn parse_jwt_keys(
+    keys: Option<&str>,
+    secret: Option<&str>,
+    eddsa: Option<&str>,
+) -> Result<Vec<Key>, String> {
+    let present = |value: Option<&str>| value.filter(|v| !v.trim().is_empty()).map(str::to_owned);
+    match (present(eddsa), present(keys), present(secret)) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Err("set either EdDSA keys or HS256 secrets, not both".into())
+        }
+        (Some(pairs), None, None) => pairs.split(',').map(Key::ed25519_files).collect(),
+        (None, Some(keys), _) => keys.split(',').map(|key| Key::parse(key.trim())).collect(),
+        (None, None, Some(secret)) => Ok(vec![Key::parse(&secret)?]),
+        (None, None, None) => Ok(Vec::new()),
     }
 }
 

@@ -1,7 +1,8 @@
-//! Signed tokens: short-lived access tokens (JWT, HS256) and article preview links.
+//! Signed tokens: short-lived access tokens (JWT) and article preview links.
 //!
-//! The algorithm is fixed by the server, never taken from a token. Several keys can be
-//! active: the first signs, all verify (rotation), each named by the `kid` header.
+//! The algorithm is fixed by the server's keys (HS256 secrets by default, or EdDSA key
+//! pairs), never taken from a token. Several keys can be active: the first signs, all
+//! verify (rotation), each named by the `kid` header.
 
 use std::collections::HashMap;
 
@@ -17,15 +18,27 @@ use super::{Role, Secret};
 pub const MIN_SECRET_BYTES: usize = 32;
 const PREVIEW_AUDIENCE_SUFFIX: &str = "#preview";
 
+/// What a key signs with.
+#[derive(Debug, Clone)]
+pub enum KeyMaterial {
+    /// HS256 with a shared secret.
+    Hmac(Secret),
+    /// EdDSA (Ed25519): a PKCS#8 private key and its public key, both PEM.
+    Ed25519 {
+        private_pem: Secret,
+        public_pem: Vec<u8>,
+    },
+}
+
 /// One named signing key.
 #[derive(Debug, Clone)]
 pub struct Key {
     pub kid: String,
-    pub secret: Secret,
+    pub material: KeyMaterial,
 }
 
 impl Key {
-    /// `kid:secret`, or a bare secret (kid `default`).
+    /// An HS256 key: `kid:secret`, or a bare secret (kid `default`).
     pub fn parse(raw: &str) -> Result<Self, String> {
         let (kid, secret) = match raw.split_once(':') {
             Some((kid, secret)) if !kid.is_empty() => (kid.trim(), secret),
@@ -39,8 +52,62 @@ impl Key {
         }
         Ok(Self {
             kid: kid.to_owned(),
-            secret: Secret::new(secret.as_bytes().to_vec()),
+            material: KeyMaterial::Hmac(Secret::new(secret.as_bytes().to_vec())),
         })
+    }
+
+    /// An Ed25519 key pair from PEM text, checked now rather than at the first login.
+    pub fn ed25519(kid: &str, private_pem: &[u8], public_pem: &[u8]) -> Result<Self, String> {
+        EncodingKey::from_ed_pem(private_pem)
+            .map_err(|error| format!("Ed25519 private key `{kid}`: {error}"))?;
+        DecodingKey::from_ed_pem(public_pem)
+            .map_err(|error| format!("Ed25519 public key `{kid}`: {error}"))?;
+        Ok(Self {
+            kid: kid.to_owned(),
+            material: KeyMaterial::Ed25519 {
+                private_pem: Secret::new(private_pem.to_vec()),
+                public_pem: public_pem.to_vec(),
+            },
+        })
+    }
+
+    /// `kid:private.pem:public.pem`, reading both files.
+    pub fn ed25519_files(raw: &str) -> Result<Self, String> {
+        let mut parts = raw.trim().splitn(3, ':');
+        let (Some(kid), Some(private), Some(public)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!(
+                "`{raw}`: an EdDSA key is kid:private-key.pem:public-key.pem"
+            ));
+        };
+        let read =
+            |path: &str| std::fs::read(path).map_err(|error| format!("reading {path}: {error}"));
+        Self::ed25519(kid, &read(private)?, &read(public)?)
+    }
+
+    fn algorithm(&self) -> Algorithm {
+        match self.material {
+            KeyMaterial::Hmac(_) => Algorithm::HS256,
+            KeyMaterial::Ed25519 { .. } => Algorithm::EdDSA,
+        }
+    }
+
+    fn encoding(&self) -> Result<EncodingKey, String> {
+        match &self.material {
+            KeyMaterial::Hmac(secret) => Ok(EncodingKey::from_secret(secret.expose())),
+            KeyMaterial::Ed25519 { private_pem, .. } => {
+                EncodingKey::from_ed_pem(private_pem.expose()).map_err(|error| error.to_string())
+            }
+        }
+    }
+
+    fn decoding(&self) -> Result<DecodingKey, String> {
+        match &self.material {
+            KeyMaterial::Hmac(secret) => Ok(DecodingKey::from_secret(secret.expose())),
+            KeyMaterial::Ed25519 { public_pem, .. } => {
+                DecodingKey::from_ed_pem(public_pem).map_err(|error| error.to_string())
+            }
+        }
     }
 }
 
@@ -108,6 +175,8 @@ pub enum TokenError {
 
 pub struct Tokens {
     config: TokenConfig,
+    /// Fixed by the configuration: a token naming another algorithm is refused.
+    algorithm: Algorithm,
     signing: (String, EncodingKey),
     verifying: HashMap<String, DecodingKey>,
 }
@@ -123,22 +192,22 @@ impl std::fmt::Debug for Tokens {
 impl Tokens {
     pub fn new(config: TokenConfig) -> Result<Self, String> {
         let first = config.keys.first().ok_or("no JWT signing key configured")?;
-        let signing = (
-            first.kid.clone(),
-            EncodingKey::from_secret(first.secret.expose()),
-        );
+        let algorithm = first.algorithm();
+        if config.keys.iter().any(|key| key.algorithm() != algorithm) {
+            return Err(
+                "all JWT keys must use one algorithm (HS256 secrets or EdDSA key pairs, not both)"
+                    .into(),
+            );
+        }
+        let signing = (first.kid.clone(), first.encoding()?);
         let verifying = config
             .keys
             .iter()
-            .map(|key| {
-                (
-                    key.kid.clone(),
-                    DecodingKey::from_secret(key.secret.expose()),
-                )
-            })
-            .collect();
+            .map(|key| Ok((key.kid.clone(), key.decoding()?)))
+            .collect::<Result<_, String>>()?;
         Ok(Self {
             config,
+            algorithm,
             signing,
             verifying,
         })
@@ -149,13 +218,13 @@ impl Tokens {
     }
 
     fn header(&self) -> Header {
-        let mut header = Header::new(Algorithm::HS256);
+        let mut header = Header::new(self.algorithm);
         header.kid = Some(self.signing.0.clone());
         header
     }
 
     fn validation(&self, audience: &str, required: &[&str]) -> Validation {
-        let mut validation = Validation::new(Algorithm::HS256);
+        let mut validation = Validation::new(self.algorithm);
         validation.leeway = 30;
         validation.validate_exp = true;
         validation.set_issuer(&[self.config.issuer.as_str()]);
@@ -167,7 +236,7 @@ impl Tokens {
     fn key_for(&self, token: &str) -> Result<&DecodingKey, TokenError> {
         let header =
             decode_header(token).map_err(|error| TokenError::Malformed(error.to_string()))?;
-        if header.alg != Algorithm::HS256 {
+        if header.alg != self.algorithm {
             return Err(TokenError::Invalid(format!(
                 "algorithm {:?} is not accepted",
                 header.alg

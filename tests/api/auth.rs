@@ -321,3 +321,116 @@ async fn the_audit_trail_is_for_admins() {
     assert_eq!(trail["data"][0]["action"], "login");
     assert_eq!(trail["data"][0]["actor"], "editor@example.com");
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+fn header_of(token: &str) -> Value {
+    let header = token.split('.').next().expect("header");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .expect("b64");
+    serde_json::from_slice(&bytes).expect("json")
+}
+
+#[actix_rt::test]
+async fn eddsa_keys_sign_and_an_hs256_token_made_with_the_public_key_is_refused() {
+    use masthead::auth::tokens::Key;
+    let key_a = Key::ed25519(
+        "ed-a",
+        &fixture("ed25519-a.key.pem"),
+        &fixture("ed25519-a.pub.pem"),
+    )
+    .expect("key a");
+    let app = TestApp::with_keys(vec![key_a]).await;
+    let user_id = app.user("admin@example.com", Role::Admin);
+    let token = app.login("admin@example.com").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    assert_eq!(header_of(&token)["alg"], "EdDSA");
+    assert_eq!(header_of(&token)["kid"], "ed-a");
+    assert_eq!(me(&app, &token).await, 200);
+
+    // The classic confusion: HS256 "signed" with the public key as the secret.
+    let session = {
+        let payload = token.split('.').nth(1).expect("payload");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("b64");
+        serde_json::from_slice::<Value>(&bytes).expect("claims")["sid"]
+            .as_str()
+            .expect("sid")
+            .to_owned()
+    };
+    let public = String::from_utf8(fixture("ed25519-a.pub.pem")).expect("pem");
+    let confused = sign(&claims(user_id, &session, json!({})), Some("ed-a"), &public);
+    assert_eq!(me(&app, &confused).await, 401);
+    // Signed with another Ed25519 key under the same kid.
+    let other = EncodingKey::from_ed_pem(&fixture("ed25519-b.key.pem")).expect("key b");
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some("ed-a".into());
+    let foreign = encode(&header, &claims(user_id, &session, json!({})), &other).expect("sign");
+    assert_eq!(me(&app, &foreign).await, 401);
+}
+
+#[actix_rt::test]
+async fn rotated_keys_keep_verifying_while_the_new_one_signs() {
+    use masthead::auth::tokens::Key;
+    let old_secret = "the-old-secret-that-is-long-enough-0123456789";
+    let app = TestApp::with_keys(vec![
+        Key::parse("new:the-new-secret-that-is-long-enough-0123456789").expect("new"),
+        Key::parse(&format!("old:{old_secret}")).expect("old"),
+    ])
+    .await;
+    let user_id = app.user("editor@example.com", Role::Editor);
+    let token = app.login("editor@example.com").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    assert_eq!(header_of(&token)["kid"], "new", "the first key signs");
+    let session = {
+        let payload = token.split('.').nth(1).expect("payload");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("b64");
+        serde_json::from_slice::<Value>(&bytes).expect("claims")["sid"]
+            .as_str()
+            .expect("sid")
+            .to_owned()
+    };
+    let by_old_key = sign(
+        &claims(user_id, &session, json!({"role": "editor"})),
+        Some("old"),
+        old_secret,
+    );
+    assert_eq!(
+        me(&app, &by_old_key).await,
+        200,
+        "tokens of the previous key still verify"
+    );
+}
+
+#[actix_rt::test]
+async fn outside_dev_mode_the_server_refuses_to_start_without_a_secret() {
+    use masthead::config::{Config, DatabaseUrl};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.path().join("x.db")));
+    config.dev = false;
+    config.jwt_keys = Vec::new();
+    let refused = masthead::server::prepare(&config).err().expect("refused");
+    assert!(refused.contains("MASTHEAD_JWT_SECRET"), "{refused}");
+    config.dev = true;
+    assert!(
+        masthead::server::prepare(&config).is_ok(),
+        "dev mode makes a key of its own"
+    );
+    assert!(masthead::config::is_loopback("127.0.0.1:8080"));
+    assert!(masthead::config::is_loopback("[::1]:8080"));
+    assert!(!masthead::config::is_loopback("0.0.0.0:8080"));
+}

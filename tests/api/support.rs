@@ -72,10 +72,23 @@ impl TestApp {
     }
 
     async fn start(demo: bool) -> Self {
+        Self::start_with_keys(
+            demo,
+            vec![Key::parse(&format!("{KID}:{SECRET}")).expect("test key")],
+        )
+        .await
+    }
+
+    /// An empty site whose tokens use these keys.
+    pub async fn with_keys(keys: Vec<Key>) -> Self {
+        Self::start_with_keys(false, keys).await
+    }
+
+    async fn start_with_keys(demo: bool, keys: Vec<Key>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.path().join("test.db")));
         config.demo = demo;
-        config.jwt_keys = vec![Key::parse(&format!("{KID}:{SECRET}")).expect("test key")];
+        config.jwt_keys = keys;
         config.dev = false;
         config.pool_size = 4;
         let mut state = masthead::server::prepare(&config).expect("prepare database");
