@@ -73,6 +73,25 @@ pub fn from_title(title: &str, fallback: &str) -> String {
     slug
 }
 
+/// The first of `base`, `base-2`, `base-3` … that `taken` says is free (tried up to
+/// `base-999`).
+pub fn first_free<E>(
+    base: &str,
+    mut taken: impl FnMut(&str) -> Result<bool, E>,
+) -> Result<Option<String>, E> {
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            base.to_owned()
+        } else {
+            format!("{base}-{n}")
+        };
+        if !taken(&candidate)? {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,8 +77,10 @@ async fn authenticate_api_token(
     .await?;
     let (id, name, role, created_by) =
         found.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
+    // A token acts for the admin who made it; with that admin gone it acts for no one.
+    let created_by = created_by.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
     Ok(AuthUser {
-        id: created_by.unwrap_or(0),
+        id: created_by,
         email: format!("token:{name}"),
         name,
         role: Role::parse(&role).unwrap_or(Role::Author),

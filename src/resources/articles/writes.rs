@@ -303,19 +303,8 @@ fn slug_taken(conn: &mut AnyConnection, slug: &str, article_id: Option<i64>) -> 
 /// A free slug from the title: `base`, `base-2`, `base-3` …
 fn free_slug(conn: &mut AnyConnection, title: &str) -> Result<String, ApiError> {
     let base = crate::slug::from_title(title, "article");
-    for n in 1..1000 {
-        let candidate = if n == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
-        if !slug_taken(conn, &candidate, None)? {
-            return Ok(candidate);
-        }
-    }
-    Err(ApiError::Conflict(format!(
-        "no free slug near `{base}`: give one"
-    )))
+    crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
+        .ok_or_else(|| ApiError::Conflict(format!("no free slug near `{base}`: give one")))
 }
 
 fn replace_tags(conn: &mut AnyConnection, article_id: i64, ids: &[i64]) -> QueryResult<()> {

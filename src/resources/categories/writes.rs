@@ -110,16 +110,10 @@ pub fn create(
             Some(slug) => slug,
             None => {
                 let base = crate::slug::from_title(&name, "category");
-                (1..1000)
-                    .map(|n| {
-                        if n == 1 {
-                            base.clone()
-                        } else {
-                            format!("{base}-{n}")
-                        }
-                    })
-                    .find(|candidate| !rows.iter().any(|row| &row.slug == candidate))
-                    .unwrap_or(base)
+                crate::slug::first_free(&base, |candidate| {
+                    Ok::<_, ApiError>(rows.iter().any(|row| row.slug == candidate))
+                })?
+                .unwrap_or(base)
             }
         };
         check_slug_free(&rows, &slug, None)?;

@@ -108,13 +108,10 @@ pub fn create(
             Some(slug) => slug,
             None => {
                 let base = crate::slug::from_title(&title, "page");
-                let mut candidate = base.clone();
-                let mut n = 1;
-                while slug_taken(conn, &candidate, None)? {
-                    n += 1;
-                    candidate = format!("{base}-{n}");
-                }
-                candidate
+                crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
+                    .ok_or_else(|| {
+                        ApiError::Conflict(format!("no free slug near `{base}`: give one"))
+                    })?
             }
         };
         let id: i64 = diesel::insert_into(pages::table)
