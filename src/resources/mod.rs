@@ -27,6 +27,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(menus::handlers::get_menu)
         .service(menus::handlers::put_menu)
         .service(menus::handlers::delete_menu)
+        .service(menus::handlers::add_menu_item)
         .service(menus::handlers::update_menu_item)
         .service(menus::handlers::delete_menu_item)
         .service(categories::handlers::list_categories)

@@ -134,6 +134,33 @@ async fn editors_put_whole_menus_and_see_broken_items_flagged() {
         .status,
         204
     );
+    let top = app.get_json("/api/v1/menus/sidebar").await["items"][0]["id"]
+        .as_i64()
+        .expect("id");
+    let added = app
+        .send(
+            "POST",
+            "/api/v1/menus/sidebar/items",
+            Some(&editor),
+            Some(&json!({"label": "更多", "kind": "url", "url": "/more", "parent_id": top})),
+            &[],
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    assert_eq!(
+        app.get_json("/api/v1/menus/sidebar").await["items"][0]["children"][0]["label"],
+        "更多"
+    );
+    let orphan = app
+        .send(
+            "POST",
+            "/api/v1/menus/sidebar/items",
+            Some(&editor),
+            Some(&json!({"label": "x", "kind": "group", "parent_id": 9999})),
+            &[],
+        )
+        .await;
+    assert_eq!(orphan.status, 422);
     assert_eq!(
         app.send("DELETE", "/api/v1/menus/sidebar", Some(&editor), None, &[])
             .await

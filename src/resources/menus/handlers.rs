@@ -1,5 +1,5 @@
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, patch, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::types::{Menu, MenuList};
@@ -261,4 +261,53 @@ pub async fn delete_menu_item(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Add one menu item.
+///
+/// Under `parent_id` or at the top level, at `position` (default: last). Editors and
+/// admins; the menu's ETag is the one for `If-Match`.
+#[utoipa::path(
+    tag = "menus",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "`label`, `kind`, `target_id` or `url`; optional `parent_id`, `position`",
+        example = json!({"label": "合作伙伴", "kind": "page", "target_id": 17, "parent_id": 30})),
+    params(
+        ("key" = String, Path, description = "The menu's key"),
+        ("If-Match" = Option<String>, Header, description = "The menu's ETag last read"),
+    ),
+    responses(
+        (status = 201, description = "The menu after the addition", body = Menu),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such menu", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/menus/{key}/items")]
+pub async fn add_menu_item(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let key = key.into_inner();
+    let now = state.clock.now();
+    let precondition = if_match(&req);
+    let write_key = key.clone();
+    let body = body.into_inner();
+    crate::db::run(&state.pool, move |conn| {
+        writes::add_item(conn, &user, &write_key, precondition.as_deref(), &body, now)
+    })
+    .await?;
+    let menu = load_for_editors(&state, key.clone()).await?;
+    Ok(editor::created(
+        &format!("/api/v1/menus/{key}"),
+        menu.version,
+        &menu,
+    ))
 }

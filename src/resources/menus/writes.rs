@@ -534,3 +534,130 @@ pub fn update_item(
         Ok(())
     })
 }
+
+/// Adds one item to a menu, under `parent_id` or at the top, at `position` (default
+/// last). Returns its id; the menu's version moves on.
+pub fn add_item(
+    conn: &mut AnyConnection,
+    user: &AuthUser,
+    key: &str,
+    if_match: Option<&str>,
+    body: &Value,
+    now: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    user.require(&[Role::Admin, Role::Editor])?;
+    let mut errors = Vec::new();
+    let fields = parse_item_fields(
+        body,
+        "item",
+        &["label", "kind", "target_id", "url", "parent_id", "position"],
+        &mut errors,
+    );
+    let parent_id = match body.get("parent_id") {
+        None | Some(Value::Null) => None,
+        Some(value) => match value.as_i64().filter(|id| *id > 0) {
+            Some(id) => Some(id),
+            None => {
+                errors.push(FieldError::new("parent_id", "must be an item id"));
+                None
+            }
+        },
+    };
+    let position = match body.get("position") {
+        None | Some(Value::Null) => None,
+        Some(value) => match value.as_i64().filter(|p| (0..=100_000).contains(p)) {
+            Some(p) => Some(p as i32),
+            None => {
+                errors.push(FieldError::new(
+                    "position",
+                    "must be an integer from 0 to 100000",
+                ));
+                None
+            }
+        },
+    };
+    let errors: Vec<FieldError> = errors
+        .into_iter()
+        .map(|error| {
+            FieldError::new(
+                error.field.trim_start_matches("item.").to_owned(),
+                error.message,
+            )
+        })
+        .collect();
+    let Some((label, kind, target_id, url)) = fields.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    conn.transaction(|conn| {
+        let (menu_id, version): (i64, i64) = menus::table
+            .filter(menus::key.eq(key))
+            .select((menus::id, menus::version))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("menu", key))?;
+        check_if_match(if_match, "menu", version)?;
+        if let Some(parent) = parent_id {
+            let found: i64 = menu_items::table
+                .filter(menu_items::id.eq(parent))
+                .filter(menu_items::menu_id.eq(menu_id))
+                .count()
+                .get_result(conn)?;
+            if found == 0 {
+                return Err(ApiError::Invalid(vec![FieldError::new(
+                    "parent_id",
+                    "no such item in this menu",
+                )]));
+            }
+        }
+        let item = ItemInput {
+            label,
+            kind,
+            target_id,
+            url,
+            children: Vec::new(),
+        };
+        let mut missing = Vec::new();
+        check_targets(conn, std::slice::from_ref(&item), "items", &mut missing)?;
+        if !missing.is_empty() {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "target_id",
+                "no such target",
+            )]));
+        }
+        let position = match position {
+            Some(position) => position,
+            None => {
+                let siblings = menu_items::table
+                    .filter(menu_items::menu_id.eq(menu_id))
+                    .into_boxed();
+                let siblings = match parent_id {
+                    Some(parent) => siblings.filter(menu_items::parent_id.eq(parent)),
+                    None => siblings.filter(menu_items::parent_id.is_null()),
+                };
+                siblings.count().get_result::<i64>(conn)? as i32
+            }
+        };
+        let (target_id, url) = match item.kind {
+            MenuItemKind::Url => (None, item.url.clone()),
+            MenuItemKind::Group => (None, None),
+            _ => (item.target_id, None),
+        };
+        let id: i64 = diesel::insert_into(menu_items::table)
+            .values((
+                menu_items::menu_id.eq(menu_id),
+                menu_items::parent_id.eq(parent_id),
+                menu_items::position.eq(position),
+                menu_items::label.eq(&item.label),
+                menu_items::kind.eq(item.kind.as_str()),
+                menu_items::target_id.eq(target_id),
+                menu_items::url.eq(url),
+            ))
+            .returning(menu_items::id)
+            .get_result(conn)?;
+        diesel::update(menus::table.filter(menus::id.eq(menu_id)))
+            .set(menus::version.eq(version + 1))
+            .execute(conn)?;
+        audit::queries::record(conn, user, "create", "menu_item", Some(id), key, now)?;
+        Ok(id)
+    })
+}
