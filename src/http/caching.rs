@@ -41,18 +41,20 @@ pub async fn middleware(
     let (request, response) = response.into_parts();
     let (mut head, body) = response.into_parts();
     let bytes = super::body::collect(body).await?;
-    // A handler's own (strong, version-based) ETag wins over the body hash.
-    let etag = match head
+    // A handler's own ETag (an editor's view: the resource's version, for If-Match) wins
+    // over the body hash. It names the resource, not the whole body (prev/next, counts
+    // can change without it), so it never earns a 304.
+    let own = head
         .headers()
         .get(header::ETAG)
         .and_then(|value| value.to_str().ok())
-    {
-        Some(own) => own.to_owned(),
-        None => etag_of(&bytes),
+        .map(str::to_owned);
+    let body_etag = own.is_none().then(|| etag_of(&bytes));
+    let not_modified = match (&body_etag, &if_none_match) {
+        (Some(tag), Some(value)) => matches_if_none_match(value, tag),
+        _ => false,
     };
-    let not_modified = if_none_match
-        .as_deref()
-        .is_some_and(|value| matches_if_none_match(value, &etag));
+    let etag = own.or(body_etag).unwrap_or_default();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         head.headers_mut().insert(header::ETAG, value);
     }

@@ -146,6 +146,19 @@ async fn an_article_lives_its_whole_life_through_the_api() {
     assert_eq!(as_editor.status, 200);
     assert_eq!(as_editor.json()["status"], "archived");
     assert_eq!(as_editor.header("etag").as_deref(), Some("\"4\""));
+    let conditional = app
+        .send(
+            "GET",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            None,
+            &[("if-none-match", "\"4\"")],
+        )
+        .await;
+    assert_eq!(
+        conditional.status, 200,
+        "a version ETag names the article, not its neighbours: no 304"
+    );
 }
 
 #[actix_rt::test]
