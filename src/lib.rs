@@ -66,9 +66,13 @@ async fn docs_redirect() -> HttpResponse {
         .finish()
 }
 
-/// Liveness at the root too, where load balancers look by convention.
-async fn healthz_alias(state: web::Data<AppState>) -> Result<HttpResponse, error::ApiError> {
-    resources::health::check(&state).await
+/// Liveness and readiness at the root too, where load balancers look by convention.
+async fn healthz_alias() -> HttpResponse {
+    resources::health::alive()
+}
+
+async fn readyz_alias(state: web::Data<AppState>) -> Result<HttpResponse, error::ApiError> {
+    resources::health::ready(&state).await
 }
 
 /// The whole application: routes, docs, middleware. The server and the tests build it
@@ -100,6 +104,7 @@ pub fn app(
         .route("/", web::get().to(index))
         .route("/docs", web::get().to(docs_redirect))
         .route("/healthz", web::get().to(healthz_alias))
+        .route("/readyz", web::get().to(readyz_alias))
         .default_service(web::to(framework_errors::default_service))
         .wrap(from_fn(response_cache::middleware))
         .wrap(from_fn(caching::middleware))

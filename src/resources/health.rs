@@ -1,4 +1,6 @@
-//! Health check for load balancers and container orchestrators.
+//! Liveness and readiness, for load balancers and orchestrators: `/healthz` says the
+//! process serves (it never touches the database, so a database outage does not get the
+//! instance restarted); `/readyz` says it can serve content (the database answers).
 
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
@@ -8,41 +10,67 @@ use utoipa::ToSchema;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
-/// The server is up and its database answers.
+/// The process is up.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"status": "ok", "database": "ok", "version": "0.1.0"}))]
+#[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
 pub struct Health {
     pub status: String,
-    pub database: String,
     /// The server's version.
     pub version: String,
 }
 
-/// Health check.
+/// The instance can serve: its database answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok", "database": "ok"}))]
+pub struct Readiness {
+    pub status: String,
+    pub database: String,
+}
+
+/// Liveness.
 ///
-/// 200 when the server runs and its database answers a query, 503 otherwise.
+/// 200 while the process serves HTTP; does not check the database (see `/readyz`).
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "Alive", body = Health))
+)]
+#[get("/healthz")]
+pub async fn get_health() -> HttpResponse {
+    alive()
+}
+
+/// Readiness.
+///
+/// 200 when the database answers a query, 503 (problem+json, `Retry-After`) while it does
+/// not: a load balancer takes the instance out and puts it back by itself.
 #[utoipa::path(
     tag = "health",
     responses(
-        (status = 200, description = "Healthy", body = Health),
+        (status = 200, description = "Ready", body = Readiness),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/healthz")]
-pub async fn get_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    check(&state).await
+#[get("/readyz")]
+pub async fn get_ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    ready(&state).await
 }
 
-pub async fn check(state: &AppState) -> Result<HttpResponse, ApiError> {
+pub fn alive() -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+pub async fn ready(state: &AppState) -> Result<HttpResponse, ApiError> {
     crate::db::run(&state.pool, |conn| {
         diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
             .get_result::<i32>(conn)
             .map_err(|error| ApiError::Unavailable(error.to_string()))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Health {
+    Ok(HttpResponse::Ok().json(Readiness {
         status: "ok".into(),
         database: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
     }))
 }

@@ -64,6 +64,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(media::handlers::update_media)
         .service(media::handlers::delete_media)
         .service(health::get_health)
+        .service(health::get_ready)
         .service(auth::handlers::login)
         .service(auth::handlers::refresh)
         .service(auth::handlers::logout)

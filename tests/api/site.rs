@@ -15,6 +15,10 @@ async fn health_checks_answer_at_the_api_and_the_root() {
     for path in ["/api/v1/healthz", "/healthz"] {
         let health = app.get_json(path).await;
         assert_eq!(health["status"], "ok");
-        assert_eq!(health["database"], "ok");
+        assert!(health["version"].is_string());
+    }
+    for path in ["/api/v1/readyz", "/readyz"] {
+        let ready = app.get_json(path).await;
+        assert_eq!(ready["database"], "ok");
     }
 }

@@ -15,6 +15,57 @@ use masthead::db::schema::{
 use masthead::db::{Pool, PooledConnection};
 use serde_json::Value;
 
+/// With `MASTHEAD_TEST_POSTGRES_URL` set (a server where this user may create databases),
+/// every test app gets a database of its own there; otherwise a SQLite file of its own.
+pub const POSTGRES_ENV: &str = "MASTHEAD_TEST_POSTGRES_URL";
+
+/// A test's own database, dropped with it.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    /// (server URL, database name) for PostgreSQL, to drop it afterwards.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    fn create(dir: &tempfile::TempDir) -> Self {
+        let Some(server) = std::env::var(POSTGRES_ENV)
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            return Self {
+                url: DatabaseUrl::Sqlite(dir.path().join("test.db")),
+                postgres: None,
+            };
+        };
+        use diesel::connection::SimpleConnection;
+        let name = format!("masthead_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = diesel::PgConnection::establish(&server)
+            .expect("connect to the PostgreSQL test server");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create a test database");
+        let base = server
+            .rsplit_once('/')
+            .map_or(server.as_str(), |(base, _)| base);
+        Self {
+            url: DatabaseUrl::Postgres(format!("{base}/{name}")),
+            postgres: Some((server.clone(), name)),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        use diesel::connection::SimpleConnection;
+        if let Some((server, name)) = &self.postgres {
+            if let Ok(mut admin) = diesel::PgConnection::establish(server) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
 /// The test apps' JWT key, so tests can forge tokens the way an attacker with the key would.
 pub const KID: &str = "test-key";
 pub const SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
@@ -33,6 +84,7 @@ pub struct TestApp {
     pub server: actix_test::TestServer,
     pub pool: Pool,
     pub clock: Clock,
+    _database: TestDatabase,
     _dir: tempfile::TempDir,
 }
 
@@ -86,7 +138,8 @@ impl TestApp {
 
     async fn start_with_keys(demo: bool, keys: Vec<Key>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.path().join("test.db")));
+        let database = TestDatabase::create(&dir);
+        let mut config = Config::for_database(database.url.clone());
         config.demo = demo;
         config.jwt_keys = keys;
         config.dev = false;
@@ -100,6 +153,7 @@ impl TestApp {
             server,
             pool,
             clock,
+            _database: database,
             _dir: dir,
         }
     }
