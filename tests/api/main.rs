@@ -22,6 +22,7 @@ mod menu_editing;
 mod menus;
 mod pages;
 mod roles;
+mod schema;
 mod site;
 mod spec;
 mod support;
