@@ -89,6 +89,14 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_POOL_SIZE", default_value_t = 8)]
     pub pool_size: u32,
 
+    /// Milliseconds a request waits for a database connection before answering 503.
+    #[arg(long, env = "MASTHEAD_POOL_TIMEOUT_MS", default_value_t = 5_000)]
+    pub pool_timeout_ms: u64,
+
+    /// PostgreSQL statement timeout in milliseconds (0: none).
+    #[arg(long, env = "MASTHEAD_STATEMENT_TIMEOUT_MS", default_value_t = 30_000)]
+    pub statement_timeout_ms: u64,
+
     /// HTTP worker threads (0: one per core).
     #[arg(long, env = "MASTHEAD_WORKERS", default_value_t = 0)]
     pub workers: usize,
@@ -124,6 +132,8 @@ impl Default for ServeArgs {
             cors_origins: "*".into(),
             no_demo: false,
             pool_size: 8,
+            pool_timeout_ms: 5_000,
+            statement_timeout_ms: 30_000,
             workers: 0,
             cache_entries: 10_000,
             jwt_secret: None,
@@ -149,7 +159,11 @@ impl Cli {
             bind: serve.bind.clone(),
             cors_origins: CorsOrigins::parse(&serve.cors_origins),
             demo: !serve.no_demo,
-            pool_size: serve.pool_size,
+            pool: crate::db::PoolSettings {
+                size: serve.pool_size,
+                connection_timeout: std::time::Duration::from_millis(serve.pool_timeout_ms.max(1)),
+                statement_timeout: std::time::Duration::from_millis(serve.statement_timeout_ms),
+            },
             workers: serve.workers,
             cache_entries: serve.cache_entries,
             jwt_keys: parse_jwt_keys(

@@ -115,8 +115,8 @@ pub struct Config {
     pub cors_origins: CorsOrigins,
     /// Fill an empty database with the reference site on start.
     pub demo: bool,
-    /// Connections kept by the pool.
-    pub pool_size: u32,
+    /// Connections kept by the pool, and its timeouts.
+    pub pool: crate::db::PoolSettings,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
     /// Public responses kept in the response cache; 0 turns it off.
@@ -135,7 +135,7 @@ impl Config {
             bind: "127.0.0.1:8080".into(),
             cors_origins: CorsOrigins::Any,
             demo: true,
-            pool_size: 8,
+            pool: crate::db::PoolSettings::default(),
             workers: 0,
             cache_entries: 10_000,
             jwt_keys: Vec::new(),

@@ -227,6 +227,9 @@ impl From<diesel::result::Error> for ApiError {
                     info.message()
                 ))
             }
+            Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }

@@ -83,8 +83,8 @@ pub fn add_user(url: &DatabaseUrl, args: &AddUserArgs, password: &str) -> Result
 /// Prepares the database (migrations, demo content) and builds the app state.
 pub fn prepare(config: &Config) -> Result<AppState, String> {
     migrate(&config.database_url)?;
-    let pool = crate::db::pool(&config.database_url, config.pool_size)
-        .map_err(|error| error.to_string())?;
+    let pool =
+        crate::db::pool(&config.database_url, &config.pool).map_err(|error| error.to_string())?;
     if config.demo {
         let mut conn = pool.get().map_err(|error| error.to_string())?;
         if crate::demo::seed_if_empty(&mut conn)

@@ -41,23 +41,48 @@ pub enum SetupError {
     Migration(String),
 }
 
-/// Per-connection settings SQLite needs behind a pool: they are not persistent, so every
-/// new connection gets them. `busy_timeout` comes first so that the others wait for a lock
-/// instead of failing. (`journal_mode = WAL` is persistent and set once, in [`migrate`].)
-#[derive(Debug)]
-struct SqlitePragmas;
+/// Pool size and timeouts.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub size: u32,
+    /// How long a request waits for a connection before answering 503.
+    pub connection_timeout: Duration,
+    /// PostgreSQL cancels a statement running longer than this (0: no limit).
+    pub statement_timeout: Duration,
+}
 
-impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        if let AnyConnection::Sqlite(sqlite) = conn {
-            sqlite
-                .batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            size: 8,
+            connection_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
         }
-        Ok(())
+    }
+}
+
+/// Per-connection settings, given to every new connection (they do not persist). SQLite:
+/// `busy_timeout` first so that the others wait for a lock instead of failing
+/// (`journal_mode = WAL` is persistent and set once, in [`migrate`]). PostgreSQL: the
+/// statement timeout.
+#[derive(Debug)]
+struct SessionSettings {
+    statement_timeout: Duration,
+}
+
+impl CustomizeConnection<AnyConnection, r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        match conn {
+            AnyConnection::Sqlite(sqlite) => sqlite.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON;",
+            ),
+            AnyConnection::Postgresql(pg) => pg.batch_execute(&format!(
+                "SET statement_timeout = {}",
+                self.statement_timeout.as_millis()
+            )),
+        }
+        .map_err(r2d2::Error::QueryError)
     }
 }
 
@@ -107,13 +132,19 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, SetupError> {
 
 /// Builds the pool after checking that one connection opens, so a bad URL fails fast
 /// with the driver's message.
-pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, SetupError> {
+pub fn pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, SetupError> {
+    // Fails fast, with the driver's message, when the URL is wrong at start-up.
     drop(connect(url)?);
     let manager = ConnectionManager::<AnyConnection>::new(connection_url(url)?);
     r2d2::Pool::builder()
-        .max_size(size.max(1))
-        .connection_timeout(Duration::from_secs(5))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .max_size(settings.size.max(1))
+        .connection_timeout(settings.connection_timeout)
+        // Connections are created as needed: a database that is down at start-up or later
+        // makes requests fail with 503, not the server exit.
+        .min_idle(Some(0))
+        .connection_customizer(Box::new(SessionSettings {
+            statement_timeout: settings.statement_timeout,
+        }))
         .build(manager)
         .map_err(|error| SetupError::Connect {
             url: url.redacted(),

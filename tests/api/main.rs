@@ -20,6 +20,7 @@ mod errors;
 mod magazine;
 mod menu_editing;
 mod menus;
+mod outage;
 mod pages;
 mod roles;
 mod schema;

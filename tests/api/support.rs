@@ -143,7 +143,9 @@ impl TestApp {
         config.demo = demo;
         config.jwt_keys = keys;
         config.dev = false;
-        config.pool_size = 4;
+        config.pool.size = 4;
+        // Short, so that the outage test's 503s come quickly.
+        config.pool.connection_timeout = std::time::Duration::from_millis(1500);
         let mut state = masthead::server::prepare(&config).expect("prepare database");
         let clock = Clock::fixed(instant(NOW));
         state.clock = clock.clone();
@@ -156,6 +158,11 @@ impl TestApp {
             _database: database,
             _dir: dir,
         }
+    }
+
+    /// (server URL, database name) when this app runs on PostgreSQL.
+    pub fn postgres_database(&self) -> Option<(String, String)> {
+        self._database.postgres.clone()
     }
 
     pub fn conn(&self) -> PooledConnection {
