@@ -27,7 +27,7 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    fn create(dir: &tempfile::TempDir) -> Self {
+    pub fn create(dir: &tempfile::TempDir) -> Self {
         let Some(server) = std::env::var(POSTGRES_ENV)
             .ok()
             .filter(|url| !url.is_empty())

@@ -1,0 +1,202 @@
+//! Two real `masthead serve` processes on one PostgreSQL database, driven through HTTP
+//! only: what one instance writes, the other serves on its very next request (response
+//! caches included), and a session ended on one is ended on both.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use masthead::config::DatabaseUrl;
+use serde_json::{json, Value};
+
+use crate::support::{TestDatabase, PASSWORD};
+
+const SECRET: &str = "a-shared-secret-for-both-instances-0123456789";
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_masthead"))
+}
+
+async fn start(url: &str) -> Instance {
+    let port = free_port();
+    let child = binary()
+        .args([
+            "--database-url",
+            url,
+            "--log-format",
+            "text",
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("MASTHEAD_JWT_SECRET", SECRET)
+        .env("MASTHEAD_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start masthead");
+    let instance = Instance {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = awc::Client::default();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = client.get(format!("{}/readyz", instance.base)).send().await {
+            if response.status().is_success() {
+                return instance;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "instance on port {port} did not become ready"
+        );
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn call(
+    method: &str,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, Option<String>) {
+    let client = awc::Client::default();
+    let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = client.request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let mut response = match body {
+        Some(body) => request.send_json(&body).await,
+        None => request.send().await,
+    }
+    .expect("request sent");
+    let cache = response
+        .headers()
+        .get("x-cache")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = response.body().await.expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (response.status().as_u16(), json, cache)
+}
+
+#[actix_rt::test]
+async fn two_instances_on_one_database_serve_each_others_writes_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDatabase::create(&dir);
+    let DatabaseUrl::Postgres(url) = database.url.clone() else {
+        return; // SQLite run: several instances are a PostgreSQL setup
+    };
+    let a = start(&url).await; // migrates and loads the demo site
+    let b = start(&url).await;
+    let status = binary()
+        .args([
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--email",
+            "editor@example.com",
+            "--name",
+            "编辑",
+            "--role",
+            "editor",
+        ])
+        .env("MASTHEAD_USER_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .status()
+        .expect("user add");
+    assert!(status.success());
+
+    let article = "/api/v1/articles/humiao-safety-training-nanshan";
+    // B serves (and caches) the article.
+    for _ in 0..2 {
+        let (status, _, _) = call("GET", format!("{}{article}", b.base), None, None).await;
+        assert_eq!(status, 200);
+    }
+    let (_, _, cache) = call("GET", format!("{}{article}", b.base), None, None).await;
+    assert_eq!(cache.as_deref(), Some("hit"));
+
+    // Signed in on A, an editor renames it through A.
+    let (status, login, _) = call(
+        "POST",
+        format!("{}/api/v1/auth/login", a.base),
+        None,
+        Some(json!({"email": "editor@example.com", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, 200, "{login}");
+    let token = login["access_token"].as_str().expect("token").to_owned();
+    let (status, _, _) = call(
+        "PATCH",
+        format!("{}{article}", a.base),
+        Some(&token),
+        Some(json!({"title": "改过的标题"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // B's very next request shows it.
+    let (status, seen, cache) = call("GET", format!("{}{article}", b.base), None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(seen["title"], "改过的标题");
+    assert_eq!(cache.as_deref(), Some("miss"));
+
+    // A new article through B appears in A's list at once.
+    let (status, _, _) = call(
+        "POST",
+        format!("{}/api/v1/articles", b.base),
+        Some(&token),
+        Some(json!({"title": "经由乙", "slug": "via-b", "status": "published"})),
+    )
+    .await;
+    assert_eq!(status, 201, "the token from A works on B");
+    let (_, list, _) = call(
+        "GET",
+        format!("{}/api/v1/articles?per_page=1", a.base),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(list["data"][0]["slug"], "via-b");
+
+    // Signing out on A ends the session on B too.
+    let (status, _, _) = call(
+        "POST",
+        format!("{}/api/v1/auth/logout", a.base),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _, _) = call(
+        "GET",
+        format!("{}/api/v1/auth/me", b.base),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    drop((a, b));
+}
