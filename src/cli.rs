@@ -48,9 +48,18 @@ pub enum Command {
     Openapi,
     /// Add generated published articles (for benchmarks and load tests).
     Generate(GenerateArgs),
+    /// Copy a live SQLite database, consistently, to a new file (SQLite's `VACUUM INTO`).
+    Backup(BackupArgs),
     /// Manage users: `masthead user add --email … --name … --role admin`.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The new file; it must not exist yet.
+    #[arg(long)]
+    pub to: std::path::PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,8 @@ fn main() -> ExitCode {
             .map_err(|error| error.to_string()),
         Some(Command::Generate(args)) => DatabaseUrl::parse(&cli.database_url)
             .and_then(|url| masthead::demo::generate::run(&url, args.articles)),
+        Some(Command::Backup(args)) => DatabaseUrl::parse(&cli.database_url)
+            .and_then(|url| masthead::db::backup(&url, &args.to)),
         Some(Command::User(UserCommand::Add(args))) => read_password().and_then(|password| {
             DatabaseUrl::parse(&cli.database_url)
                 .and_then(|url| masthead::server::add_user(&url, args, &password))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ConnectionManager, CustomizeConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::config::DatabaseUrl;
@@ -193,4 +193,26 @@ pub fn content_version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {
         .filter(schema::content_changes::id.eq(1))
         .select(schema::content_changes::version)
         .first(conn)
+}
+
+/// A consistent copy of a live SQLite database in a new file (`VACUUM INTO`: one read
+/// transaction, so writers may go on meanwhile). PostgreSQL has `pg_dump` for this.
+pub fn backup(url: &DatabaseUrl, to: &std::path::Path) -> Result<(), String> {
+    if !matches!(url, DatabaseUrl::Sqlite(_)) {
+        return Err("backup copies SQLite databases; for PostgreSQL use pg_dump".into());
+    }
+    if to.exists() {
+        return Err(format!("{} exists already: give a new file", to.display()));
+    }
+    let target = to.to_str().ok_or("the backup path is not UTF-8")?;
+    let mut conn = connect(url).map_err(|error| error.to_string())?;
+    let AnyConnection::Sqlite(sqlite) = &mut conn else {
+        return Err("not a SQLite connection".into());
+    };
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(target)
+        .execute(sqlite)
+        .map_err(|error| format!("backup to {target}: {error}"))?;
+    tracing::info!(to = %target, "backup written");
+    Ok(())
 }

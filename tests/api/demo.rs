@@ -133,3 +133,35 @@ async fn the_demo_is_loaded_once_and_not_with_no_demo() {
         .expect("count");
     assert_eq!(count, 17, "the second start does not load the demo again");
 }
+
+#[actix_rt::test]
+async fn backup_copies_a_live_sqlite_database() {
+    use diesel::prelude::*;
+    use masthead::db::schema::articles;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = DatabaseUrl::Sqlite(dir.path().join("live.db"));
+    let mut config = Config::for_database(url.clone());
+    config.demo = true;
+    let state = masthead::server::prepare(&config).expect("prepare");
+    // A connection stays open, mid-transaction, as a running server's would be.
+    let mut busy = state.pool.get().expect("connection");
+    let copy = dir.path().join("copy.db");
+    let reading = busy.transaction::<_, diesel::result::Error, _>(|conn| {
+        let before: i64 = articles::table.count().get_result(conn)?;
+        masthead::db::backup(&url, &copy).expect("backup");
+        Ok(before)
+    });
+    let before = reading.expect("read");
+    let mut restored =
+        masthead::db::connect(&DatabaseUrl::Sqlite(copy.clone())).expect("open the copy");
+    let after: i64 = articles::table
+        .count()
+        .get_result(&mut restored)
+        .expect("count");
+    assert_eq!(after, before);
+    assert!(
+        masthead::db::backup(&url, &copy).is_err(),
+        "never overwrites"
+    );
+}
