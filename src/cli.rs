@@ -50,9 +50,30 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Copy a live SQLite database, consistently, to a new file (SQLite's `VACUUM INTO`).
     Backup(BackupArgs),
+    /// Write the whole site as JSON Lines (content, menus, settings, users, media records).
+    Export(ExportArgs),
+    /// Load an export into an empty database (either backend).
+    Import(ImportArgs),
     /// Manage users: `masthead user add --email … --name … --role admin`.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The file to write; standard output when absent.
+    #[arg(long)]
+    pub to: Option<std::path::PathBuf>,
+    /// Include users' password hashes (left out by default).
+    #[arg(long)]
+    pub with_password_hashes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The export to load.
+    #[arg(long)]
+    pub from: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod portability;
 pub mod resources;
 pub mod server;
 pub mod slug;

@@ -44,6 +44,10 @@ fn main() -> ExitCode {
             .map_err(|error| error.to_string()),
         Some(Command::Generate(args)) => DatabaseUrl::parse(&cli.database_url)
             .and_then(|url| masthead::demo::generate::run(&url, args.articles)),
+        Some(Command::Export(args)) => DatabaseUrl::parse(&cli.database_url)
+            .and_then(|url| masthead::server::export(&url, args)),
+        Some(Command::Import(args)) => DatabaseUrl::parse(&cli.database_url)
+            .and_then(|url| masthead::server::import(&url, &args.from)),
         Some(Command::Backup(args)) => DatabaseUrl::parse(&cli.database_url)
             .and_then(|url| masthead::db::backup(&url, &args.to)),
         Some(Command::User(UserCommand::Add(args))) => read_password().and_then(|password| {

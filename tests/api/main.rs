@@ -23,6 +23,7 @@ mod menu_editing;
 mod menus;
 mod outage;
 mod pages;
+mod portability;
 mod roles;
 mod schema;
 mod site;

@@ -160,6 +160,10 @@ impl TestApp {
         }
     }
 
+    pub fn database_url(&self) -> DatabaseUrl {
+        self._database.url.clone()
+    }
+
     /// (server URL, database name) when this app runs on PostgreSQL.
     pub fn postgres_database(&self) -> Option<(String, String)> {
         self._database.postgres.clone()
