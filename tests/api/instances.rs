@@ -181,6 +181,37 @@ async fn two_instances_on_one_database_serve_each_others_writes_at_once() {
     .await;
     assert_eq!(list["data"][0]["slug"], "via-b");
 
+    // Scheduled through A a few seconds ahead: no job runs anywhere, yet both instances
+    // show it once its time has passed (real processes, so a real clock and a short wait).
+    let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let (status, _, _) = call(
+        "POST",
+        format!("{}/api/v1/articles", a.base),
+        Some(&token),
+        Some(json!({"title": "定时", "slug": "on-time", "status": "scheduled", "published_at": at.to_rfc3339()})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _, _) = call(
+        "GET",
+        format!("{}/api/v1/articles/on-time", b.base),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "not before its time");
+    actix_rt::time::sleep(Duration::from_millis(2_500)).await;
+    for instance in [&a, &b] {
+        let (status, _, _) = call(
+            "GET",
+            format!("{}/api/v1/articles/on-time", instance.base),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "published on {}", instance.base);
+    }
+
     // Signing out on A ends the session on B too.
     let (status, _, _) = call(
         "POST",
