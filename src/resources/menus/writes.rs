@@ -367,17 +367,27 @@ pub fn delete(
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
     conn.transaction(|conn| {
-        let (id, version): (i64, i64) = menus::table
-            .filter(menus::key.eq(key))
-            .select((menus::id, menus::version))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ApiError::not_found("menu", key))?;
-        check_if_match(if_match, "menu", version)?;
+        let (id, _) = menu_for_write(conn, key, if_match)?;
         diesel::delete(menus::table.filter(menus::id.eq(id))).execute(conn)?;
         audit::queries::record(conn, user, "delete", "menu", Some(id), key, now)?;
         Ok(())
     })
+}
+
+/// The menu a write addresses, once `If-Match` agrees: (id, version).
+fn menu_for_write(
+    conn: &mut AnyConnection,
+    key: &str,
+    if_match: Option<&str>,
+) -> Result<(i64, i64), ApiError> {
+    let (id, version): (i64, i64) = menus::table
+        .filter(menus::key.eq(key))
+        .select((menus::id, menus::version))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("menu", key))?;
+    check_if_match(if_match, "menu", version)?;
+    Ok((id, version))
 }
 
 /// Deletes one item (and its children) from a menu; the menu's version moves on.
@@ -391,13 +401,7 @@ pub fn delete_item(
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
     conn.transaction(|conn| {
-        let (menu_id, version): (i64, i64) = menus::table
-            .filter(menus::key.eq(key))
-            .select((menus::id, menus::version))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ApiError::not_found("menu", key))?;
-        check_if_match(if_match, "menu", version)?;
+        let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         let deleted = diesel::delete(
             menu_items::table
                 .filter(menu_items::id.eq(item_id))
@@ -431,13 +435,7 @@ pub fn update_item(
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
     conn.transaction(|conn| {
-        let (menu_id, version): (i64, i64) = menus::table
-            .filter(menus::key.eq(key))
-            .select((menus::id, menus::version))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ApiError::not_found("menu", key))?;
-        check_if_match(if_match, "menu", version)?;
+        let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         let current: Option<StoredItem> = menu_items::table
             .filter(menu_items::id.eq(item_id))
             .filter(menu_items::menu_id.eq(menu_id))
@@ -589,13 +587,7 @@ pub fn add_item(
         return Err(ApiError::Invalid(errors));
     };
     conn.transaction(|conn| {
-        let (menu_id, version): (i64, i64) = menus::table
-            .filter(menus::key.eq(key))
-            .select((menus::id, menus::version))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ApiError::not_found("menu", key))?;
-        check_if_match(if_match, "menu", version)?;
+        let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         if let Some(parent) = parent_id {
             let found: i64 = menu_items::table
                 .filter(menu_items::id.eq(parent))
