@@ -59,6 +59,14 @@ impl IdOrSlug {
     }
 }
 
+/// A numeric id from a path segment; anything else names no such resource (404).
+pub fn path_id(raw: &str, resource: &'static str) -> Result<i64, ApiError> {
+    match IdOrSlug::parse(raw) {
+        IdOrSlug::Id(id) => Ok(id),
+        IdOrSlug::Slug(_) => Err(ApiError::not_found(resource, raw)),
+    }
+}
+
 impl std::fmt::Display for IdOrSlug {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -6,7 +6,6 @@ use super::types::{ApiTokenList, CreatedApiToken, NewApiToken};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::http::params::IdOrSlug;
 use crate::resources::audit;
 use crate::state::AppState;
 
@@ -107,9 +106,7 @@ pub async fn revoke_token(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
-    let IdOrSlug::Id(id) = IdOrSlug::parse(&id) else {
-        return Err(ApiError::not_found("token", id.into_inner()));
-    };
+    let id = crate::http::params::path_id(&id, "token")?;
     let now = state.clock.now();
     let found = crate::db::run(&state.pool, move |conn| {
         Ok(conn.transaction(|conn| {

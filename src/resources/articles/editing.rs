@@ -13,13 +13,6 @@ use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
 use crate::state::AppState;
 
-fn article_id(raw: &str) -> Result<i64, ApiError> {
-    match IdOrSlug::parse(raw) {
-        IdOrSlug::Id(id) => Ok(id),
-        IdOrSlug::Slug(_) => Err(ApiError::not_found("article", raw)),
-    }
-}
-
 /// The editor's view of one article, with its version as a strong ETag for `If-Match`.
 pub fn editor_response(status: StatusCode, article: &Article) -> HttpResponse {
     crate::resources::editor::respond(status, article.version, article)
@@ -152,7 +145,7 @@ pub async fn delete_article(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = article_id(&id)?;
+    let id = crate::http::params::path_id(&id, "article")?;
     let now = state.clock.now();
     let precondition = if_match(&req);
     crate::db::run(&state.pool, move |conn| {
@@ -183,7 +176,7 @@ pub async fn get_article_preview(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = article_id(&id)?;
+    let id = crate::http::params::path_id(&id, "article")?;
     let now = state.clock.now();
     let article = crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
         match writes::find_for_editor(conn, &user, &IdOrSlug::Id(id))? {
@@ -216,7 +209,7 @@ pub async fn create_preview_link(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = article_id(&id)?;
+    let id = crate::http::params::path_id(&id, "article")?;
     crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
         Ok(writes::find_for_editor(conn, &user, &IdOrSlug::Id(id))?)
     })

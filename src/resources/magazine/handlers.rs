@@ -74,13 +74,6 @@ pub async fn get_magazine_issue(
     Ok(HttpResponse::Ok().json(issue))
 }
 
-fn issue_id(raw: &str) -> Result<i64, ApiError> {
-    match params::IdOrSlug::parse(raw) {
-        params::IdOrSlug::Id(id) => Ok(id),
-        params::IdOrSlug::Slug(_) => Err(ApiError::not_found("magazine issue", raw)),
-    }
-}
-
 async fn load_for_editor(state: &AppState, id: i64) -> Result<MagazineIssue, ApiError> {
     let now = state.clock.now();
     crate::db::find_one(
@@ -159,7 +152,7 @@ pub async fn update_magazine_issue(
     id: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issue_id(&id)?;
+    let id = crate::http::params::path_id(&id, "magazine issue")?;
     let changes = writes::Changes::parse(body.into_inner(), false)?;
     let now = state.clock.now();
     let precondition = if_match(&req);
@@ -197,7 +190,7 @@ pub async fn delete_magazine_issue(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issue_id(&id)?;
+    let id = crate::http::params::path_id(&id, "magazine issue")?;
     let now = state.clock.now();
     let precondition = if_match(&req);
     crate::db::run(&state.pool, move |conn| {

@@ -6,17 +6,9 @@ use super::types::Image;
 use super::{queries, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
-use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
-
-fn media_id(raw: &str) -> Result<i64, ApiError> {
-    match IdOrSlug::parse(raw) {
-        IdOrSlug::Id(id) => Ok(id),
-        IdOrSlug::Slug(_) => Err(ApiError::not_found("media", raw)),
-    }
-}
 
 async fn load(state: &AppState, id: i64) -> Result<Image, ApiError> {
     crate::db::find_one(&state.pool, "media", id.to_string(), move |conn, _| {
@@ -43,7 +35,7 @@ pub async fn get_media(
     user: MaybeAuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let image = load(&state, media_id(&id)?).await?;
+    let image = load(&state, crate::http::params::path_id(&id, "media")?).await?;
     if user.0.is_some() {
         return Ok(editor::respond(StatusCode::OK, image.version, &image));
     }
@@ -117,7 +109,7 @@ pub async fn update_media(
     id: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = media_id(&id)?;
+    let id = crate::http::params::path_id(&id, "media")?;
     let changes = writes::Changes::parse(body.into_inner(), false)?;
     let now = state.clock.now();
     let precondition = if_match(&req);
@@ -155,7 +147,7 @@ pub async fn delete_media(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = media_id(&id)?;
+    let id = crate::http::params::path_id(&id, "media")?;
     let now = state.clock.now();
     let precondition = if_match(&req);
     crate::db::run(&state.pool, move |conn| {

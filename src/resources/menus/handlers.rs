@@ -164,13 +164,6 @@ pub async fn delete_menu(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn item_id(raw: &str) -> Result<i64, ApiError> {
-    match crate::http::params::IdOrSlug::parse(raw) {
-        crate::http::params::IdOrSlug::Id(id) => Ok(id),
-        crate::http::params::IdOrSlug::Slug(_) => Err(ApiError::not_found("menu item", raw)),
-    }
-}
-
 /// Change one menu item.
 ///
 /// Any of `label`, `kind`, `target_id`, `url`, `position`. The menu's ETag is the one
@@ -204,7 +197,7 @@ pub async fn update_menu_item(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, raw_id) = path.into_inner();
-    let id = item_id(&raw_id)?;
+    let id = crate::http::params::path_id(&raw_id, "menu item")?;
     let now = state.clock.now();
     let precondition = if_match(&req);
     let write_key = key.clone();
@@ -253,7 +246,7 @@ pub async fn delete_menu_item(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, raw_id) = path.into_inner();
-    let id = item_id(&raw_id)?;
+    let id = crate::http::params::path_id(&raw_id, "menu item")?;
     let now = state.clock.now();
     let precondition = if_match(&req);
     crate::db::run(&state.pool, move |conn| {

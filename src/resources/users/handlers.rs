@@ -9,7 +9,6 @@ use super::{queries, writes};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
 use crate::error::{ApiError, Problem};
-use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
@@ -18,13 +17,6 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserList {
     pub data: Vec<User>,
-}
-
-fn user_id(raw: &str) -> Result<i64, ApiError> {
-    match IdOrSlug::parse(raw) {
-        IdOrSlug::Id(id) => Ok(id),
-        IdOrSlug::Slug(_) => Err(ApiError::not_found("user", raw)),
-    }
 }
 
 async fn load(state: &AppState, id: i64) -> Result<(User, i64), ApiError> {
@@ -79,7 +71,7 @@ pub async fn get_user(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
-    let (found, version) = load(&state, user_id(&id)?).await?;
+    let (found, version) = load(&state, crate::http::params::path_id(&id, "user")?).await?;
     Ok(editor::respond(StatusCode::OK, version, &found))
 }
 
@@ -154,7 +146,7 @@ pub async fn update_user(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
-    let id = user_id(&id)?;
+    let id = crate::http::params::path_id(&id, "user")?;
     let changes = writes::Changes::parse(body.into_inner(), false)?;
     let now = state.clock.now();
     let precondition = if_match(&req);
@@ -195,7 +187,7 @@ pub async fn delete_user(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
-    let id = user_id(&id)?;
+    let id = crate::http::params::path_id(&id, "user")?;
     let now = state.clock.now();
     let precondition = if_match(&req);
     crate::db::run(&state.pool, move |conn| {
