@@ -112,6 +112,17 @@ async fn editors_put_whole_menus_and_see_broken_items_flagged() {
         app.get_json("/api/v1/menus/sidebar").await["items"][0]["children"][0]["label"],
         "行业"
     );
+    // A malformed body is a 422 even with a stale If-Match (it used to be a 412).
+    let malformed = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/menus/sidebar/items/{item_id}"),
+            Some(&editor),
+            Some(&json!(-667)),
+            &[("if-match", "\"0\"")],
+        )
+        .await;
+    assert_eq!(malformed.status, 422, "{}", malformed.text());
     let stale = app
         .send(
             "DELETE",

@@ -419,6 +419,40 @@ pub fn delete_item(
     })
 }
 
+/// What a single-item PATCH body may hold, checked before the database is touched.
+fn check_item_patch_shape(body: &Value) -> Result<(), ApiError> {
+    let Some(fields) = body.as_object() else {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "body",
+            "must be a JSON object",
+        )]));
+    };
+    let mut errors = Vec::new();
+    for (name, value) in fields {
+        let ok = match name.as_str() {
+            "label" | "url" => value.is_string(),
+            "kind" => value.as_str().and_then(MenuItemKind::parse).is_some(),
+            "target_id" => value.is_null() || value.as_i64().is_some_and(|id| id > 0),
+            "position" => value.as_i64().is_some_and(|p| (0..=100_000).contains(&p)),
+            _ => {
+                errors.push(FieldError::new(
+                    name.clone(),
+                    "is not a field; expected label, kind, target_id, url, position",
+                ));
+                continue;
+            }
+        };
+        if !ok {
+            errors.push(FieldError::new(name.clone(), "has the wrong type or value"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
+}
+
 /// An item as stored: label, kind, target id, url, position.
 type StoredItem = (String, String, Option<i64>, Option<String>, i32);
 
@@ -434,6 +468,9 @@ pub fn update_item(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
+    // The body's own shape first: a malformed request is the client's error whatever the
+    // stored version (422, not 412).
+    check_item_patch_shape(body)?;
     conn.transaction(|conn| {
         let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         let current: Option<StoredItem> = menu_items::table
