@@ -234,6 +234,14 @@ impl From<diesel::result::Error> for ApiError {
                 Self::Unavailable(info.message().to_owned())
             }
             Error::BrokenTransactionManager => Self::Unavailable(error.to_string()),
+            // Waited for the write lock (SQLite's busy_timeout, PostgreSQL's lock_timeout)
+            // or a statement ran past its timeout: the database is overloaded, not broken.
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            Error::DatabaseError(_, info) if is_contention(info.message()) => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -243,4 +251,16 @@ impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         Self::Unavailable(error.to_string())
     }
+}
+
+/// Driver messages that mean "busy, try again": SQLite's `SQLITE_BUSY`/`SQLITE_LOCKED` and
+/// PostgreSQL's lock and statement timeouts (diesel reports them as unknown errors).
+fn is_contention(message: &str) -> bool {
+    const BUSY: [&str; 4] = [
+        "database is locked",
+        "database table is locked",
+        "canceling statement due to lock timeout",
+        "canceling statement due to statement timeout",
+    ];
+    BUSY.iter().any(|busy| message.contains(busy))
 }

@@ -40,3 +40,16 @@ pub fn check_if_match(
         )))
     }
 }
+
+/// The row count of a compare-and-set write (`UPDATE … WHERE id = ? AND version = ?`, or the
+/// same `DELETE`): none means another writer moved the version between this request's read
+/// and its write, so this one must not win too.
+pub fn swapped(rows: usize, resource: &str) -> Result<(), ApiError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed(format!(
+            "the {resource} was changed by another request at the same moment; reload and reapply"
+        )))
+    }
+}

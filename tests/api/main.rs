@@ -14,6 +14,7 @@ mod auth;
 mod backend;
 mod caching_and_cors;
 mod categories_and_tags;
+mod concurrency;
 mod demo;
 mod editing;
 mod errors;

@@ -1,5 +1,4 @@
 use actix_web::{delete, get, post, web, HttpResponse};
-use diesel::Connection;
 
 use super::queries;
 use super::types::{ApiTokenList, CreatedApiToken, NewApiToken};
@@ -43,7 +42,7 @@ pub async fn create_token(
     }
     let now = state.clock.now();
     let (info, token) = crate::db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
+        Ok(crate::db::write(conn, |conn| {
             let made = queries::create(conn, &name, role, user.id, now)?;
             audit::queries::record(
                 conn,
@@ -109,7 +108,7 @@ pub async fn revoke_token(
     let id = crate::http::params::path_id(&id, "token")?;
     let now = state.clock.now();
     let found = crate::db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
+        Ok(crate::db::write(conn, |conn| {
             let found = queries::revoke(conn, id, now)?;
             if found {
                 audit::queries::record(conn, &user, "revoke", "api_token", Some(id), "", now)?;

@@ -15,7 +15,7 @@ use crate::db::schema::{
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::{audit, site};
 
 pub const FIELDS: &[&str] = &[
@@ -376,7 +376,7 @@ pub fn create(
 ) -> Result<i64, ApiError> {
     let status = changes.status.clone().value().unwrap_or(Status::Draft);
     forbid_author(user, status)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         check_references(conn, &changes)?;
         let title = changes.title.clone().value().unwrap_or_default();
         let slug = match changes.slug.clone().value() {
@@ -495,7 +495,7 @@ pub fn update(
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let row = load(conn, id)?;
         check_if_match(if_match, "article", row.version)?;
         check_author_owns(user, &row, now)?;
@@ -537,61 +537,66 @@ pub fn update(
             Patch::Value(at) => at.offset().local_minus_utc() / 60,
             _ => row.utc_offset_minutes,
         };
-        diesel::update(articles::table.filter(articles::id.eq(id)))
-            .set((
-                articles::title.eq(changes.title.clone().value().unwrap_or(row.title.clone())),
-                articles::slug.eq(changes.slug.clone().value().unwrap_or(row.slug.clone())),
-                articles::subtitle.eq(changes
-                    .subtitle
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.subtitle.clone())),
-                articles::summary.eq(changes
-                    .summary
-                    .clone()
-                    .into_update()
-                    .map_or(row.summary.clone(), Option::unwrap_or_default)),
-                articles::body_html.eq(match changes.body_html.clone().into_update() {
-                    Some(body) => sanitize(&body.unwrap_or_default()),
-                    None => row.body_html.clone(),
-                }),
-                articles::cover_media_id.eq(changes
-                    .cover_media_id
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.cover_media_id)),
-                articles::source.eq(changes
-                    .source
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.source.clone())),
-                articles::author_name.eq(changes
-                    .author_name
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.author_name.clone())),
-                articles::category_id.eq(changes
-                    .category_id
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.category_id)),
-                articles::status.eq(stored),
-                articles::published_at.eq(published_at),
-                articles::utc_offset_minutes.eq(offset),
-                articles::seo_title.eq(changes
-                    .seo_title
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.seo_title.clone())),
-                articles::seo_description.eq(changes
-                    .seo_description
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.seo_description.clone())),
-                articles::updated_at.eq(now),
-                articles::version.eq(row.version + 1),
-            ))
-            .execute(conn)?;
+        let bumped = diesel::update(
+            articles::table
+                .filter(articles::id.eq(id))
+                .filter(articles::version.eq(row.version)),
+        )
+        .set((
+            articles::title.eq(changes.title.clone().value().unwrap_or(row.title.clone())),
+            articles::slug.eq(changes.slug.clone().value().unwrap_or(row.slug.clone())),
+            articles::subtitle.eq(changes
+                .subtitle
+                .clone()
+                .into_update()
+                .unwrap_or(row.subtitle.clone())),
+            articles::summary.eq(changes
+                .summary
+                .clone()
+                .into_update()
+                .map_or(row.summary.clone(), Option::unwrap_or_default)),
+            articles::body_html.eq(match changes.body_html.clone().into_update() {
+                Some(body) => sanitize(&body.unwrap_or_default()),
+                None => row.body_html.clone(),
+            }),
+            articles::cover_media_id.eq(changes
+                .cover_media_id
+                .clone()
+                .into_update()
+                .unwrap_or(row.cover_media_id)),
+            articles::source.eq(changes
+                .source
+                .clone()
+                .into_update()
+                .unwrap_or(row.source.clone())),
+            articles::author_name.eq(changes
+                .author_name
+                .clone()
+                .into_update()
+                .unwrap_or(row.author_name.clone())),
+            articles::category_id.eq(changes
+                .category_id
+                .clone()
+                .into_update()
+                .unwrap_or(row.category_id)),
+            articles::status.eq(stored),
+            articles::published_at.eq(published_at),
+            articles::utc_offset_minutes.eq(offset),
+            articles::seo_title.eq(changes
+                .seo_title
+                .clone()
+                .into_update()
+                .unwrap_or(row.seo_title.clone())),
+            articles::seo_description.eq(changes
+                .seo_description
+                .clone()
+                .into_update()
+                .unwrap_or(row.seo_description.clone())),
+            articles::updated_at.eq(now),
+            articles::version.eq(row.version + 1),
+        ))
+        .execute(conn)?;
+        swapped(bumped, "article")?;
         match &changes.tag_ids {
             Patch::Value(ids) => replace_tags(conn, id, ids)?,
             Patch::Null => replace_tags(conn, id, &[])?,
@@ -622,11 +627,17 @@ pub fn delete(
     if_match: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let row = load(conn, id)?;
         check_if_match(if_match, "article", row.version)?;
         check_author_owns(user, &row, now)?;
-        diesel::delete(articles::table.filter(articles::id.eq(id))).execute(conn)?;
+        let deleted = diesel::delete(
+            articles::table
+                .filter(articles::id.eq(id))
+                .filter(articles::version.eq(row.version)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "article")?;
         audit::queries::record(conn, user, "delete", "article", Some(id), &row.slug, now)?;
         Ok(())
     })

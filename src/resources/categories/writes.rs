@@ -12,7 +12,7 @@ use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 pub const FIELDS: &[&str] = &["name", "slug", "description", "parent_id", "position"];
@@ -102,7 +102,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     editors_only(user)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let rows = queries::all(conn)?;
         check_parent(&rows, None, &changes.parent_id)?;
         let name = changes.name.clone().value().unwrap_or_default();
@@ -144,36 +144,41 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     editors_only(user)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let rows = queries::all(conn)?;
         let row = find(&rows, key)?;
         check_if_match(if_match, "category", row.version)?;
         check_parent(&rows, Some(row.id), &changes.parent_id)?;
         let slug = changes.slug.clone().value().unwrap_or(row.slug.clone());
         check_slug_free(&rows, &slug, Some(row.id))?;
-        diesel::update(categories::table.filter(categories::id.eq(row.id)))
-            .set((
-                categories::name.eq(changes.name.clone().value().unwrap_or(row.name.clone())),
-                categories::slug.eq(&slug),
-                categories::description.eq(changes
-                    .description
-                    .clone()
-                    .into_update()
-                    .map_or(row.description.clone(), Option::unwrap_or_default)),
-                categories::parent_id.eq(changes
-                    .parent_id
-                    .clone()
-                    .into_update()
-                    .unwrap_or(row.parent_id)),
-                categories::position.eq(changes
-                    .position
-                    .clone()
-                    .value()
-                    .map_or(row.position, |p| p as i32)),
-                categories::updated_at.eq(now),
-                categories::version.eq(row.version + 1),
-            ))
-            .execute(conn)?;
+        let bumped = diesel::update(
+            categories::table
+                .filter(categories::id.eq(row.id))
+                .filter(categories::version.eq(row.version)),
+        )
+        .set((
+            categories::name.eq(changes.name.clone().value().unwrap_or(row.name.clone())),
+            categories::slug.eq(&slug),
+            categories::description.eq(changes
+                .description
+                .clone()
+                .into_update()
+                .map_or(row.description.clone(), Option::unwrap_or_default)),
+            categories::parent_id.eq(changes
+                .parent_id
+                .clone()
+                .into_update()
+                .unwrap_or(row.parent_id)),
+            categories::position.eq(changes
+                .position
+                .clone()
+                .value()
+                .map_or(row.position, |p| p as i32)),
+            categories::updated_at.eq(now),
+            categories::version.eq(row.version + 1),
+        ))
+        .execute(conn)?;
+        swapped(bumped, "category")?;
         audit::queries::record(conn, user, "update", "category", Some(row.id), &slug, now)?;
         Ok(slug)
     })
@@ -189,11 +194,17 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     editors_only(user)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let rows = queries::all(conn)?;
         let row = find(&rows, key)?;
         check_if_match(if_match, "category", row.version)?;
-        diesel::delete(categories::table.filter(categories::id.eq(row.id))).execute(conn)?;
+        let deleted = diesel::delete(
+            categories::table
+                .filter(categories::id.eq(row.id))
+                .filter(categories::version.eq(row.version)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "category")?;
         audit::queries::record(
             conn,
             user,

@@ -11,7 +11,7 @@ use crate::db::schema::{articles, magazine_issue_articles, magazine_issues, medi
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 pub const FIELDS: &[&str] = &[
@@ -141,7 +141,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         check_references(conn, &changes)?;
         let id: i64 = diesel::insert_into(magazine_issues::table)
             .values((
@@ -186,17 +186,18 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let current = version(conn, id)?;
         check_if_match(if_match, "magazine issue", current)?;
         check_references(conn, &changes)?;
         let target = magazine_issues::table.filter(magazine_issues::id.eq(id));
-        diesel::update(target)
+        let bumped = diesel::update(target.filter(magazine_issues::version.eq(current)))
             .set((
                 magazine_issues::updated_at.eq(now),
                 magazine_issues::version.eq(current + 1),
             ))
             .execute(conn)?;
+        swapped(bumped, "magazine issue")?;
         if let Some(title) = changes.title.clone().value() {
             diesel::update(target)
                 .set(magazine_issues::title.eq(title))
@@ -250,10 +251,16 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let current = version(conn, id)?;
         check_if_match(if_match, "magazine issue", current)?;
-        diesel::delete(magazine_issues::table.filter(magazine_issues::id.eq(id))).execute(conn)?;
+        let deleted = diesel::delete(
+            magazine_issues::table
+                .filter(magazine_issues::id.eq(id))
+                .filter(magazine_issues::version.eq(current)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "magazine issue")?;
         audit::queries::record(conn, user, "delete", "magazine_issue", Some(id), "", now)?;
         Ok(())
     })

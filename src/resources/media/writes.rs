@@ -11,7 +11,7 @@ use crate::db::schema::media;
 use crate::db::AnyConnection;
 use crate::error::ApiError;
 use crate::http::input::{Input, Patch};
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 pub const FIELDS: &[&str] = &["url", "alt", "caption", "width", "height", "mime_type"];
@@ -76,7 +76,7 @@ pub fn create(
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let id: i64 = diesel::insert_into(media::table)
             .values((
                 media::url.eq(changes.url.clone().value().unwrap_or_default()),
@@ -103,13 +103,14 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let current = version(conn, id)?;
         check_if_match(if_match, "media record", current)?;
         let target = media::table.filter(media::id.eq(id));
-        diesel::update(target)
+        let bumped = diesel::update(target.filter(media::version.eq(current)))
             .set(media::version.eq(current + 1))
             .execute(conn)?;
+        swapped(bumped, "media record")?;
         if let Some(url) = changes.url.clone().value() {
             diesel::update(target)
                 .set(media::url.eq(url))
@@ -154,10 +155,16 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let current = version(conn, id)?;
         check_if_match(if_match, "media record", current)?;
-        diesel::delete(media::table.filter(media::id.eq(id))).execute(conn)?;
+        let deleted = diesel::delete(
+            media::table
+                .filter(media::id.eq(id))
+                .filter(media::version.eq(current)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "media record")?;
         audit::queries::record(conn, user, "delete", "media", Some(id), "", now)?;
         Ok(())
     })

@@ -10,7 +10,7 @@ use crate::auth::Role;
 use crate::db::schema::{articles, categories, magazine_issues, menu_items, menus, pages, tags};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 const MAX_ITEMS: usize = 500;
@@ -310,7 +310,7 @@ pub fn put(
             "a menu key is a slug: lowercase letters, digits, hyphens",
         ));
     }
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let mut errors = Vec::new();
         check_targets(conn, &input.items, "items", &mut errors)?;
         if !errors.is_empty() {
@@ -324,9 +324,14 @@ pub fn put(
         let (menu_id, created) = match existing {
             Some((id, version)) => {
                 check_if_match(if_match, "menu", version)?;
-                diesel::update(menus::table.filter(menus::id.eq(id)))
-                    .set((menus::name.eq(&input.name), menus::version.eq(version + 1)))
-                    .execute(conn)?;
+                let bumped = diesel::update(
+                    menus::table
+                        .filter(menus::id.eq(id))
+                        .filter(menus::version.eq(version)),
+                )
+                .set((menus::name.eq(&input.name), menus::version.eq(version + 1)))
+                .execute(conn)?;
+                swapped(bumped, "menu")?;
                 diesel::delete(menu_items::table.filter(menu_items::menu_id.eq(id)))
                     .execute(conn)?;
                 (id, false)
@@ -366,7 +371,7 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (id, _) = menu_for_write(conn, key, if_match)?;
         diesel::delete(menus::table.filter(menus::id.eq(id))).execute(conn)?;
         audit::queries::record(conn, user, "delete", "menu", Some(id), key, now)?;
@@ -400,7 +405,7 @@ pub fn delete_item(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         let deleted = diesel::delete(
             menu_items::table
@@ -411,9 +416,14 @@ pub fn delete_item(
         if deleted == 0 {
             return Err(ApiError::not_found("menu item", item_id.to_string()));
         }
-        diesel::update(menus::table.filter(menus::id.eq(menu_id)))
-            .set(menus::version.eq(version + 1))
-            .execute(conn)?;
+        let bumped = diesel::update(
+            menus::table
+                .filter(menus::id.eq(menu_id))
+                .filter(menus::version.eq(version)),
+        )
+        .set(menus::version.eq(version + 1))
+        .execute(conn)?;
+        swapped(bumped, "menu")?;
         audit::queries::record(conn, user, "delete", "menu_item", Some(item_id), key, now)?;
         Ok(())
     })
@@ -471,7 +481,7 @@ pub fn update_item(
     // The body's own shape first: a malformed request is the client's error whatever the
     // stored version (422, not 412).
     check_item_patch_shape(body)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         let current: Option<StoredItem> = menu_items::table
             .filter(menu_items::id.eq(item_id))
@@ -562,9 +572,14 @@ pub fn update_item(
                 menu_items::position.eq(new_position),
             ))
             .execute(conn)?;
-        diesel::update(menus::table.filter(menus::id.eq(menu_id)))
-            .set(menus::version.eq(version + 1))
-            .execute(conn)?;
+        let bumped = diesel::update(
+            menus::table
+                .filter(menus::id.eq(menu_id))
+                .filter(menus::version.eq(version)),
+        )
+        .set(menus::version.eq(version + 1))
+        .execute(conn)?;
+        swapped(bumped, "menu")?;
         audit::queries::record(conn, user, "update", "menu_item", Some(item_id), key, now)?;
         Ok(())
     })
@@ -623,7 +638,7 @@ pub fn add_item(
     let Some((label, kind, target_id, url)) = fields.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
     };
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (menu_id, version) = menu_for_write(conn, key, if_match)?;
         if let Some(parent) = parent_id {
             let found: i64 = menu_items::table
@@ -683,9 +698,14 @@ pub fn add_item(
             ))
             .returning(menu_items::id)
             .get_result(conn)?;
-        diesel::update(menus::table.filter(menus::id.eq(menu_id)))
-            .set(menus::version.eq(version + 1))
-            .execute(conn)?;
+        let bumped = diesel::update(
+            menus::table
+                .filter(menus::id.eq(menu_id))
+                .filter(menus::version.eq(version)),
+        )
+        .set(menus::version.eq(version + 1))
+        .execute(conn)?;
+        swapped(bumped, "menu")?;
         audit::queries::record(conn, user, "create", "menu_item", Some(id), key, now)?;
         Ok(id)
     })

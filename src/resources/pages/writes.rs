@@ -12,7 +12,7 @@ use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::articles::writes::sanitize;
 use crate::resources::audit;
 
@@ -101,7 +101,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let title = changes.title.clone().value().unwrap_or_default();
         let slug = match changes.slug.clone().value() {
             Some(slug) if slug_taken(conn, &slug, None)? => return Err(taken()),
@@ -148,7 +148,7 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (id, slug, version) = find(conn, key)?;
         check_if_match(if_match, "page", version)?;
         let new_slug = changes.slug.clone().value().unwrap_or(slug);
@@ -156,13 +156,14 @@ pub fn update(
             return Err(taken());
         }
         let target = pages::table.filter(pages::id.eq(id));
-        diesel::update(target)
+        let bumped = diesel::update(target.filter(pages::version.eq(version)))
             .set((
                 pages::slug.eq(&new_slug),
                 pages::updated_at.eq(now),
                 pages::version.eq(version + 1),
             ))
             .execute(conn)?;
+        swapped(bumped, "page")?;
         if let Some(title) = changes.title.clone().value() {
             diesel::update(target)
                 .set(pages::title.eq(title))
@@ -206,10 +207,16 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (id, slug, version) = find(conn, key)?;
         check_if_match(if_match, "page", version)?;
-        diesel::delete(pages::table.filter(pages::id.eq(id))).execute(conn)?;
+        let deleted = diesel::delete(
+            pages::table
+                .filter(pages::id.eq(id))
+                .filter(pages::version.eq(version)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "page")?;
         audit::queries::record(conn, user, "delete", "page", Some(id), &slug, now)?;
         Ok(())
     })

@@ -11,7 +11,7 @@ use crate::db::schema::{site_contacts, site_settings};
 use crate::db::AnyConnection;
 use crate::error::ApiError;
 use crate::http::input::{Input, Patch};
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 pub const FIELDS: &[&str] = &[
@@ -166,16 +166,17 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let version = current_version(conn, now)?;
         check_if_match(if_match, "site", version)?;
         let target = site_settings::table.filter(site_settings::id.eq(SETTINGS_ID));
-        diesel::update(target)
+        let bumped = diesel::update(target.filter(site_settings::version.eq(version)))
             .set((
                 site_settings::updated_at.eq(now),
                 site_settings::version.eq(version + 1),
             ))
             .execute(conn)?;
+        swapped(bumped, "site")?;
         macro_rules! set_text {
             ($patch:expr, $column:expr) => {
                 if let Some(value) = $patch.clone().into_update() {

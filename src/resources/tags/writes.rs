@@ -11,7 +11,7 @@ use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 pub const FIELDS: &[&str] = &["name", "slug", "description"];
@@ -80,7 +80,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let name = changes.name.clone().value().unwrap_or_default();
         let slug = match changes.slug.clone().value() {
             Some(slug) if slug_taken(conn, &slug, None)? => return Err(taken()),
@@ -115,25 +115,30 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (id, slug, name, description, version) = find(conn, key)?;
         check_if_match(if_match, "tag", version)?;
         let new_slug = changes.slug.clone().value().unwrap_or(slug);
         if slug_taken(conn, &new_slug, Some(id))? {
             return Err(taken());
         }
-        diesel::update(tags::table.filter(tags::id.eq(id)))
-            .set((
-                tags::slug.eq(&new_slug),
-                tags::name.eq(changes.name.clone().value().unwrap_or(name)),
-                tags::description.eq(changes
-                    .description
-                    .clone()
-                    .into_update()
-                    .map_or(description, Option::unwrap_or_default)),
-                tags::version.eq(version + 1),
-            ))
-            .execute(conn)?;
+        let bumped = diesel::update(
+            tags::table
+                .filter(tags::id.eq(id))
+                .filter(tags::version.eq(version)),
+        )
+        .set((
+            tags::slug.eq(&new_slug),
+            tags::name.eq(changes.name.clone().value().unwrap_or(name)),
+            tags::description.eq(changes
+                .description
+                .clone()
+                .into_update()
+                .map_or(description, Option::unwrap_or_default)),
+            tags::version.eq(version + 1),
+        ))
+        .execute(conn)?;
+        swapped(bumped, "tag")?;
         audit::queries::record(conn, user, "update", "tag", Some(id), &new_slug, now)?;
         Ok(new_slug)
     })
@@ -147,10 +152,16 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (id, slug, _, _, version) = find(conn, key)?;
         check_if_match(if_match, "tag", version)?;
-        diesel::delete(tags::table.filter(tags::id.eq(id))).execute(conn)?;
+        let deleted = diesel::delete(
+            tags::table
+                .filter(tags::id.eq(id))
+                .filter(tags::version.eq(version)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "tag")?;
         audit::queries::record(conn, user, "delete", "tag", Some(id), &slug, now)?;
         Ok(())
     })

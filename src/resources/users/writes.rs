@@ -12,7 +12,7 @@ use crate::db::schema::{sessions, users as users_table};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::input::{Input, Patch};
-use crate::http::preconditions::check_if_match;
+use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
 pub const FIELDS: &[&str] = &["email", "name", "role", "password", "active"];
@@ -111,7 +111,7 @@ pub fn create(
     user.require(&[Role::Admin])?;
     let password = changes.password.clone().value().unwrap_or_default();
     let hash = passwords::hash(&password).map_err(ApiError::Internal)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let email = changes.email.clone().value().unwrap_or_default();
         email_taken(conn, &email, None)?;
         let role = changes.role.clone().value().unwrap_or(Role::Author);
@@ -154,7 +154,7 @@ pub fn update(
         Some(password) => Some(passwords::hash(&password).map_err(ApiError::Internal)?),
         None => None,
     };
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let row = load(conn, id)?;
         check_if_match(if_match, "user", row.version)?;
         let loses_admin = row.role() == Role::Admin
@@ -171,12 +171,13 @@ pub fn update(
             ));
         }
         let target = users_table::table.filter(users_table::id.eq(id));
-        diesel::update(target)
+        let bumped = diesel::update(target.filter(users_table::version.eq(row.version)))
             .set((
                 users_table::updated_at.eq(now),
                 users_table::version.eq(row.version + 1),
             ))
             .execute(conn)?;
+        swapped(bumped, "user")?;
         if let Some(email) = changes.email.clone().value() {
             email_taken(conn, &email, Some(id))?;
             diesel::update(target)
@@ -221,7 +222,7 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     user.require(&[Role::Admin])?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let row = load(conn, id)?;
         check_if_match(if_match, "user", row.version)?;
         if row.role() == Role::Admin && row.active && other_active_admins(conn, id)? == 0 {
@@ -229,7 +230,13 @@ pub fn delete(
                 "this is the last active admin: make another admin first".into(),
             ));
         }
-        diesel::delete(users_table::table.filter(users_table::id.eq(id))).execute(conn)?;
+        let deleted = diesel::delete(
+            users_table::table
+                .filter(users_table::id.eq(id))
+                .filter(users_table::version.eq(row.version)),
+        )
+        .execute(conn)?;
+        swapped(deleted, "user")?;
         audit::queries::record(conn, user, "delete", "user", Some(id), &row.email, now)?;
         Ok(())
     })

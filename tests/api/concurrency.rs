@@ -1,0 +1,405 @@
+//! Many editors at once: racing writers through HTTP, on whichever backend the suite runs.
+//! Exactly one of N writers holding the same `If-Match` wins; partial PATCHes without it
+//! lose no field; creates with one title all succeed with distinct slugs; and a mixed
+//! write load answers no 5xx.
+
+use std::collections::HashSet;
+
+use futures_util::future::join_all;
+use masthead::auth::Role;
+use serde_json::{json, Value};
+
+use crate::support::{Response, TestApp};
+
+const RACERS: usize = 12;
+
+/// One request of a race: method, path, body, `If-Match`.
+type Call = (&'static str, String, Option<Value>, Option<String>);
+
+/// Sends every call at once and returns the answers in the same order.
+async fn race(app: &TestApp, token: &str, calls: &[Call]) -> Vec<Response> {
+    join_all(calls.iter().map(|(method, path, body, if_match)| {
+        let headers: Vec<(&str, &str)> = if_match
+            .as_deref()
+            .map(|etag| vec![("if-match", etag)])
+            .unwrap_or_default();
+        async move {
+            app.send(method, path, Some(token), body.as_ref(), &headers)
+                .await
+        }
+    }))
+    .await
+}
+
+fn statuses(responses: &[Response]) -> Vec<u16> {
+    responses.iter().map(|r| r.status.as_u16()).collect()
+}
+
+/// Creates a resource and returns (its path, its ETag).
+async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> (String, String) {
+    let created = app.send("POST", path, Some(token), Some(&body), &[]).await;
+    assert_eq!(created.status, 201, "POST {path}: {}", created.text());
+    let location = created.header("location").expect("location");
+    let etag = created.header("etag").expect("etag");
+    (location, etag)
+}
+
+/// A resource to race on: its path, its ETag, and a PATCH body that differs per racer.
+struct Target {
+    name: &'static str,
+    path: String,
+    etag: String,
+    method: &'static str,
+    body: fn(usize) -> Value,
+}
+
+async fn targets(app: &TestApp, admin: &str) -> Vec<Target> {
+    let (article, article_etag) =
+        create(app, admin, "/api/v1/articles", json!({"title": "竞争"})).await;
+    let (category, category_etag) =
+        create(app, admin, "/api/v1/categories", json!({"name": "新闻"})).await;
+    let (tag, tag_etag) = create(app, admin, "/api/v1/tags", json!({"name": "护苗"})).await;
+    let (page, page_etag) = create(app, admin, "/api/v1/pages", json!({"title": "关于"})).await;
+    let (issue, issue_etag) = create(
+        app,
+        admin,
+        "/api/v1/magazine/issues",
+        json!({"title": "第85期", "year": 2019, "published_on": "2019-01-01"}),
+    )
+    .await;
+    let (media, media_etag) = create(
+        app,
+        admin,
+        "/api/v1/media",
+        json!({"url": "/m.jpg", "mime_type": "image/jpeg"}),
+    )
+    .await;
+    let (user, user_etag) = create(
+        app,
+        admin,
+        "/api/v1/users",
+        json!({"email": "race@example.com", "name": "r", "role": "author", "password": "a long passphrase"}),
+    )
+    .await;
+    let menu = app
+        .send(
+            "PUT",
+            "/api/v1/menus/header",
+            Some(admin),
+            Some(&json!({"name": "页头", "items": [{"label": "首页", "kind": "url", "url": "/"}]})),
+            &[],
+        )
+        .await;
+    assert!(menu.status.is_success(), "PUT menu: {}", menu.text());
+    let menu_etag = menu.header("etag").expect("menu etag");
+    let item_id = menu.json()["items"][0]["id"].as_i64().expect("item id");
+    let footer = app
+        .send(
+            "PUT",
+            "/api/v1/menus/footer",
+            Some(admin),
+            Some(&json!({"name": "页脚", "items": []})),
+            &[],
+        )
+        .await;
+    assert!(footer.status.is_success(), "PUT menu: {}", footer.text());
+    let footer_etag = footer.header("etag").expect("menu etag");
+    let site = app
+        .send("GET", "/api/v1/site", Some(admin), None, &[])
+        .await;
+    let site_etag = site.header("etag").expect("site etag");
+    vec![
+        Target {
+            name: "article",
+            path: article,
+            etag: article_etag,
+            method: "PATCH",
+            body: |n| json!({"summary": format!("摘要{n}")}),
+        },
+        Target {
+            name: "category",
+            path: category,
+            etag: category_etag,
+            method: "PATCH",
+            body: |n| json!({"description": format!("说明{n}")}),
+        },
+        Target {
+            name: "tag",
+            path: tag,
+            etag: tag_etag,
+            method: "PATCH",
+            body: |n| json!({"description": format!("说明{n}")}),
+        },
+        Target {
+            name: "page",
+            path: page,
+            etag: page_etag,
+            method: "PATCH",
+            body: |n| json!({"summary": format!("摘要{n}")}),
+        },
+        Target {
+            name: "magazine issue",
+            path: issue,
+            etag: issue_etag,
+            method: "PATCH",
+            body: |n| json!({"description": format!("说明{n}")}),
+        },
+        Target {
+            name: "media",
+            path: media,
+            etag: media_etag,
+            method: "PATCH",
+            body: |n| json!({"alt": format!("图{n}")}),
+        },
+        Target {
+            name: "user",
+            path: user,
+            etag: user_etag,
+            method: "PATCH",
+            body: |n| json!({"name": format!("用户{n}")}),
+        },
+        Target {
+            name: "menu",
+            path: "/api/v1/menus/footer".into(),
+            etag: footer_etag,
+            method: "PUT",
+            body: |n| json!({"name": format!("页头{n}"), "items": []}),
+        },
+        Target {
+            name: "menu item",
+            path: format!("/api/v1/menus/header/items/{item_id}"),
+            etag: menu_etag,
+            method: "PATCH",
+            body: |n| json!({"label": format!("首页{n}"), "kind": "url", "url": "/"}),
+        },
+        Target {
+            name: "site",
+            path: "/api/v1/site".into(),
+            etag: site_etag,
+            method: "PATCH",
+            body: |n| json!({"credits": format!("鸣谢{n}")}),
+        },
+    ]
+}
+
+fn version(etag: &str) -> i64 {
+    etag.trim_matches('"').parse().expect("a version ETag")
+}
+
+#[actix_rt::test]
+async fn of_racing_writers_with_one_if_match_exactly_one_wins() {
+    let app = TestApp::demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    for target in targets(&app, &admin).await {
+        let calls: Vec<Call> = (0..RACERS)
+            .map(|n| {
+                (
+                    target.method,
+                    target.path.clone(),
+                    Some((target.body)(n)),
+                    Some(target.etag.clone()),
+                )
+            })
+            .collect();
+        let answers = race(&app, &admin, &calls).await;
+        let codes = statuses(&answers);
+        let winners: Vec<&Response> = answers.iter().filter(|r| r.status == 200).collect();
+        assert_eq!(winners.len(), 1, "{}: {codes:?}", target.name);
+        assert_eq!(
+            codes.iter().filter(|code| **code == 412).count(),
+            RACERS - 1,
+            "{}: {codes:?}",
+            target.name
+        );
+        let new_etag = winners[0].header("etag").expect("etag");
+        assert_eq!(
+            version(&new_etag),
+            version(&target.etag) + 1,
+            "{}: the version moved once",
+            target.name
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn of_racing_deletes_with_one_if_match_exactly_one_wins() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    for target in targets(&app, &admin).await {
+        if matches!(target.name, "site" | "menu item") {
+            continue;
+        }
+        let calls: Vec<Call> = (0..RACERS)
+            .map(|_| {
+                (
+                    "DELETE",
+                    target.path.clone(),
+                    None,
+                    Some(target.etag.clone()),
+                )
+            })
+            .collect();
+        let codes = statuses(&race(&app, &admin, &calls).await);
+        assert_eq!(
+            codes.iter().filter(|code| **code == 204).count(),
+            1,
+            "{}: {codes:?}",
+            target.name
+        );
+        assert!(
+            codes.iter().all(|code| matches!(code, 204 | 404 | 412)),
+            "{}: {codes:?}",
+            target.name
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn concurrent_partial_patches_lose_no_field() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let fields = [
+        "title",
+        "subtitle",
+        "summary",
+        "source",
+        "author_name",
+        "seo_title",
+        "seo_description",
+    ];
+    for round in 0..5 {
+        let (path, etag) = create(
+            &app,
+            &editor,
+            "/api/v1/articles",
+            json!({"title": format!("第{round}轮")}),
+        )
+        .await;
+        let calls: Vec<Call> = fields
+            .iter()
+            .map(|field| {
+                (
+                    "PATCH",
+                    path.clone(),
+                    Some(json!({ *field: format!("{field}-{round}") })),
+                    None,
+                )
+            })
+            .collect();
+        let codes = statuses(&race(&app, &editor, &calls).await);
+        assert!(codes.iter().all(|code| *code == 200), "{codes:?}");
+        let after = app.send("GET", &path, Some(&editor), None, &[]).await;
+        let article = after.json();
+        for field in fields {
+            let stored = match field {
+                "seo_title" => &article["seo"]["title"],
+                "seo_description" => &article["seo"]["description"],
+                _ => &article[field],
+            };
+            assert_eq!(
+                *stored,
+                format!("{field}-{round}"),
+                "round {round}: {field} was lost"
+            );
+        }
+        assert_eq!(
+            version(&after.header("etag").expect("etag")),
+            version(&etag) + fields.len() as i64,
+            "every PATCH moved the version once"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn concurrent_creates_with_one_title_get_distinct_slugs() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    for (path, body) in [
+        ("/api/v1/articles", json!({"title": "护苗有我"})),
+        ("/api/v1/categories", json!({"name": "护苗有我"})),
+        ("/api/v1/tags", json!({"name": "护苗有我"})),
+        ("/api/v1/pages", json!({"title": "护苗有我"})),
+    ] {
+        let calls: Vec<Call> = (0..RACERS)
+            .map(|_| ("POST", path.to_owned(), Some(body.clone()), None))
+            .collect();
+        let answers = race(&app, &editor, &calls).await;
+        assert!(
+            answers.iter().all(|r| r.status == 201),
+            "{path}: {:?} {}",
+            statuses(&answers),
+            answers
+                .iter()
+                .find(|r| r.status != 201)
+                .map(Response::text)
+                .unwrap_or_default()
+        );
+        let slugs: HashSet<String> = answers
+            .iter()
+            .map(|r| r.json()["slug"].as_str().expect("slug").to_owned())
+            .collect();
+        assert_eq!(slugs.len(), RACERS, "{path}: {slugs:?}");
+        assert!(slugs.contains("hu-miao-you-wo"), "{path}: {slugs:?}");
+        assert!(
+            slugs.contains(&format!("hu-miao-you-wo-{RACERS}")),
+            "{path}: {slugs:?}"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn a_mixed_concurrent_write_load_answers_no_5xx() {
+    let app = TestApp::demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let targets = targets(&app, &admin).await;
+    let mut calls: Vec<Call> = Vec::new();
+    for round in 0..4 {
+        for target in &targets {
+            // The same row from every side: with and without If-Match, and deletes.
+            calls.push((
+                target.method,
+                target.path.clone(),
+                Some((target.body)(round)),
+                None,
+            ));
+            calls.push((
+                target.method,
+                target.path.clone(),
+                Some((target.body)(round + 100)),
+                Some(target.etag.clone()),
+            ));
+            if round == 3 && !matches!(target.name, "site" | "user") {
+                calls.push(("DELETE", target.path.clone(), None, None));
+            }
+        }
+        calls.push((
+            "POST",
+            "/api/v1/articles".into(),
+            Some(json!({"title": "同时"})),
+            None,
+        ));
+        calls.push((
+            "POST",
+            "/api/v1/tags".into(),
+            Some(json!({"name": "同时"})),
+            None,
+        ));
+        calls.push((
+            "POST",
+            "/api/v1/menus/header/items".into(),
+            Some(json!({"label": "新", "kind": "url", "url": "/new"})),
+            None,
+        ));
+    }
+    let answers = race(&app, &admin, &calls).await;
+    for (call, answer) in calls.iter().zip(&answers) {
+        assert!(
+            answer.status.as_u16() < 500,
+            "{} {}: {} {}",
+            call.0,
+            call.1,
+            answer.status,
+            answer.text()
+        );
+    }
+}
