@@ -111,6 +111,7 @@ pub fn app(
         .wrap(from_fn(caching::middleware))
         .wrap(Compress::default())
         .wrap(cors(cors_origins))
+        .wrap(from_fn(caching::vary))
         .wrap(from_fn(head::middleware))
         .wrap(from_fn(request_log::middleware))
 }

@@ -29,13 +29,20 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let personal = req.headers().contains_key(header::AUTHORIZATION);
     let if_none_match = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let response = next.call(req).await?;
+    let mut response = next.call(req).await?;
     if !is_read || response.status() != StatusCode::OK {
+        let policy = cache_control(is_read, personal, response.status());
+        if !response.headers().contains_key(header::CACHE_CONTROL) {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();
@@ -59,10 +66,9 @@ pub async fn middleware(
         head.headers_mut().insert(header::ETAG, value);
     }
     if !head.headers().contains_key(header::CACHE_CONTROL) {
-        // Writes must show at once, so caches revalidate every time (cheap with the ETag).
         head.headers_mut().insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, no-cache"),
+            HeaderValue::from_static(cache_control(true, personal, StatusCode::OK)),
         );
     }
     let response = if not_modified {
@@ -77,6 +83,52 @@ pub async fn middleware(
         head.set_body(bytes).map_into_boxed_body()
     };
     Ok(ServiceResponse::new(request, response))
+}
+
+/// The `Cache-Control` of a response whose handler set none, one rule for every endpoint:
+/// - reads that name the resource's state (200, a 301 for a renamed slug, a 404) may be
+///   stored but are revalidated every time, since writes must show at once (cheap with the
+///   ETag); `private` when the caller sent credentials, as what it sees depends on who it is;
+/// - anything else (other errors, writes' answers) is not stored at all.
+fn cache_control(is_read: bool, personal: bool, status: StatusCode) -> &'static str {
+    let describes_the_resource = matches!(
+        status,
+        StatusCode::OK | StatusCode::MOVED_PERMANENTLY | StatusCode::NOT_FOUND
+    );
+    match (is_read && describes_the_resource, personal) {
+        (true, false) => "public, no-cache",
+        (true, true) => "private, no-cache",
+        (false, _) => "no-store",
+    }
+}
+
+/// Every response says what it varies on: its encoding (compressed or not) and the
+/// caller's credentials (an editor sees drafts and versions), so that no shared cache
+/// hands one caller's answer to another. One `Vary` header, merged with what inner layers
+/// (compression, CORS) set.
+pub async fn vary(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut response = next.call(req).await?;
+    let mut names: Vec<String> = Vec::new();
+    for value in response.headers().get_all(header::VARY) {
+        for name in value.to_str().unwrap_or_default().split(',') {
+            let name = name.trim();
+            if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    for needed in ["Accept-Encoding", "Authorization"] {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(needed)) {
+            names.push(needed.to_owned());
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+        response.headers_mut().insert(header::VARY, value);
+    }
+    Ok(response)
 }
 
 #[cfg(test)]

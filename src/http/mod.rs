@@ -6,6 +6,7 @@ pub mod caching;
 pub mod framework_errors;
 pub mod head;
 pub mod input;
+pub mod location;
 pub mod pagination;
 pub mod params;
 pub mod preconditions;

@@ -40,6 +40,12 @@ pub fn text(name: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<St
     Ok(Some(value.to_owned()))
 }
 
+/// The query of an endpoint that takes no parameters: like every other endpoint, it
+/// refuses one it does not know (400 naming it) rather than ignoring a typo.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
 /// An id or a slug in a path segment: all-digit segments are ids (slugs are never
 /// all digits).
 #[derive(Debug, Clone, PartialEq, Eq)]

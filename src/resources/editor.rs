@@ -17,7 +17,9 @@ pub fn respond<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Http
 /// 201 with `Location`.
 pub fn created<T: Serialize>(location: &str, version: i64, body: &T) -> HttpResponse {
     let mut response = respond(StatusCode::CREATED, version, body);
-    if let Ok(value) = header::HeaderValue::from_str(location) {
+    // Chinese slugs: a header value must be ASCII, so the path goes percent-encoded.
+    if let Ok(value) = header::HeaderValue::from_str(&crate::http::location::encode_path(location))
+    {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response

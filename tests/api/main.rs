@@ -15,6 +15,7 @@ mod backend;
 mod caching_and_cors;
 mod categories_and_tags;
 mod concurrency;
+mod consistency;
 mod demo;
 mod editing;
 mod errors;

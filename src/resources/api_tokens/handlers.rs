@@ -5,6 +5,7 @@ use super::types::{ApiTokenList, CreatedApiToken, NewApiToken};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
 use crate::error::{ApiError, FieldError, Problem};
+use crate::http::params::NoParams;
 use crate::resources::audit;
 use crate::state::AppState;
 
@@ -77,6 +78,7 @@ pub async fn create_token(
 pub async fn list_tokens(
     state: web::Data<AppState>,
     user: AuthUser,
+    _query: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
     let data = crate::db::run(&state.pool, |conn| Ok(queries::list(conn)?)).await?;

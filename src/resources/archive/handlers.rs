@@ -2,7 +2,9 @@ use actix_web::{get, web, HttpResponse};
 
 use super::queries;
 use super::types::Archive;
+use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::state::AppState;
 
 /// Article counts by year and month.
@@ -14,7 +16,11 @@ use crate::state::AppState;
     )
 )]
 #[get("/archive")]
-pub async fn get_archive(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_archive(
+    state: web::Data<AppState>,
+    _viewer: MaybeAuthUser,
+    _query: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let data = crate::db::run(&state.pool, move |conn| Ok(queries::by_year(conn, now)?)).await?;
     Ok(HttpResponse::Ok().json(Archive { data }))

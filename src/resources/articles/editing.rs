@@ -10,6 +10,7 @@ use super::writes::{self, Changes};
 use crate::auth::extract::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::params::IdOrSlug;
+use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::state::AppState;
 
@@ -143,12 +144,13 @@ pub async fn delete_article(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<String>,
+    slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "article")?;
+    let key = IdOrSlug::parse(&slug_or_id);
     let now = state.clock.now();
     let precondition = if_match(&req);
     crate::db::run(&state.pool, move |conn| {
+        let id = writes::resolve(conn, &key)?;
         writes::delete(conn, &user, id, precondition.as_deref(), now)
     })
     .await?;
@@ -162,7 +164,7 @@ pub async fn delete_article(
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The article's id")),
+    params(("slug_or_id" = String, Path, description = "The article's id or slug")),
     responses(
         (status = 200, description = "The preview", body = Article),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -170,16 +172,17 @@ pub async fn delete_article(
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/articles/{id}/preview")]
+#[get("/articles/{slug_or_id}/preview")]
 pub async fn get_article_preview(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    _query: web::Query<NoParams>,
+    slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "article")?;
     let now = state.clock.now();
-    let article = crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
-        match writes::find_for_editor(conn, &user, &IdOrSlug::Id(id))? {
+    let raw = slug_or_id.into_inner();
+    let article = crate::db::find_one(&state.pool, "article", raw, move |conn, raw| {
+        match writes::find_for_editor(conn, &user, &IdOrSlug::parse(raw))? {
             Some(row) => Ok(Some(queries::preview(conn, now, row)?)),
             None => Ok(None),
         }
@@ -195,7 +198,7 @@ pub async fn get_article_preview(
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The article's id")),
+    params(("slug_or_id" = String, Path, description = "The article's id or slug")),
     responses(
         (status = 201, description = "The link", body = PreviewLink),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -203,15 +206,15 @@ pub async fn get_article_preview(
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/articles/{id}/preview-link")]
+#[post("/articles/{slug_or_id}/preview-link")]
 pub async fn create_preview_link(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "article")?;
-    crate::db::find_one(&state.pool, "article", id.to_string(), move |conn, _| {
-        Ok(writes::find_for_editor(conn, &user, &IdOrSlug::Id(id))?)
+    let raw = slug_or_id.into_inner();
+    let id = crate::db::find_one(&state.pool, "article", raw, move |conn, raw| {
+        Ok(writes::find_for_editor(conn, &user, &IdOrSlug::parse(raw))?.map(|row| row.id))
     })
     .await?;
     let (token, expires_at) = state
@@ -243,6 +246,7 @@ pub async fn create_preview_link(
 #[get("/preview/{token}")]
 pub async fn get_shared_preview(
     state: web::Data<AppState>,
+    _query: web::Query<NoParams>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id =

@@ -7,6 +7,7 @@ use super::{editing, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::PageRequest;
+use crate::http::params::NoParams;
 use crate::http::params::{self, IdOrSlug};
 use crate::state::AppState;
 
@@ -132,6 +133,7 @@ pub async fn list_articles(
 pub async fn get_article(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
@@ -165,22 +167,12 @@ pub async fn get_article(
         Err((_, Some(slug))) => Ok(HttpResponse::MovedPermanently()
             .insert_header((
                 header::LOCATION,
-                format!("/api/v1/articles/{}", encode_segment(&slug)),
+                format!(
+                    "/api/v1/articles/{}",
+                    crate::http::location::encode_segment(&slug)
+                ),
             ))
             .finish()),
         Err((raw, None)) => Err(ApiError::not_found("article", raw)),
     }
-}
-
-/// Percent-encodes a path segment (Chinese slugs included).
-fn encode_segment(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

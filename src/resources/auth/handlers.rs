@@ -7,6 +7,7 @@ use super::types::{LoginRequest, RefreshRequest, TokenPair};
 use crate::auth::extract::AuthUser;
 use crate::auth::passwords;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::resources::audit;
 use crate::resources::users::queries::{self as users, UserRow};
 use crate::resources::users::types::User;
@@ -206,7 +207,11 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     )
 )]
 #[get("/auth/me")]
-pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn get_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    _query: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
     let id = user.id;
     let found = crate::db::find_one(&state.pool, "user", id.to_string(), move |conn, _| {
         Ok(users::by_id(conn, id)?)

@@ -4,6 +4,7 @@ use super::queries;
 use super::types::{Category, CategoryTree};
 use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::state::AppState;
 
 /// The category tree.
@@ -18,7 +19,11 @@ use crate::state::AppState;
     )
 )]
 #[get("/categories")]
-pub async fn list_categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list_categories(
+    state: web::Data<AppState>,
+    _viewer: MaybeAuthUser,
+    _query: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let data = crate::db::run(&state.pool, move |conn| Ok(queries::tree(conn, now)?)).await?;
     Ok(HttpResponse::Ok().json(CategoryTree { data }))
@@ -43,6 +48,7 @@ pub async fn list_categories(state: web::Data<AppState>) -> Result<HttpResponse,
 pub async fn get_category(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();

@@ -7,6 +7,7 @@ use super::{queries, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::http::params;
+use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
@@ -26,6 +27,7 @@ use crate::state::AppState;
 #[get("/magazine/issues")]
 pub async fn list_magazine_issues(
     state: web::Data<AppState>,
+    _viewer: MaybeAuthUser,
     query: web::Query<ListIssuesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = params::int_in_range("year", query.year.as_deref(), 1900, 9999)?.map(|y| y as i32);
@@ -50,6 +52,7 @@ pub async fn list_magazine_issues(
 pub async fn get_magazine_issue(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();

@@ -6,6 +6,7 @@ use super::types::Image;
 use super::{queries, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
@@ -33,6 +34,7 @@ async fn load(state: &AppState, id: i64) -> Result<Image, ApiError> {
 pub async fn get_media(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let image = load(&state, crate::http::params::path_id(&id, "media")?).await?;

@@ -7,6 +7,7 @@ use super::{queries, writes};
 use crate::auth::extract::AuthUser;
 use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
@@ -22,7 +23,11 @@ use crate::state::AppState;
     )
 )]
 #[get("/menus")]
-pub async fn list_menus(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list_menus(
+    state: web::Data<AppState>,
+    _viewer: MaybeAuthUser,
+    _query: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let data = crate::db::run(&state.pool, move |conn| {
         Ok(queries::load(conn, now, None, false)?)
@@ -47,6 +52,7 @@ pub async fn list_menus(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 pub async fn get_menu(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();

@@ -4,6 +4,7 @@ use super::queries;
 use super::types::{Page, PageList};
 use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::state::AppState;
 
 /// All published static pages.
@@ -15,7 +16,11 @@ use crate::state::AppState;
     )
 )]
 #[get("/pages")]
-pub async fn list_pages(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list_pages(
+    state: web::Data<AppState>,
+    _viewer: MaybeAuthUser,
+    _query: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
     let data = crate::db::run(&state.pool, |conn| Ok(queries::all(conn)?)).await?;
     Ok(HttpResponse::Ok().json(PageList { data }))
 }
@@ -36,6 +41,7 @@ pub async fn list_pages(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
 pub async fn get_page(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let editor = user.0.is_some_and(|user| user.role.edits_all_content());

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::{queries, types::Site, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
@@ -26,6 +27,7 @@ use crate::state::AppState;
 pub async fn get_site(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
     if user.0.is_some() {

@@ -4,6 +4,7 @@ use super::queries;
 use super::types::{Tag, TagList};
 use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::state::AppState;
 
 /// All tags.
@@ -18,7 +19,11 @@ use crate::state::AppState;
     )
 )]
 #[get("/tags")]
-pub async fn list_tags(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list_tags(
+    state: web::Data<AppState>,
+    _viewer: MaybeAuthUser,
+    _query: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let data = crate::db::run(&state.pool, move |conn| Ok(queries::all(conn, now)?)).await?;
     Ok(HttpResponse::Ok().json(TagList { data }))
@@ -40,6 +45,7 @@ pub async fn list_tags(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
 pub async fn get_tag(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
+    _query: web::Query<NoParams>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();

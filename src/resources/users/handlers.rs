@@ -9,6 +9,7 @@ use super::{queries, writes};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
 use crate::error::{ApiError, Problem};
+use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::resources::editor;
 use crate::state::AppState;
@@ -43,6 +44,7 @@ async fn load(state: &AppState, id: i64) -> Result<(User, i64), ApiError> {
 pub async fn list_users(
     state: web::Data<AppState>,
     user: AuthUser,
+    _query: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
     let data = crate::db::run(&state.pool, |conn| Ok(writes::list(conn)?)).await?;
@@ -68,6 +70,7 @@ pub async fn list_users(
 pub async fn get_user(
     state: web::Data<AppState>,
     user: AuthUser,
+    _query: web::Query<NoParams>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
