@@ -3,7 +3,10 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{is_loopback, parse_jwt_keys, Config, CorsOrigins, DatabaseUrl};
+use crate::config::{
+    is_loopback, parse_jwt_keys, Config, CorsOrigins, DatabaseUrl, DEFAULT_CACHE_BYTES,
+    DEFAULT_CACHE_ENTRIES,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -131,10 +134,15 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_WORKERS", default_value_t = 0)]
     pub workers: usize,
 
-    /// Public responses kept in memory, revalidated against the database on every request
-    /// (0: no cache).
-    #[arg(long, env = "MASTHEAD_CACHE_ENTRIES", default_value_t = 10_000)]
+    /// Public responses kept in memory at most, revalidated against the database on every
+    /// request (0: no cache).
+    #[arg(long, env = "MASTHEAD_CACHE_ENTRIES", default_value_t = DEFAULT_CACHE_ENTRIES)]
     pub cache_entries: usize,
+
+    /// Bytes the response cache may hold, bodies, keys and headers counted (0: no cache).
+    /// The least recently used responses go first; one over an eighth of it is not cached.
+    #[arg(long, env = "MASTHEAD_CACHE_BYTES", default_value_t = DEFAULT_CACHE_BYTES)]
+    pub cache_bytes: usize,
 
     /// JWT signing secret (32 bytes or more). Required unless in dev mode.
     #[arg(long, env = "MASTHEAD_JWT_SECRET", hide_env_values = true)]
@@ -165,7 +173,8 @@ impl Default for ServeArgs {
             pool_timeout_ms: 5_000,
             statement_timeout_ms: 30_000,
             workers: 0,
-            cache_entries: 10_000,
+            cache_entries: DEFAULT_CACHE_ENTRIES,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             jwt_secret: None,
             jwt_keys: None,
             jwt_eddsa_keys: None,
@@ -196,6 +205,7 @@ impl Cli {
             },
             workers: serve.workers,
             cache_entries: serve.cache_entries,
+            cache_bytes: serve.cache_bytes,
             jwt_keys: parse_jwt_keys(
                 serve.jwt_keys.as_deref(),
                 serve.jwt_secret.as_deref(),

@@ -107,6 +107,11 @@ impl CorsOrigins {
     }
 }
 
+/// The response cache's default cap on entries.
+pub const DEFAULT_CACHE_ENTRIES: usize = 10_000;
+/// The response cache's default cap on memory: 64 MiB.
+pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Everything the server needs to run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -119,8 +124,11 @@ pub struct Config {
     pub pool: crate::db::PoolSettings,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
-    /// Public responses kept in the response cache; 0 turns it off.
+    /// Public responses kept in the response cache at most; 0 turns it off.
     pub cache_entries: usize,
+    /// Bytes the response cache may hold (bodies, keys, headers, bookkeeping); 0 turns it
+    /// off. A response over an eighth of it is not cached.
+    pub cache_bytes: usize,
     /// JWT keys, the signing one first. Empty: an ephemeral key in dev mode, else refused.
     pub jwt_keys: Vec<Key>,
     /// Development mode: allows starting without a JWT secret.
@@ -137,7 +145,8 @@ impl Config {
             demo: true,
             pool: crate::db::PoolSettings::default(),
             workers: 0,
-            cache_entries: 10_000,
+            cache_entries: DEFAULT_CACHE_ENTRIES,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             jwt_keys: Vec::new(),
             dev: true,
         }

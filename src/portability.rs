@@ -132,6 +132,21 @@ fn normalise(kind: Kind, value: Value) -> Value {
     }
 }
 
+/// False for an instant or a date outside the range the API stores ([`crate::dates`]):
+/// an import must not bring in what a write through the API would refuse.
+fn in_stored_range(kind: Kind, value: &Value) -> bool {
+    match (kind, value) {
+        (Kind::Timestamp, Value::String(text)) => {
+            parse_instant(text).is_none_or(crate::dates::instant_in_range)
+        }
+        (Kind::Date, Value::String(text)) => {
+            chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_or(true, crate::dates::date_in_range)
+        }
+        _ => true,
+    }
+}
+
 /// Writes the whole site.
 pub fn export(
     conn: &mut AnyConnection,
@@ -244,6 +259,15 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
                     None if table == "users" && name == "password_hash" => Value::String(NO_PASSWORD.into()),
                     None => continue,
                 };
+                if !in_stored_range(*kind, &value) {
+                    return Err(format!(
+                        "line {} ({table}.{name}): {} {}",
+                        number + 2,
+                        value,
+                        crate::dates::out_of_range_message()
+                    )
+                    .into());
+                }
                 names.push((name.clone(), *kind));
                 values.push(as_text(*kind, &value, sqlite));
             }

@@ -131,7 +131,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
     Ok(AppState {
         pool,
         clock: Clock::system(),
-        cache: ResponseCache::new(config.cache_entries),
+        cache: ResponseCache::new(config.cache_entries, config.cache_bytes),
         auth: Arc::new(Auth {
             tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
             throttle: LoginThrottle::default(),

@@ -31,13 +31,26 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
     let epoch = NaiveDate::from_ymd_opt(2020, 1, 1)
         .and_then(|date| date.and_hms_opt(0, 0, 0))
         .unwrap_or_else(|| Utc::now().naive_utc());
+    // The last article must stay in the stored range (years up to 2200: about 9.4 million
+    // articles at one every ten minutes from 2020); refuse before writing any.
+    let at = |serial: i64| {
+        Duration::try_minutes(serial.saturating_mul(10))
+            .and_then(|offset| epoch.checked_add_signed(offset))
+            .filter(|at| crate::dates::instant_in_range(*at))
+    };
+    if count > 0 && at(start + i64::from(count) - 1).is_none() {
+        return Err(format!(
+            "{count} more articles would be published past {}: generate fewer",
+            crate::dates::MAX_YEAR
+        ));
+    }
     let mut done = 0;
     while done < count {
         let batch = BATCH.min(count - done);
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             for n in done..done + batch {
                 let serial = start + i64::from(n);
-                let published_at = epoch + Duration::minutes(10 * serial);
+                let published_at = at(serial).unwrap_or(epoch);
                 let category = (!category_ids.is_empty())
                     .then(|| category_ids[(serial as usize) % category_ids.len()]);
                 let id: i64 = diesel::insert_into(articles::table)

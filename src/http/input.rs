@@ -5,6 +5,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 
+use crate::dates;
 use crate::error::{ApiError, FieldError};
 
 /// One field of a partial update.
@@ -148,6 +149,15 @@ impl Input {
         }
     }
 
+    /// A year within the stored range ([`crate::dates`]).
+    pub fn year(&mut self, field: &str) -> Patch<i64> {
+        self.integer(
+            field,
+            i64::from(dates::MIN_YEAR),
+            i64::from(dates::MAX_YEAR),
+        )
+    }
+
     /// An integer within `min..=max` (display order and the like).
     pub fn integer(&mut self, field: &str, min: i64, max: i64) -> Patch<i64> {
         match self.take(field) {
@@ -241,11 +251,16 @@ impl Input {
         }
     }
 
-    /// An RFC 3339 timestamp with its offset.
+    /// An RFC 3339 timestamp with its offset, within the stored range once in UTC
+    /// ([`crate::dates`]).
     pub fn datetime(&mut self, field: &str) -> Patch<DateTime<FixedOffset>> {
         match self.take(field) {
             Patch::Value(Value::String(text)) => match DateTime::parse_from_rfc3339(text.trim()) {
-                Ok(at) => Patch::Value(at),
+                Ok(at) if dates::instant_in_range(at.naive_utc()) => Patch::Value(at),
+                Ok(_) => {
+                    self.error(field, dates::out_of_range_message());
+                    Patch::Absent
+                }
                 Err(_) => {
                     self.error(field, "must be an RFC 3339 timestamp with an offset, e.g. 2026-12-01T08:00:00+08:00");
                     Patch::Absent
@@ -260,12 +275,16 @@ impl Input {
         }
     }
 
-    /// A calendar date, `YYYY-MM-DD`.
+    /// A calendar date, `YYYY-MM-DD`, within the stored range ([`crate::dates`]).
     pub fn date(&mut self, field: &str) -> Patch<chrono::NaiveDate> {
         match self.take(field) {
             Patch::Value(Value::String(text)) => {
                 match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-                    Ok(date) => Patch::Value(date),
+                    Ok(date) if dates::date_in_range(date) => Patch::Value(date),
+                    Ok(_) => {
+                        self.error(field, dates::out_of_range_message());
+                        Patch::Absent
+                    }
                     Err(_) => {
                         self.error(field, "must be a date, YYYY-MM-DD");
                         Patch::Absent

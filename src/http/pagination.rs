@@ -52,9 +52,12 @@ impl Cursor {
         };
         let micros: i64 = micros.parse().map_err(|_| invalid())?;
         let id: i64 = id.parse().map_err(|_| invalid())?;
+        // Only instants a row can hold ([`crate::dates`]): a forged one far out would
+        // compare wrongly on SQLite, where timestamps are text.
         let published_at = chrono::DateTime::from_timestamp_micros(micros)
-            .ok_or_else(invalid)?
-            .naive_utc();
+            .map(|at| at.naive_utc())
+            .filter(|at| crate::dates::instant_in_range(*at))
+            .ok_or_else(invalid)?;
         Ok(Self {
             published_at,
             id,

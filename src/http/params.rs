@@ -24,6 +24,18 @@ pub fn int_in_range(
     Ok(Some(value))
 }
 
+/// Parses an optional `year` filter: a year in the stored range ([`crate::dates`]), so a
+/// filter never names instants no row can hold.
+pub fn year(name: &str, raw: Option<&str>) -> Result<Option<i32>, ApiError> {
+    let year = int_in_range(
+        name,
+        raw,
+        i64::from(crate::dates::MIN_YEAR),
+        i64::from(crate::dates::MAX_YEAR),
+    )?;
+    Ok(year.and_then(|year| i32::try_from(year).ok()))
+}
+
 /// Parses an optional non-empty string of bounded length.
 pub fn text(name: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<String>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };

@@ -6,7 +6,6 @@
 //! query per request, so a write through any instance shows on the next request to every
 //! instance.
 
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -24,37 +23,112 @@ use crate::state::AppState;
 
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
+/// What one entry costs besides its key, body and header values: the entry itself, its
+/// `Arc`, and the LRU's node and hash slot (measured generously, not exactly).
+const ENTRY_OVERHEAD: usize = std::mem::size_of::<Entry>() + 128;
+
+/// The largest share of the cache one response may take; a larger one is not cached, so
+/// one big page cannot flush everything else.
+const MAX_ENTRY_SHARE: usize = 8;
+
 struct Entry {
     version: i64,
     /// The first scheduled publication after the entry was made, if any.
     expires_at: Option<NaiveDateTime>,
     content_type: HeaderValue,
     link: Option<HeaderValue>,
+    /// Only the identity body: compression happens outside the cache, per request.
     body: Bytes,
 }
 
-/// The cache: a bounded LRU of responses by path and query.
+impl Entry {
+    /// The memory this entry holds under `key`, in bytes.
+    fn size(&self, key: &str) -> usize {
+        ENTRY_OVERHEAD
+            + key.len()
+            + self.body.len()
+            + self.content_type.len()
+            + self.link.as_ref().map_or(0, HeaderValue::len)
+    }
+}
+
+struct Entries {
+    lru: LruCache<String, Arc<Entry>>,
+    /// The sum of the entries' sizes.
+    bytes: usize,
+}
+
+/// The cache: an LRU of responses by path and query, bounded in bytes (the real cap) and
+/// in entries.
 pub struct ResponseCache {
-    entries: Mutex<LruCache<String, Arc<Entry>>>,
+    entries: Mutex<Entries>,
+    max_entries: usize,
+    max_bytes: usize,
 }
 
 impl ResponseCache {
-    /// A cache of at most `capacity` responses; None when `capacity` is 0 (disabled).
-    pub fn new(capacity: usize) -> Option<Arc<Self>> {
-        NonZeroUsize::new(capacity).map(|capacity| {
+    /// A cache of at most `max_entries` responses holding at most `max_bytes` bytes; None
+    /// when either is 0 (disabled).
+    pub fn new(max_entries: usize, max_bytes: usize) -> Option<Arc<Self>> {
+        (max_entries > 0 && max_bytes > 0).then(|| {
             Arc::new(Self {
-                entries: Mutex::new(LruCache::new(capacity)),
+                entries: Mutex::new(Entries {
+                    lru: LruCache::unbounded(),
+                    bytes: 0,
+                }),
+                max_entries,
+                max_bytes,
             })
         })
     }
 
+    /// The bytes the entries hold now, by the cache's own accounting.
+    pub fn bytes(&self) -> usize {
+        self.entries.lock().map_or(0, |entries| entries.bytes)
+    }
+
+    /// The number of entries now.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |entries| entries.lru.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The most bytes the entries may hold.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
+    /// The largest entry the cache keeps.
+    pub fn max_entry_bytes(&self) -> usize {
+        self.max_bytes / MAX_ENTRY_SHARE
+    }
+
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
-        self.entries.lock().ok()?.get(key).cloned()
+        self.entries.lock().ok()?.lru.get(key).cloned()
     }
 
     fn put(&self, key: String, entry: Entry) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.put(key, Arc::new(entry));
+        let size = entry.size(&key);
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if let Some(old) = entries.lru.pop(&key) {
+            entries.bytes = entries.bytes.saturating_sub(old.size(&key));
+        }
+        if size > self.max_entry_bytes() {
+            return;
+        }
+        entries.lru.put(key, Arc::new(entry));
+        entries.bytes += size;
+        while entries.bytes > self.max_bytes || entries.lru.len() > self.max_entries {
+            let Some((key, old)) = entries.lru.pop_lru() else {
+                entries.bytes = 0;
+                break;
+            };
+            entries.bytes = entries.bytes.saturating_sub(old.size(&key));
         }
     }
 }
@@ -116,9 +190,11 @@ pub async fn middleware(
         Ok(next_publication_after(conn, now)?)
     })
     .await;
-    if let (Ok(expires_at), Some(content_type)) =
-        (expires_at, head.headers().get(header::CONTENT_TYPE))
-    {
+    if let (Ok(expires_at), Some(content_type), true) = (
+        expires_at,
+        head.headers().get(header::CONTENT_TYPE),
+        bytes.len() <= cache.max_entry_bytes(),
+    ) {
         cache.put(
             key,
             Entry {
@@ -126,7 +202,9 @@ pub async fn middleware(
                 expires_at,
                 content_type: content_type.clone(),
                 link: head.headers().get(header::LINK).cloned(),
-                body: bytes.clone(),
+                // An exact-size copy: the body's buffer may have grown with spare capacity
+                // the cache would otherwise keep alive without counting it.
+                body: Bytes::copy_from_slice(&bytes),
             },
         );
     }

@@ -438,3 +438,23 @@ async fn unpublishing_an_article_removes_it_from_related_and_tag_counts_at_once(
     let published = app.get_json(&format!("/api/v1/articles/{subject}")).await;
     assert_eq!(slugs(&published["related"]), ["other"]);
 }
+
+#[actix_rt::test]
+async fn a_cursor_naming_an_instant_outside_the_stored_range_is_refused() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    let app = TestApp::empty().await;
+    ArticleBuilder::new("a", "甲").insert(&app);
+    // Well formed, as the API makes them, but at year 10000 and at year 1.
+    for micros in ["253402300800000000", "-62135596800000000"] {
+        let cursor = URL_SAFE_NO_PAD.encode(format!("1:d:{micros}:1"));
+        let problem = app
+            .get_problem(&format!("/api/v1/articles?cursor={cursor}"), 400)
+            .await;
+        assert_eq!(problem["errors"][0]["field"], "cursor", "{problem}");
+    }
+    let cursor = URL_SAFE_NO_PAD.encode("1:d:1637000000000000:1");
+    app.get_json(&format!("/api/v1/articles?cursor={cursor}"))
+        .await;
+}

@@ -147,3 +147,80 @@ async fn cached_responses_never_outlive_a_change_or_a_scheduled_publication() {
     assert_eq!(after.header("x-cache").as_deref(), Some("miss"));
     assert_eq!(after.json()["meta"]["total"], 2);
 }
+
+#[actix_rt::test]
+async fn the_response_cache_stays_under_its_byte_cap_over_many_distinct_urls() {
+    const CAP: usize = 128 * 1024;
+    let app = TestApp::configured(|config| {
+        config.cache_bytes = CAP;
+        config.cache_entries = 100_000;
+    })
+    .await;
+    let cache = app.cache.clone().expect("the cache is on");
+    assert_eq!(cache.max_bytes(), CAP);
+    let news = app.category("news", "新闻动态", None);
+    for n in 0..60 {
+        ArticleBuilder::new(
+            &format!("a-{n}"),
+            &format!("{n} {}", "深圳南山新闻动态".repeat(25)),
+        )
+        .category(news)
+        .at(&format!("2021-11-{:02}T08:00:00+08:00", 1 + n % 28))
+        .insert(&app);
+    }
+
+    // Anonymous reads over distinct URLs: lists of every size and order, filters, one
+    // article each.
+    let mut paths = Vec::new();
+    for per_page in 1..=12 {
+        for page in 1..=3 {
+            for sort in ["published_at", "-published_at"] {
+                paths.push(format!(
+                    "/api/v1/articles?per_page={per_page}&page={page}&sort={sort}"
+                ));
+            }
+        }
+    }
+    for n in 0..60 {
+        paths.push(format!("/api/v1/articles/a-{n}"));
+        paths.push(format!(
+            "/api/v1/articles?category=news&per_page={}&page={}",
+            1 + n % 12,
+            1 + n / 12
+        ));
+    }
+    for n in 0..60 {
+        paths.push(format!("/api/v1/articles?author=nobody-{n}"));
+    }
+    let mut served = 0;
+    for path in &paths {
+        let response = app.get(path).await;
+        assert_eq!(response.status, 200, "{path}: {}", response.text());
+        assert_eq!(
+            response.header("x-cache").as_deref(),
+            Some("miss"),
+            "{path}"
+        );
+        served += response.body.len();
+        assert!(
+            cache.bytes() <= CAP,
+            "after {path}: the cache holds {} bytes, over its cap of {CAP}",
+            cache.bytes()
+        );
+    }
+    assert!(served > 4 * CAP, "the mix is larger than the cap: {served}");
+    assert!(cache.len() > 10, "it still caches: {} entries", cache.len());
+
+    // The most recent response (a small one) is kept, and counted at least at its size.
+    let last = paths.last().expect("a path");
+    let hit = app.get(last).await;
+    assert_eq!(hit.header("x-cache").as_deref(), Some("hit"));
+    assert!(cache.bytes() >= hit.body.len() + last.len());
+
+    // A response over an eighth of the cap is never cached.
+    let big = app.get("/api/v1/articles?per_page=100").await;
+    assert!(big.body.len() > CAP / 8, "{}", big.body.len());
+    let again = app.get("/api/v1/articles?per_page=100").await;
+    assert_eq!(again.header("x-cache").as_deref(), Some("miss"));
+    assert!(cache.bytes() <= CAP);
+}

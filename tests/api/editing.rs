@@ -619,3 +619,70 @@ async fn editors_list_by_workflow_state_and_the_public_never_sees_drafts() {
     }
     assert_eq!(app.get_json("/api/v1/archive").await["data"][0]["count"], 1);
 }
+
+#[actix_rt::test]
+async fn instants_outside_the_stored_range_are_refused_by_name() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    // Valid RFC 3339, but past year 9999 (or 2200) once in UTC, or before 1900.
+    for (status, at) in [
+        ("scheduled", "9999-12-31T23:00:00-12:00"),
+        ("scheduled", "2200-12-31T23:00:00-12:00"),
+        ("published", "0001-01-01T00:00:00Z"),
+        ("published", "1899-12-31T23:59:59Z"),
+        ("draft", "9999-12-31T23:59:59Z"),
+    ] {
+        let refused = create(
+            &app,
+            &editor,
+            json!({"title": "远", "status": status, "published_at": at}),
+        )
+        .await;
+        assert_eq!(refused.status, 422, "{at}: {}", refused.text());
+        let body = refused.json();
+        assert_eq!(body["errors"][0]["field"], "published_at", "{at}: {body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("1900") && m.contains("2200")),
+            "{at}: the message gives the range: {body}"
+        );
+    }
+    // The ends of the range, in UTC, are accepted.
+    for (slug, at) in [
+        ("first", "1899-12-31T23:00:00-01:00"),
+        ("last", "2200-12-31T23:59:59Z"),
+    ] {
+        let made = create(
+            &app,
+            &editor,
+            json!({"title": slug, "slug": slug, "status": "published", "published_at": at}),
+        )
+        .await;
+        assert_eq!(made.status, 201, "{at}: {}", made.text());
+    }
+
+    let draft = create(&app, &editor, json!({"title": "草稿"})).await.json();
+    let id = draft["id"].as_i64().expect("id");
+    let patched = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&json!({"status": "scheduled", "published_at": "9999-12-31T23:00:00-12:00"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(patched.status, 422, "{}", patched.text());
+    assert_eq!(patched.json()["errors"][0]["field"], "published_at");
+    // Both ends show in the archive once due (cut in the site's +08:00: 2201 locally).
+    app.clock.set(instant("2200-12-31T23:59:59Z"));
+    let archive = app.get_json("/api/v1/archive").await;
+    assert_eq!(
+        archive,
+        json!({"data": [
+            {"year": 2201, "count": 1, "months": [{"month": 1, "count": 1}]},
+            {"year": 1900, "count": 1, "months": [{"month": 1, "count": 1}]}
+        ]})
+    );
+}

@@ -1,3 +1,5 @@
+use serde_json::json;
+
 use crate::support::{slugs, ArticleBuilder, TestApp};
 
 #[actix_rt::test]
@@ -39,4 +41,66 @@ async fn issues_list_by_year_and_show_their_published_articles_in_order() {
         .get_problem("/api/v1/magazine/issues?year=abc", 400)
         .await;
     assert_eq!(bad_year["errors"][0]["field"], "year");
+}
+
+#[actix_rt::test]
+async fn issue_dates_and_years_outside_the_stored_range_are_refused_by_name() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(masthead::auth::Role::Editor).await;
+    for (field, body) in [
+        (
+            "published_on",
+            json!({"title": "远", "year": 2019, "published_on": "9999-12-31"}),
+        ),
+        (
+            "published_on",
+            json!({"title": "远", "year": 2019, "published_on": "0001-01-01"}),
+        ),
+        (
+            "published_on",
+            json!({"title": "远", "year": 2019, "published_on": "2201-01-01"}),
+        ),
+        (
+            "year",
+            json!({"title": "远", "year": 9999, "published_on": "2019-02-01"}),
+        ),
+        (
+            "year",
+            json!({"title": "远", "year": 1899, "published_on": "2019-02-01"}),
+        ),
+    ] {
+        let refused = app
+            .send(
+                "POST",
+                "/api/v1/magazine/issues",
+                Some(&editor),
+                Some(&body),
+                &[],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{body}: {}", refused.text());
+        assert_eq!(refused.json()["errors"][0]["field"], field, "{body}");
+    }
+    let made = app
+        .send(
+            "POST",
+            "/api/v1/magazine/issues",
+            Some(&editor),
+            Some(&json!({"title": "最后", "year": 2200, "published_on": "2200-12-31"})),
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text());
+    let id = made.json()["id"].as_i64().expect("id");
+    let patched = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/magazine/issues/{id}"),
+            Some(&editor),
+            Some(&json!({"published_on": "9999-01-01"})),
+            &[],
+        )
+        .await;
+    assert_eq!(patched.status, 422, "{}", patched.text());
+    assert_eq!(patched.json()["errors"][0]["field"], "published_on");
 }

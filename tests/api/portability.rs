@@ -133,3 +133,39 @@ async fn an_imported_site_serves_the_same_pages_and_users_need_a_new_password() 
         .await;
     assert_eq!(created.status, 201, "{}", created.text());
 }
+
+#[actix_rt::test]
+async fn an_import_refuses_instants_and_dates_outside_the_stored_range() {
+    let source = TestApp::empty().await;
+    crate::support::ArticleBuilder::new("far", "极远")
+        .at("2021-11-16T10:00:00+08:00")
+        .insert(&source);
+    source.issue("大视野第85期", 2019, &[]);
+    let text = export(&source.database_url());
+    for (good, bad, column) in [
+        (
+            "\"published_at\":\"2021-11-16T02:00:00.000000\"",
+            "\"published_at\":\"+10000-01-01T11:00:00.000000\"",
+            "articles.published_at",
+        ),
+        (
+            "\"published_on\":\"2019-01-01\"",
+            "\"published_on\":\"9999-12-31\"",
+            "magazine_issues.published_on",
+        ),
+    ] {
+        assert!(text.contains(good), "{good} in the export: {text}");
+        let target = TestApp::empty().await;
+        let refused = masthead::portability::import(
+            &mut target.conn(),
+            &mut text.replace(good, bad).as_bytes(),
+        );
+        let message = refused.expect_err("out of range: refused");
+        assert!(message.contains(column), "{column}: {message}");
+        assert_eq!(
+            target.get_json("/api/v1/articles").await["meta"]["total"],
+            0,
+            "nothing written"
+        );
+    }
+}

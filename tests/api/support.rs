@@ -80,10 +80,16 @@ pub fn instant(rfc3339: &str) -> NaiveDateTime {
         .unwrap_or_else(|e| panic!("bad instant {rfc3339}: {e}"))
 }
 
+fn test_keys() -> Vec<Key> {
+    vec![Key::parse(&format!("{KID}:{SECRET}")).expect("test key")]
+}
+
 pub struct TestApp {
     pub server: actix_test::TestServer,
     pub pool: Pool,
     pub clock: Clock,
+    /// The app's response cache (None when off), to read its own accounting.
+    pub cache: Option<std::sync::Arc<masthead::http::response_cache::ResponseCache>>,
     _database: TestDatabase,
     _dir: tempfile::TempDir,
 }
@@ -124,19 +130,20 @@ impl TestApp {
     }
 
     async fn start(demo: bool) -> Self {
-        Self::start_with_keys(
-            demo,
-            vec![Key::parse(&format!("{KID}:{SECRET}")).expect("test key")],
-        )
-        .await
+        Self::start_with(demo, test_keys(), |_| {}).await
     }
 
     /// An empty site whose tokens use these keys.
     pub async fn with_keys(keys: Vec<Key>) -> Self {
-        Self::start_with_keys(false, keys).await
+        Self::start_with(false, keys, |_| {}).await
     }
 
-    async fn start_with_keys(demo: bool, keys: Vec<Key>) -> Self {
+    /// An empty site with some settings changed from the tests' defaults.
+    pub async fn configured(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with(false, test_keys(), configure).await
+    }
+
+    async fn start_with(demo: bool, keys: Vec<Key>, configure: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = TestDatabase::create(&dir);
         let mut config = Config::for_database(database.url.clone());
@@ -146,15 +153,18 @@ impl TestApp {
         config.pool.size = 4;
         // Short, so that the outage test's 503s come quickly.
         config.pool.connection_timeout = std::time::Duration::from_millis(1500);
+        configure(&mut config);
         let mut state = masthead::server::prepare(&config).expect("prepare database");
         let clock = Clock::fixed(instant(NOW));
         state.clock = clock.clone();
         let pool = state.pool.clone();
+        let cache = state.cache.clone();
         let server = actix_test::start(move || masthead::app(state.clone(), &CorsOrigins::Any));
         Self {
             server,
             pool,
             clock,
+            cache,
             _database: database,
             _dir: dir,
         }

@@ -2,6 +2,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::types::{ArchiveMonth, ArchiveYear};
+use crate::dates;
 use crate::db::schema::articles;
 use crate::db::AnyConnection;
 use crate::resources::articles::queries::{visible, PUBLISHED};
@@ -23,25 +24,37 @@ fn month_start_utc(
 /// Published article counts per local month, newest first. Walks from the newest article
 /// down, one month at a time, with two index lookups per month that has articles: the
 /// cost follows the number of non-empty months, not of articles, and the SQL is portable.
+///
+/// Only instants in the stored range ([`dates`]) count. Rows from before that rule may
+/// hold others, and SQLite compares timestamps as text (`+10000-…` sorts first): every
+/// query here is bounded on both sides, the walk must move back each turn, and it takes
+/// at most [`dates::MAX_MONTHS`] turns, so no row can make it spin.
 pub fn by_year(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<ArchiveYear>> {
     let shift = Duration::minutes(i64::from(site::queries::utc_offset_minutes(conn)?));
+    let first = dates::first_instant();
     let mut years: Vec<ArchiveYear> = Vec::new();
     let mut before: Option<NaiveDateTime> = None;
-    loop {
+    for _ in 0..dates::MAX_MONTHS {
         let newest: Option<NaiveDateTime> = match before {
             None => articles::table
                 .filter(visible(now))
+                .filter(articles::published_at.ge(first))
+                .filter(articles::published_at.lt(dates::end_instant()))
                 .select(diesel::dsl::max(articles::published_at))
                 .first(conn)?,
             // `before` is a month start at or before an article already seen, so it is in
-            // the past: one upper bound keeps the index range short.
+            // the past.
             Some(before) => articles::table
                 .filter(articles::status.eq(PUBLISHED))
+                .filter(articles::published_at.ge(first))
                 .filter(articles::published_at.lt(before))
                 .select(diesel::dsl::max(articles::published_at))
                 .first(conn)?,
         };
         let Some(newest) = newest else { break };
+        if !dates::instant_in_range(newest) || before.is_some_and(|before| newest >= before) {
+            break;
+        }
         let local = newest + shift;
         let (year, month) = (local.year(), local.month());
         let (Some(start), Some(end)) = (

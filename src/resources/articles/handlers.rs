@@ -32,7 +32,7 @@ impl ListArticlesQuery {
             (Some(_), Some(user)) if !user.role.edits_all_content() => Some(user.id),
             (Some(_), Some(_)) => None,
         };
-        let year = params::int_in_range("year", self.year.as_deref(), 1970, 9999)?;
+        let year = params::year("year", self.year.as_deref())?;
         let month = params::int_in_range("month", self.month.as_deref(), 1, 12)?;
         if month.is_some() && year.is_none() {
             return Err(ApiError::invalid("month", "needs `year` as well"));
@@ -50,7 +50,7 @@ impl ListArticlesQuery {
         let request = ListRequest {
             category: params::text("category", self.category.as_deref(), 200)?,
             tag: params::text("tag", self.tag.as_deref(), 200)?,
-            year: year.map(|y| y as i32),
+            year,
             month: month.map(|m| m as u32),
             author: params::text("author", self.author.as_deref(), 200)?,
             ascending: sort == ArticleSort::OldestFirst,

@@ -156,8 +156,9 @@ pub struct ListArticlesQuery {
     /// Tag slug.
     #[param(example = "humiao")]
     pub tag: Option<String>,
-    /// Publication year, in the site's time zone.
-    #[param(value_type = Option<i32>, minimum = 1970, maximum = 9999, example = 2021)]
+    /// Publication year, in the site's time zone (1900–2200: the years an article's
+    /// `published_at` may fall in).
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 2200, example = 2021)]
     pub year: Option<String>,
     /// Publication month (1–12); needs `year`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 12, example = 11)]
@@ -226,8 +227,8 @@ pub struct ArticleInput {
     /// `draft` (default), `review`, `scheduled` (needs a future `published_at`),
     /// `published`, `archived`. Authors may use `draft` and `review` only.
     pub status: Option<ArticleStatus>,
-    /// RFC 3339 with offset. For `published`, defaults to now; the offset given is the
-    /// one the article is shown in.
+    /// RFC 3339 with offset, in the years 1900–2200 once in UTC. For `published`,
+    /// defaults to now; the offset given is the one the article is shown in.
     pub published_at: Option<DateTime<FixedOffset>>,
     #[schema(min_length = 1, max_length = 200)]
     pub seo_title: Option<String>,

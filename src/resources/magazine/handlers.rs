@@ -30,7 +30,7 @@ pub async fn list_magazine_issues(
     _viewer: MaybeAuthUser,
     query: web::Query<ListIssuesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = params::int_in_range("year", query.year.as_deref(), 1900, 9999)?.map(|y| y as i32);
+    let year = params::year("year", query.year.as_deref())?;
     let now = state.clock.now();
     let data = crate::db::run(&state.pool, move |conn| Ok(queries::list(conn, now, year)?)).await?;
     Ok(HttpResponse::Ok().json(MagazineIssueList { data }))
@@ -94,7 +94,7 @@ async fn load_for_editor(state: &AppState, id: i64) -> Result<MagazineIssue, Api
 #[utoipa::path(
     tag = "magazine",
     security(("bearer" = [])),
-    request_body(content = Object, description = "`title`, `year`, `published_on` (required); `number`, `description`, `cover_media_id`, `status` (draft/published), `article_ids` (running order)",
+    request_body(content = Object, description = "`title`, `year`, `published_on` (required; years 1900–2200); `number`, `description`, `cover_media_id`, `status` (draft/published), `article_ids` (running order)",
         example = json!({"title": "大视野第86期", "number": 86, "year": 2019, "published_on": "2019-02-01", "status": "published", "article_ids": [10, 11]})),
     responses(
         (status = 201, description = "Created", body = MagazineIssue),

@@ -61,7 +61,7 @@ pub struct MagazineIssueList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListIssuesQuery {
-    /// Only issues of this year.
-    #[param(value_type = Option<i32>, minimum = 1900, maximum = 9999, example = 2018)]
+    /// Only issues of this year (1900–2200).
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 2200, example = 2018)]
     pub year: Option<String>,
 }

@@ -46,7 +46,7 @@ impl Changes {
                 input.error("status", "must be draft or published");
             }
         }
-        let year = input.integer("year", 1900, 9999);
+        let year = input.year("year");
         if (creating && year.is_absent()) || year == Patch::Null {
             input.require("year");
         }

@@ -135,7 +135,8 @@ impl Changes {
     }
 }
 
-/// The current version; the settings row is made on first write if absent.
+/// The current version; the settings row is made on first write if absent, at version 0:
+/// what `GET /site` serves before it exists, so the first edit's `If-Match: "0"` holds.
 fn current_version(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<i64> {
     let version: Option<i64> = site_settings::table
         .filter(site_settings::id.eq(SETTINGS_ID))
@@ -151,9 +152,10 @@ fn current_version(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<
                     site_settings::name.eq("Masthead"),
                     site_settings::utc_offset_minutes.eq(DEFAULT_UTC_OFFSET_MINUTES),
                     site_settings::updated_at.eq(now),
+                    site_settings::version.eq(0),
                 ))
                 .execute(conn)?;
-            Ok(1)
+            Ok(0)
         }
     }
 }
