@@ -1,6 +1,7 @@
 //! Who is calling and what they may do: roles, passwords, tokens, the request extractors,
-//! login throttling.
+//! login throttling, email addresses.
 
+pub mod email;
 pub mod extract;
 pub mod passwords;
 pub mod throttle;

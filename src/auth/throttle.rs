@@ -5,6 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::email::Email;
+
 #[derive(Debug)]
 pub struct LoginThrottle {
     window: Duration,
@@ -29,15 +31,15 @@ impl LoginThrottle {
         }
     }
 
-    fn keys(account: &str, address: &str) -> [(String, bool); 2] {
+    fn keys(account: &Email, address: &str) -> [(String, bool); 2] {
         [
-            (format!("account:{}", account.to_lowercase()), true),
+            (format!("account:{account}"), true),
             (format!("address:{address}"), false),
         ]
     }
 
     /// Seconds to wait when either key is over its limit.
-    pub fn check(&self, account: &str, address: &str) -> Option<u64> {
+    pub fn check(&self, account: &Email, address: &str) -> Option<u64> {
         let now = Instant::now();
         let mut failures = self.failures.lock().ok()?;
         let mut wait: Option<u64> = None;
@@ -66,7 +68,7 @@ impl LoginThrottle {
         wait
     }
 
-    pub fn record_failure(&self, account: &str, address: &str) {
+    pub fn record_failure(&self, account: &Email, address: &str) {
         if let Ok(mut failures) = self.failures.lock() {
             for (key, _) in Self::keys(account, address) {
                 failures.entry(key).or_default().push_back(Instant::now());
@@ -75,9 +77,9 @@ impl LoginThrottle {
     }
 
     /// A successful login clears the account's failures (not the address's).
-    pub fn record_success(&self, account: &str) {
+    pub fn record_success(&self, account: &Email) {
         if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&format!("account:{}", account.to_lowercase()));
+            failures.remove(&format!("account:{account}"));
         }
     }
 }
@@ -88,21 +90,22 @@ mod tests {
 
     #[test]
     fn limits_per_account_and_per_address() {
+        let [a, upper_a, b, c] = ["a@x", " A@x", "b@x", "c@x"].map(Email::normalize);
         let throttle = LoginThrottle::new(Duration::from_secs(60), 2, 3);
-        assert_eq!(throttle.check("a@x", "1.1.1.1"), None);
-        throttle.record_failure("a@x", "1.1.1.1");
-        throttle.record_failure("A@x", "1.1.1.1");
+        assert_eq!(throttle.check(&a, "1.1.1.1"), None);
+        throttle.record_failure(&a, "1.1.1.1");
+        throttle.record_failure(&upper_a, "1.1.1.1");
         assert!(
-            throttle.check("a@x", "2.2.2.2").is_some(),
+            throttle.check(&a, "2.2.2.2").is_some(),
             "the account is locked everywhere"
         );
-        assert_eq!(throttle.check("b@x", "2.2.2.2"), None);
-        throttle.record_failure("b@x", "1.1.1.1");
+        assert_eq!(throttle.check(&b, "2.2.2.2"), None);
+        throttle.record_failure(&b, "1.1.1.1");
         assert!(
-            throttle.check("c@x", "1.1.1.1").is_some(),
+            throttle.check(&c, "1.1.1.1").is_some(),
             "the address is locked for all accounts"
         );
-        throttle.record_success("a@x");
-        assert_eq!(throttle.check("a@x", "2.2.2.2"), None);
+        throttle.record_success(&a);
+        assert_eq!(throttle.check(&a, "2.2.2.2"), None);
     }
 }

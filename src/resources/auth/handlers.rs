@@ -4,6 +4,7 @@ use diesel::Connection;
 
 use super::queries::{self, Refresh};
 use super::types::{LoginRequest, RefreshRequest, TokenPair};
+use crate::auth::email::Email;
 use crate::auth::extract::AuthUser;
 use crate::auth::passwords;
 use crate::error::{ApiError, Problem};
@@ -61,6 +62,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
+    let email = Email::normalize(&email);
     let address = req
         .peer_addr()
         .map(|addr| addr.ip().to_string())
