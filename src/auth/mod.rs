@@ -3,6 +3,7 @@
 
 pub mod email;
 pub mod extract;
+pub mod login;
 pub mod passwords;
 pub mod throttle;
 pub mod tokens;

@@ -1,12 +1,85 @@
 //! Sign-in under a hostile client: parallel guesses, padded emails, floods of failed
-//! logins, racing refreshes.
+//! logins, racing refreshes. Requests really run in parallel, over several connections
+//! and from several client addresses (the whole of 127.0.0.0/8 is loopback).
 
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use futures_util::future::join_all;
 use masthead::auth::Role;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::support::{TestApp, PASSWORD};
 
+/// A client whose connections come from `127.0.0.<last>`.
+fn client_from(last: u8) -> awc::Client {
+    let address = IpAddr::V4(Ipv4Addr::new(127, 0, 0, last));
+    awc::Client::builder()
+        .connector(awc::Connector::new().local_address(address))
+        .timeout(Duration::from_secs(120))
+        .finish()
+}
+
+/// POSTs every `(client, path, body)` at once; returns the statuses in order.
+async fn post_all(app: &TestApp, requests: Vec<(&awc::Client, &str, Value)>) -> Vec<u16> {
+    let sent = requests.into_iter().map(|(client, path, body)| {
+        let url = app.server.url(path);
+        async move {
+            let mut response = client
+                .post(url)
+                .send_json(&body)
+                .await
+                .unwrap_or_else(|e| panic!("request failed: {e}"));
+            let _ = response.body().await;
+            response.status().as_u16()
+        }
+    });
+    join_all(sent).await
+}
+
+fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
 const LOGIN: &str = "/api/v1/auth/login";
+
+#[actix_rt::test]
+async fn parallel_wrong_passwords_are_counted_before_any_is_checked() {
+    let app = TestApp::empty().await;
+    app.user("editor@example.com", Role::Editor);
+    let client = client_from(1);
+    let wrong = json!({"email": "editor@example.com", "password": "wrong password"});
+    let statuses = post_all(&app, vec![(&client, LOGIN, wrong.clone()); 40]).await;
+    // Five reach the password check (401); every other one is refused before it (429).
+    assert!(count(&statuses, 401) <= 5, "{statuses:?}");
+    assert_eq!(
+        count(&statuses, 401) + count(&statuses, 429),
+        40,
+        "{statuses:?}"
+    );
+    let right = json!({"email": "editor@example.com", "password": PASSWORD});
+    let locked = app.send("POST", LOGIN, None, Some(&right), &[]).await;
+    assert_eq!(locked.status, 429, "the account is locked");
+
+    // Per address: 60 accounts guessed at once from one address, limit 20.
+    let other = client_from(2);
+    let guesses: Vec<_> = (0..60)
+        .map(|i| {
+            (
+                &other,
+                LOGIN,
+                json!({"email": format!("user{i}@example.com"), "password": "guess"}),
+            )
+        })
+        .collect();
+    let statuses = post_all(&app, guesses).await;
+    assert!(count(&statuses, 401) <= 20, "{statuses:?}");
+    assert_eq!(
+        count(&statuses, 401) + count(&statuses, 429),
+        60,
+        "{statuses:?}"
+    );
+}
 
 #[actix_rt::test]
 async fn a_padded_or_recased_email_is_the_same_account() {

@@ -6,14 +6,12 @@ use super::queries::{self, Refresh};
 use super::types::{LoginRequest, RefreshRequest, TokenPair};
 use crate::auth::email::Email;
 use crate::auth::extract::AuthUser;
-use crate::auth::passwords;
+use crate::auth::login::check_credentials;
 use crate::error::{ApiError, Problem};
 use crate::resources::audit;
 use crate::resources::users::queries::{self as users, UserRow};
 use crate::resources::users::types::User;
 use crate::state::AppState;
-
-const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 
 /// Access and refresh tokens for a session.
 fn token_pair(
@@ -67,25 +65,7 @@ pub async fn login(
         .peer_addr()
         .map(|addr| addr.ip().to_string())
         .unwrap_or_default();
-    if let Some(seconds) = state.auth.throttle.check(&email, &address) {
-        return Err(ApiError::TooManyRequests(seconds));
-    }
-    let lookup = email.clone();
-    let user = crate::db::run(&state.pool, move |conn| {
-        let user = users::by_email(conn, &lookup)?;
-        // Verify even without a user, so an unknown email takes as long as a wrong password.
-        let stored = user
-            .as_ref()
-            .map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
-        let matches = passwords::verify(&password, stored);
-        Ok(user.filter(|user| matches && user.active))
-    })
-    .await?;
-    let Some(user) = user else {
-        state.auth.throttle.record_failure(&email, &address);
-        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
-    };
-    state.auth.throttle.record_success(&email);
+    let user = check_credentials(&state, &email, password, &address).await?;
     let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
     let session_user = user.clone();
     let (session_id, refresh_token) = crate::db::run(&state.pool, move |conn| {
