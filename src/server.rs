@@ -5,6 +5,7 @@ use actix_web::HttpServer;
 use std::sync::Arc;
 
 use crate::auth::email::Email;
+use crate::auth::passwords::PasswordGate;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::{Key, TokenConfig, Tokens};
 use crate::auth::{passwords, Role};
@@ -132,6 +133,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
         auth: Arc::new(Auth {
             tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
             throttle: LoginThrottle::default(),
+            passwords: PasswordGate::for_this_machine(),
         }),
     })
 }

@@ -3,7 +3,7 @@
 //! and from several client addresses (the whole of 127.0.0.0/8 is loopback).
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use masthead::auth::Role;
@@ -156,4 +156,48 @@ async fn a_padded_or_recased_email_is_the_same_account() {
         PASSWORD,
     );
     assert!(twice.is_err(), "the same email twice");
+}
+
+#[actix_rt::test]
+async fn a_flood_of_failed_logins_leaves_public_reads_fast() {
+    let app = TestApp::empty().await;
+    app.user("editor@example.com", Role::Editor);
+    // 200 failed logins from 50 addresses, each for another account, so that no
+    // per-account or per-address limit stops them: only the overload guard can.
+    let clients: Vec<awc::Client> = (0..50).map(|i| client_from(10 + i)).collect();
+    let flood: Vec<_> = (0..200)
+        .map(|i| {
+            (
+                &clients[i % clients.len()],
+                LOGIN,
+                json!({"email": format!("guess{i}@example.com"), "password": "guess"}),
+            )
+        })
+        .collect();
+    let reader = async {
+        // Let the flood start first.
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+        let mut slowest = Duration::ZERO;
+        for _ in 0..10 {
+            let started = Instant::now();
+            let site = app.get("/api/v1/site").await;
+            let took = started.elapsed();
+            assert_eq!(site.status, 200, "{}", site.text());
+            slowest = slowest.max(took);
+            actix_rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        slowest
+    };
+    let (statuses, slowest) = futures_util::future::join(post_all(&app, flood), reader).await;
+    assert!(
+        slowest < Duration::from_secs(2),
+        "a public read took {slowest:?} during the flood"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 429),
+        "no 5xx: {statuses:?}"
+    );
+    assert!(count(&statuses, 401) > 0, "some were checked: {statuses:?}");
+    // And the real user still gets in afterwards.
+    app.login("editor@example.com").await;
 }

@@ -39,8 +39,9 @@ fn token_pair(
 /// Sign in.
 ///
 /// Returns a short-lived access token (15 minutes by default) and a single-use refresh
-/// token. Failed attempts are limited per account and per client address (429 with
-/// `Retry-After`).
+/// token. Attempts are limited per account and per client address, and counted before
+/// the password is checked; a server busy checking other passwords answers at once. Both
+/// are 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -49,7 +50,7 @@ fn token_pair(
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The JSON has unknown, missing or mistyped fields; `errors` names them", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts, or too many sign-ins being checked at once; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
