@@ -41,6 +41,24 @@ impl Role {
         }
     }
 
+    fn rank(self) -> u8 {
+        match self {
+            Self::Admin => 3,
+            Self::Editor => 2,
+            Self::Author => 1,
+        }
+    }
+
+    /// The lesser of the two roles: what an integration token may do when its creator's
+    /// role is `ceiling`.
+    pub fn at_most(self, ceiling: Self) -> Self {
+        if self.rank() <= ceiling.rank() {
+            self
+        } else {
+            ceiling
+        }
+    }
+
     /// Publish, schedule, archive, and edit or delete anyone's content.
     pub fn edits_all_content(self) -> bool {
         matches!(self, Self::Admin | Self::Editor)

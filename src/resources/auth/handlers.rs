@@ -79,6 +79,7 @@ pub async fn login(
                 name: session_user.name.clone(),
                 role: session_user.role(),
                 session_id: session.clone(),
+                via_token: None,
             };
             audit::queries::record(
                 conn,
