@@ -201,3 +201,60 @@ async fn a_flood_of_failed_logins_leaves_public_reads_fast() {
     // And the real user still gets in afterwards.
     app.login("editor@example.com").await;
 }
+
+#[actix_rt::test]
+async fn parallel_refreshes_of_one_token_give_at_most_one_new_pair() {
+    let app = TestApp::empty().await;
+    app.user("editor@example.com", Role::Editor);
+    let client = client_from(1);
+    for _ in 0..10 {
+        let tokens = app.login("editor@example.com").await;
+        let body = json!({"refresh_token": tokens["refresh_token"]});
+        let statuses = post_all(&app, vec![(&client, "/api/v1/auth/refresh", body); 10]).await;
+        assert!(count(&statuses, 200) <= 1, "{statuses:?}");
+        assert_eq!(
+            count(&statuses, 200) + count(&statuses, 401),
+            10,
+            "no 5xx: {statuses:?}"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn a_refresh_racing_a_logout_never_outlives_it() {
+    let app = TestApp::empty().await;
+    app.user("editor@example.com", Role::Editor);
+    for _ in 0..20 {
+        let tokens = app.login("editor@example.com").await;
+        let access = tokens["access_token"].as_str().expect("token").to_owned();
+        let refresh = json!({"refresh_token": tokens["refresh_token"]});
+        let logout = app.send("POST", "/api/v1/auth/logout", Some(&access), None, &[]);
+        let rotate = app.send("POST", "/api/v1/auth/refresh", None, Some(&refresh), &[]);
+        let (logout, rotated) = futures_util::future::join(logout, rotate).await;
+        assert_eq!(logout.status, 204, "{}", logout.text());
+        assert!(
+            rotated.status == 200 || rotated.status == 401,
+            "{}",
+            rotated.text()
+        );
+        if rotated.status == 200 {
+            // Whatever the order, the session is over: its new tokens do not work.
+            let pair = rotated.json();
+            let me = app
+                .send(
+                    "GET",
+                    "/api/v1/auth/me",
+                    pair["access_token"].as_str(),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_eq!(me.status, 401);
+            let next = json!({"refresh_token": pair["refresh_token"]});
+            let again = app
+                .send("POST", "/api/v1/auth/refresh", None, Some(&next), &[])
+                .await;
+            assert_eq!(again.status, 401);
+        }
+    }
+}
