@@ -4,6 +4,8 @@ use actix_web::HttpServer;
 
 use std::sync::Arc;
 
+use crate::auth::email::Email;
+use crate::auth::passwords::PasswordGate;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::{Key, TokenConfig, Tokens};
 use crate::auth::{passwords, Role};
@@ -82,24 +84,20 @@ pub fn add_user(url: &DatabaseUrl, args: &AddUserArgs, password: &str) -> Result
             passwords::MIN_LENGTH
         ));
     }
-    if !args.email.contains('@') {
-        return Err(format!("`{}` is not an email address", args.email));
-    }
+    let email =
+        Email::parse(&args.email).map_err(|message| format!("`{}`: {message}", args.email))?;
     migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
-    if users::by_email(&mut conn, &args.email)
+    if users::by_email(&mut conn, &email)
         .map_err(|e| e.to_string())?
         .is_some()
     {
-        return Err(format!(
-            "a user with the email {} exists already",
-            args.email
-        ));
+        return Err(format!("a user with the email {email} exists already"));
     }
     let hash = passwords::hash(password)?;
     let user = users::create(
         &mut conn,
-        &args.email,
+        &email,
         &args.name,
         role,
         &hash,
@@ -135,6 +133,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
         auth: Arc::new(Auth {
             tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
             throttle: LoginThrottle::default(),
+            passwords: PasswordGate::for_this_machine(),
         }),
     })
 }

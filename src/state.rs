@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::passwords::PasswordGate;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::Tokens;
 use crate::clock::Clock;
@@ -17,9 +18,10 @@ pub struct AppState {
     pub auth: Arc<Auth>,
 }
 
-/// Token signing and login throttling, shared by all workers.
+/// Token signing, login throttling and the bound on password checks, shared by all workers.
 #[derive(Debug)]
 pub struct Auth {
     pub tokens: Tokens,
     pub throttle: LoginThrottle,
+    pub passwords: PasswordGate,
 }

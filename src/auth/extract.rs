@@ -20,8 +20,12 @@ pub struct AuthUser {
     pub id: i64,
     pub email: String,
     pub name: String,
+    /// The effective role: for an integration token, the lesser of its own role and its
+    /// creator's role now.
     pub role: Role,
     pub session_id: String,
+    /// The integration token acting, if it is one (then `id` is its creator's).
+    pub via_token: Option<i64>,
 }
 
 impl AuthUser {
@@ -34,6 +38,30 @@ impl AuthUser {
                 "the {} role may not do this",
                 self.role.as_str()
             )))
+        }
+    }
+
+    /// Whether an article by `author_id` is this caller's own, for the author role's rule
+    /// "own drafts only". Only a user owns: an integration token acts for its creator but
+    /// owns nothing of theirs, and which articles a token made is not recorded, so an
+    /// author-role token can hand in drafts but neither reads nor changes them afterwards.
+    pub fn owns(&self, author_id: Option<i64>) -> bool {
+        self.via_token.is_none() && author_id == Some(self.id)
+    }
+
+    /// Whose unpublished articles a list by `status` may show: everyone's (`None`) to
+    /// editors and admins, their own to authors; an author-role integration token owns
+    /// none, so it may not list them (403).
+    pub fn unpublished_author_filter(&self) -> Result<Option<i64>, ApiError> {
+        if self.role.edits_all_content() {
+            Ok(None)
+        } else if self.via_token.is_none() {
+            Ok(Some(self.id))
+        } else {
+            Err(ApiError::Forbidden(
+                "an integration token with the author role owns no articles to list by status"
+                    .into(),
+            ))
         }
     }
 }
@@ -63,7 +91,9 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// An integration token: acts with its own role, on behalf of the admin who made it.
+/// An integration token: acts on behalf of the user who made it, with its own role capped
+/// by that user's role now (a demoted creator's token is demoted too); with its creator
+/// deactivated or deleted it acts for no one.
 async fn authenticate_api_token(
     state: web::Data<AppState>,
     token: String,
@@ -75,16 +105,19 @@ async fn authenticate_api_token(
         )?)
     })
     .await?;
-    let (id, name, role, created_by) =
+    let (id, name, role, created_by, creator_role) =
         found.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
-    // A token acts for the admin who made it; with that admin gone it acts for no one.
-    let created_by = created_by.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
+    // Unknown roles get the least power.
+    let role = Role::parse(&role)
+        .unwrap_or(Role::Author)
+        .at_most(Role::parse(&creator_role).unwrap_or(Role::Author));
     Ok(AuthUser {
         id: created_by,
         email: format!("token:{name}"),
         name,
-        role: Role::parse(&role).unwrap_or(Role::Author),
+        role,
         session_id: format!("api-token:{id}"),
+        via_token: Some(id),
     })
 }
 
@@ -125,6 +158,7 @@ async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthU
         name,
         role,
         session_id,
+        via_token: None,
     })
 }
 

@@ -1,7 +1,9 @@
 //! Who is calling and what they may do: roles, passwords, tokens, the request extractors,
-//! login throttling.
+//! login throttling, email addresses.
 
+pub mod email;
 pub mod extract;
+pub mod login;
 pub mod passwords;
 pub mod throttle;
 pub mod tokens;
@@ -36,6 +38,24 @@ impl Role {
             Self::Admin => "admin",
             Self::Editor => "editor",
             Self::Author => "author",
+        }
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Self::Admin => 3,
+            Self::Editor => 2,
+            Self::Author => 1,
+        }
+    }
+
+    /// The lesser of the two roles: what an integration token may do when its creator's
+    /// role is `ceiling`.
+    pub fn at_most(self, ceiling: Self) -> Self {
+        if self.rank() <= ceiling.rank() {
+            self
+        } else {
+            ceiling
         }
     }
 

@@ -3,6 +3,8 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub const MIN_LENGTH: usize = 10;
 
@@ -31,6 +33,73 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash(&super::random_token()).unwrap_or_default())
 }
 
+/// Bounds the Argon2 work on a machine: a few verifications at once (half the cores, so
+/// the other half keeps serving), a short queue behind them, and an immediate "busy" for
+/// anything more. A flood of logins then costs the site one or two cores' worth of
+/// hashing and no blocking threads or database connections beyond that; readers stay fast.
+#[derive(Debug)]
+pub struct PasswordGate {
+    /// Verifications running or queued.
+    admission: Arc<Semaphore>,
+    /// Verifications running.
+    running: Arc<Semaphore>,
+}
+
+/// A place in the gate's queue; dropped when the verification ends.
+#[derive(Debug)]
+pub struct Admitted {
+    _place: OwnedSemaphorePermit,
+}
+
+impl PasswordGate {
+    pub fn new(concurrent: usize, queued: usize) -> Self {
+        let concurrent = concurrent.max(1);
+        Self {
+            admission: Arc::new(Semaphore::new(concurrent + queued)),
+            running: Arc::new(Semaphore::new(concurrent)),
+        }
+    }
+
+    /// Sized to this machine's cores.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let concurrent = (cores / 2).max(1);
+        Self::new(concurrent, concurrent * 8)
+    }
+
+    /// A place in the queue, or `None` at once when the queue is full.
+    pub fn admit(&self) -> Option<Admitted> {
+        self.admission
+            .clone()
+            .try_acquire_owned()
+            .ok()
+            .map(|place| Admitted { _place: place })
+    }
+
+    /// Checks `password` against `stored` (or against a hash nobody knows when there is
+    /// no stored one), once a slot is free. The slot travels into the blocking task, so a
+    /// client that hangs up cannot leave more hashing running than the gate allows.
+    pub async fn verify(
+        &self,
+        admitted: Admitted,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, String> {
+        let running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|error| error.to_string())?;
+        actix_web::web::block(move || {
+            let _slots = (admitted, running);
+            verify(&password, stored.as_deref().unwrap_or_else(|| dummy_hash()))
+        })
+        .await
+        .map_err(|error| format!("password check failed: {error}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +112,14 @@ mod tests {
         assert!(!verify("wrong", &stored));
         assert!(!verify("anything", dummy_hash()));
         assert!(!verify("anything", "not a hash"));
+    }
+
+    #[test]
+    fn the_gate_admits_the_running_and_the_queued_and_refuses_the_rest() {
+        let gate = PasswordGate::new(1, 2);
+        let admitted: Vec<_> = (0..5).filter_map(|_| gate.admit()).collect();
+        assert_eq!(admitted.len(), 3);
+        drop(admitted);
+        assert!(gate.admit().is_some(), "places come back");
     }
 }

@@ -1,16 +1,40 @@
-//! Login attempts limited per account and per address: failures within a window.
+//! Login attempts limited per account and per address within a window. An attempt is
+//! counted *before* its password is checked ([`LoginThrottle::reserve`], one step under
+//! one lock), so parallel guesses cannot all pass the check before any is recorded; a
+//! right password then clears the account's count, as before.
 //! In memory, so each instance counts its own (several instances multiply the limit).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+
+use super::email::Email;
+
+/// Counted attempts by key (`account:…`, `address:…`), oldest first.
+#[derive(Debug, Default)]
+struct Attempts {
+    by_key: HashMap<String, VecDeque<Instant>>,
+    /// Reservations since the last sweep of stale keys.
+    since_sweep: usize,
+}
 
 #[derive(Debug)]
 pub struct LoginThrottle {
     window: Duration,
     per_account: usize,
     per_address: usize,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    attempts: Mutex<Attempts>,
+}
+
+/// One attempt, counted against its account and its address until the window passes,
+/// unless it is given back through [`LoginThrottle::succeeded`] or
+/// [`LoginThrottle::refund`]. Dropping it keeps it counted: a failure.
+#[derive(Debug)]
+#[must_use = "an attempt is settled by `succeeded`, `refund`, or counts as a failure when dropped"]
+pub struct Attempt {
+    account: String,
+    address: String,
+    at: Instant,
 }
 
 impl Default for LoginThrottle {
@@ -19,43 +43,61 @@ impl Default for LoginThrottle {
     }
 }
 
+/// Stale keys are swept after this many reservations, so that guessing many accounts
+/// cannot grow the map without bound.
+const SWEEP_EVERY: usize = 1024;
+
 impl LoginThrottle {
     pub fn new(window: Duration, per_account: usize, per_address: usize) -> Self {
         Self {
             window,
             per_account,
             per_address,
-            failures: Mutex::new(HashMap::new()),
+            attempts: Mutex::new(Attempts::default()),
         }
     }
 
-    fn keys(account: &str, address: &str) -> [(String, bool); 2] {
-        [
-            (format!("account:{}", account.to_lowercase()), true),
-            (format!("address:{address}"), false),
-        ]
+    fn lock(&self) -> MutexGuard<'_, Attempts> {
+        // The map stays consistent whatever panicked while holding it.
+        self.attempts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Seconds to wait when either key is over its limit.
-    pub fn check(&self, account: &str, address: &str) -> Option<u64> {
+    fn forget_old(&self, times: &mut VecDeque<Instant>, now: Instant) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            times.pop_front();
+        }
+    }
+
+    /// Counts an attempt for `account` from `address` before its password is checked.
+    /// `Err(seconds to wait)` when either is at its limit; nothing is counted then.
+    pub fn reserve(&self, account: &Email, address: &str) -> Result<Attempt, u64> {
         let now = Instant::now();
-        let mut failures = self.failures.lock().ok()?;
+        let attempt = Attempt {
+            account: format!("account:{account}"),
+            address: format!("address:{address}"),
+            at: now,
+        };
+        let mut attempts = self.lock();
+        attempts.since_sweep += 1;
+        if attempts.since_sweep >= SWEEP_EVERY {
+            attempts.since_sweep = 0;
+            attempts.by_key.retain(|_, times| {
+                self.forget_old(times, now);
+                !times.is_empty()
+            });
+        }
         let mut wait: Option<u64> = None;
-        for (key, is_account) in Self::keys(account, address) {
-            let Some(times) = failures.get_mut(&key) else {
+        for (key, limit) in [
+            (&attempt.account, self.per_account),
+            (&attempt.address, self.per_address),
+        ] {
+            let Some(times) = attempts.by_key.get_mut(key) else {
                 continue;
             };
-            while times
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= self.window)
-            {
-                times.pop_front();
-            }
-            let limit = if is_account {
-                self.per_account
-            } else {
-                self.per_address
-            };
+            self.forget_old(times, now);
             if times.len() >= limit {
                 let oldest = times.front().copied().unwrap_or(now);
                 let left = self.window.saturating_sub(now.duration_since(oldest));
@@ -63,21 +105,41 @@ impl LoginThrottle {
                 wait = Some(wait.map_or(seconds, |w| w.max(seconds)));
             }
         }
-        wait
+        if let Some(seconds) = wait {
+            return Err(seconds);
+        }
+        for key in [&attempt.account, &attempt.address] {
+            attempts
+                .by_key
+                .entry(key.clone())
+                .or_default()
+                .push_back(now);
+        }
+        Ok(attempt)
     }
 
-    pub fn record_failure(&self, account: &str, address: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            for (key, _) in Self::keys(account, address) {
-                failures.entry(key).or_default().push_back(Instant::now());
+    fn give_back(times: Option<&mut VecDeque<Instant>>, at: Instant) {
+        if let Some(times) = times {
+            if let Some(index) = times.iter().position(|t| *t == at) {
+                times.remove(index);
             }
         }
     }
 
-    /// A successful login clears the account's failures (not the address's).
-    pub fn record_success(&self, account: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&format!("account:{}", account.to_lowercase()));
+    /// The password was right: the account's failures are cleared and this attempt does
+    /// not count against the address (the address's failures stay).
+    pub fn succeeded(&self, attempt: Attempt) {
+        let mut attempts = self.lock();
+        attempts.by_key.remove(&attempt.account);
+        Self::give_back(attempts.by_key.get_mut(&attempt.address), attempt.at);
+    }
+
+    /// No password was checked after all (the server was busy, the database away): the
+    /// attempt does not count.
+    pub fn refund(&self, attempt: Attempt) {
+        let mut attempts = self.lock();
+        for key in [&attempt.account, &attempt.address] {
+            Self::give_back(attempts.by_key.get_mut(key), attempt.at);
         }
     }
 }
@@ -88,21 +150,43 @@ mod tests {
 
     #[test]
     fn limits_per_account_and_per_address() {
+        let [a, upper_a, b, c] = ["a@x", " A@x", "b@x", "c@x"].map(Email::normalize);
         let throttle = LoginThrottle::new(Duration::from_secs(60), 2, 3);
-        assert_eq!(throttle.check("a@x", "1.1.1.1"), None);
-        throttle.record_failure("a@x", "1.1.1.1");
-        throttle.record_failure("A@x", "1.1.1.1");
+        let first = throttle.reserve(&a, "1.1.1.1");
+        assert!(first.is_ok());
+        drop(first);
+        drop(throttle.reserve(&upper_a, "1.1.1.1"));
         assert!(
-            throttle.check("a@x", "2.2.2.2").is_some(),
+            throttle.reserve(&a, "2.2.2.2").is_err(),
             "the account is locked everywhere"
         );
-        assert_eq!(throttle.check("b@x", "2.2.2.2"), None);
-        throttle.record_failure("b@x", "1.1.1.1");
+        drop(throttle.reserve(&b, "1.1.1.1"));
         assert!(
-            throttle.check("c@x", "1.1.1.1").is_some(),
+            throttle.reserve(&c, "1.1.1.1").is_err(),
             "the address is locked for all accounts"
         );
-        throttle.record_success("a@x");
-        assert_eq!(throttle.check("a@x", "2.2.2.2"), None);
+        // A right password clears the account; a refund gives an attempt back.
+        let on_c = throttle.reserve(&c, "3.3.3.3");
+        let Ok(on_c) = on_c else {
+            panic!("c is not locked")
+        };
+        throttle.refund(on_c);
+        let Ok(on_c) = throttle.reserve(&c, "3.3.3.3") else {
+            panic!("still not locked")
+        };
+        throttle.succeeded(on_c);
+        let again = throttle.reserve(&c, "3.3.3.3");
+        assert!(again.is_ok());
+        drop(again);
+    }
+
+    #[test]
+    fn the_limit_holds_for_attempts_not_yet_settled() {
+        let throttle = LoginThrottle::new(Duration::from_secs(60), 5, 100);
+        let account = Email::normalize("a@x");
+        let pending: Vec<_> = (0..40)
+            .filter_map(|_| throttle.reserve(&account, "1.1.1.1").ok())
+            .collect();
+        assert_eq!(pending.len(), 5);
     }
 }

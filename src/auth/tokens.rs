@@ -17,6 +17,8 @@ use super::{Role, Secret};
 /// Shortest HS256 secret accepted (bytes).
 pub const MIN_SECRET_BYTES: usize = 32;
 const PREVIEW_AUDIENCE_SUFFIX: &str = "#preview";
+/// Clock skew tolerated on `exp` and `nbf`, in seconds.
+pub const LEEWAY_SECONDS: u64 = 5;
 
 /// What a key signs with.
 #[derive(Debug, Clone)]
@@ -223,10 +225,16 @@ impl Tokens {
         header
     }
 
+    /// Every check set here rather than left to the library's defaults (whose leeway is a
+    /// minute and which ignore `nbf`): the one algorithm, `exp` and `nbf` with a small
+    /// leeway for clock skew between instances, issuer, audience, required claims.
     fn validation(&self, audience: &str, required: &[&str]) -> Validation {
         let mut validation = Validation::new(self.algorithm);
-        validation.leeway = 30;
+        validation.algorithms = vec![self.algorithm];
+        validation.leeway = LEEWAY_SECONDS;
+        validation.reject_tokens_expiring_in_less_than = 0;
         validation.validate_exp = true;
+        validation.validate_nbf = true;
         validation.set_issuer(&[self.config.issuer.as_str()]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(required);

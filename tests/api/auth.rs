@@ -269,6 +269,45 @@ async fn forged_and_broken_tokens_are_refused() {
 }
 
 #[actix_rt::test]
+async fn tokens_past_their_expiry_or_before_their_start_are_refused() {
+    let app = TestApp::empty().await;
+    let user_id = app.user("admin@example.com", Role::Admin);
+    let login = app.login("admin@example.com").await;
+    let genuine = login["access_token"].as_str().expect("token").to_owned();
+    let session = {
+        let payload = genuine.split('.').nth(1).expect("payload");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("b64");
+        let claims: Value = serde_json::from_slice(&bytes).expect("claims");
+        claims["sid"].as_str().expect("sid").to_owned()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let token = |changes: Value| sign(&claims(user_id, &session, changes), Some(KID), SECRET);
+    assert_eq!(
+        me(&app, &token(json!({"nbf": now - 10}))).await,
+        200,
+        "started: the baseline"
+    );
+    // The leeway is 5 seconds: 20 seconds past expiry is expired.
+    assert_eq!(
+        me(&app, &token(json!({"exp": now - 20, "iat": now - 920}))).await,
+        401,
+        "expired 20 s ago"
+    );
+    assert_eq!(
+        me(&app, &token(json!({"nbf": now + 60}))).await,
+        401,
+        "not valid for another minute"
+    );
+    assert_eq!(
+        me(&app, &token(json!({"nbf": "soon"}))).await,
+        401,
+        "a malformed nbf"
+    );
+}
+
+#[actix_rt::test]
 async fn failed_logins_are_limited_per_account() {
     let app = TestApp::empty().await;
     app.user("editor@example.com", Role::Editor);

@@ -11,6 +11,7 @@ mod admin_editing;
 mod archive;
 mod articles;
 mod auth;
+mod auth_pressure;
 mod backend;
 mod caching_and_cors;
 mod categories_and_tags;

@@ -78,7 +78,7 @@ async fn an_imported_site_serves_the_same_pages_and_users_need_a_new_password() 
     let hash = masthead::auth::passwords::hash(crate::support::PASSWORD).expect("hash");
     masthead::resources::users::queries::create(
         &mut conn,
-        "ed@example.com",
+        &masthead::auth::email::Email::normalize("ed@example.com"),
         "编辑",
         Role::Editor,
         &hash,

@@ -240,7 +240,7 @@ impl TestApp {
         let hash = passwords::hash(PASSWORD).expect("hash");
         masthead::resources::users::queries::create(
             &mut self.conn(),
-            email,
+            &masthead::auth::email::Email::normalize(email),
             email,
             role,
             &hash,

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use super::types::ApiToken;
 use crate::auth::{random_token, token_hash, Role};
-use crate::db::schema::api_tokens;
+use crate::db::schema::{api_tokens, users};
 use crate::db::AnyConnection;
 
 /// Integration tokens start with this, so the extractor tells them from JWTs at a glance.
@@ -77,11 +77,11 @@ pub fn revoke(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryRes
     Ok(exists)
 }
 
-/// The live token with this secret: (id, name, role, created_by). Records its use, at
-/// most once a minute so that reads stay reads.
-/// A live token: id, name, role, the admin who made it.
-pub type LiveToken = (i64, String, String, Option<i64>);
+/// A live token: id, name, its role, the user who made it and that user's role now.
+pub type LiveToken = (i64, String, String, i64, String);
 
+/// The live token with this secret whose creator still exists and is active. Records its
+/// use, at most once a minute so that reads stay reads.
 pub fn authenticate(
     conn: &mut AnyConnection,
     secret: &str,
@@ -89,13 +89,16 @@ pub fn authenticate(
 ) -> QueryResult<Option<LiveToken>> {
     let hash = token_hash(secret);
     let found: Option<LiveToken> = api_tokens::table
+        .inner_join(users::table.on(api_tokens::created_by.eq(users::id.nullable())))
         .filter(api_tokens::token_hash.eq(&hash))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(users::active.eq(true))
         .select((
             api_tokens::id,
             api_tokens::name,
             api_tokens::role,
-            api_tokens::created_by,
+            users::id,
+            users::role,
         ))
         .first(conn)
         .optional()?;

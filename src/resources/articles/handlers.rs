@@ -29,8 +29,7 @@ impl ListArticlesQuery {
                     "listing by `status` needs an editor's token".into(),
                 ))
             }
-            (Some(_), Some(user)) if !user.role.edits_all_content() => Some(user.id),
-            (Some(_), Some(_)) => None,
+            (Some(_), Some(user)) => user.unpublished_author_filter()?,
         };
         let year = params::year("year", self.year.as_deref())?;
         let month = params::int_in_range("month", self.month.as_deref(), 1, 12)?;

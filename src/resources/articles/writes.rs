@@ -477,7 +477,7 @@ fn check_author_owns(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     if user.role == Role::Author
-        && (row.author_id != Some(user.id) || !Status::of(row, now).open_to_authors())
+        && (!user.owns(row.author_id) || !Status::of(row, now).open_to_authors())
     {
         return Err(ApiError::Forbidden(
             "authors may change only their own articles, and only in draft or review".into(),
@@ -658,6 +658,6 @@ pub fn find_for_editor(
     };
     let row: Option<ArticleRow> = query.first(conn).optional()?;
     Ok(row.filter(|row| {
-        user.role.edits_all_content() || row.author_id == Some(user.id) || row.status == PUBLISHED
+        user.role.edits_all_content() || user.owns(row.author_id) || row.status == PUBLISHED
     }))
 }

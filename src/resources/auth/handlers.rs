@@ -1,19 +1,17 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use diesel::Connection;
 
 use super::queries::{self, Refresh};
 use super::types::{LoginRequest, RefreshRequest, TokenPair};
+use crate::auth::email::Email;
 use crate::auth::extract::AuthUser;
-use crate::auth::passwords;
+use crate::auth::login::check_credentials;
 use crate::error::{ApiError, Problem};
 use crate::http::params::NoParams;
 use crate::resources::audit;
 use crate::resources::users::queries::{self as users, UserRow};
 use crate::resources::users::types::User;
 use crate::state::AppState;
-
-const WRONG_CREDENTIALS: &str = "the email or the password is wrong";
 
 /// Access and refresh tokens for a session.
 fn token_pair(
@@ -41,8 +39,9 @@ fn token_pair(
 /// Sign in.
 ///
 /// Returns a short-lived access token (15 minutes by default) and a single-use refresh
-/// token. Failed attempts are limited per account and per client address (429 with
-/// `Retry-After`).
+/// token. Attempts are limited per account and per client address, and counted before
+/// the password is checked; a server busy checking other passwords answers at once. Both
+/// are 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -51,7 +50,7 @@ fn token_pair(
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The JSON has unknown, missing or mistyped fields; `errors` names them", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts, or too many sign-ins being checked at once; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -62,33 +61,16 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
+    let email = Email::normalize(&email);
     let address = req
         .peer_addr()
         .map(|addr| addr.ip().to_string())
         .unwrap_or_default();
-    if let Some(seconds) = state.auth.throttle.check(&email, &address) {
-        return Err(ApiError::TooManyRequests(seconds));
-    }
-    let lookup = email.clone();
-    let user = crate::db::run(&state.pool, move |conn| {
-        let user = users::by_email(conn, &lookup)?;
-        // Verify even without a user, so an unknown email takes as long as a wrong password.
-        let stored = user
-            .as_ref()
-            .map_or(passwords::dummy_hash(), |u| u.password_hash.as_str());
-        let matches = passwords::verify(&password, stored);
-        Ok(user.filter(|user| matches && user.active))
-    })
-    .await?;
-    let Some(user) = user else {
-        state.auth.throttle.record_failure(&email, &address);
-        return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
-    };
-    state.auth.throttle.record_success(&email);
+    let user = check_credentials(&state, &email, password, &address).await?;
     let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
     let session_user = user.clone();
     let (session_id, refresh_token) = crate::db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
+        Ok(crate::db::write(conn, |conn| {
             let session = queries::start_session(conn, session_user.id)?;
             let token = queries::new_refresh_token(conn, &session, refresh_expires.naive_utc())?;
             let actor = AuthUser {
@@ -97,6 +79,7 @@ pub async fn login(
                 name: session_user.name.clone(),
                 role: session_user.role(),
                 session_id: session.clone(),
+                via_token: None,
             };
             audit::queries::record(
                 conn,
@@ -137,7 +120,8 @@ pub async fn refresh(
     let presented = body.into_inner().refresh_token;
     let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
     let outcome = crate::db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(
+        Ok(crate::db::write(
+            conn,
             |conn| match queries::spend_refresh_token(conn, &presented)? {
                 Refresh::Rotated { user, session_id } => {
                     let token =
@@ -179,7 +163,7 @@ pub async fn refresh(
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     crate::db::run(&state.pool, move |conn| {
-        Ok(conn.transaction(|conn| {
+        Ok(crate::db::write(conn, |conn| {
             queries::end_session(conn, &user.session_id)?;
             audit::queries::record(
                 conn,

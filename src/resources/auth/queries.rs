@@ -69,11 +69,18 @@ type RefreshRow = (
     UserRow,
 );
 
-/// Spends a refresh token. The conditional update makes two racing uses of one token
-/// count as a reuse.
+/// Spends a refresh token. The compare-and-set comes first: it alone decides which of two
+/// racing uses wins (the other is a reuse and ends the session), and as the transaction's
+/// first statement it makes SQLite wait for the write lock instead of failing to upgrade
+/// a read snapshot that a concurrent logout or refresh has made stale.
 pub fn spend_refresh_token(conn: &mut AnyConnection, token: &str) -> QueryResult<Refresh> {
     let hash = token_hash(token);
     let now = Utc::now().naive_utc();
+    let spent = diesel::update(refresh_tokens::table.filter(refresh_tokens::token_hash.eq(&hash)))
+        .filter(refresh_tokens::used_at.is_null())
+        .filter(refresh_tokens::expires_at.gt(now))
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?;
     let found: Option<RefreshRow> = refresh_tokens::table
         .inner_join(sessions::table.inner_join(users::table))
         .filter(refresh_tokens::token_hash.eq(&hash))
@@ -89,23 +96,16 @@ pub fn spend_refresh_token(conn: &mut AnyConnection, token: &str) -> QueryResult
     let Some((session_id, expires_at, used_at, revoked_at, user)) = found else {
         return Ok(Refresh::Unknown);
     };
-    if used_at.is_some() || revoked_at.is_some() || !user.active {
-        end_session(conn, &session_id)?;
-        return Ok(Refresh::Reused);
+    if spent == 1 && revoked_at.is_none() && user.active {
+        return Ok(Refresh::Rotated {
+            user: Box::new(user),
+            session_id,
+        });
     }
-    if expires_at <= now {
+    if spent == 0 && used_at.is_none() && expires_at <= now {
         return Ok(Refresh::Expired);
     }
-    let spent = diesel::update(refresh_tokens::table.filter(refresh_tokens::token_hash.eq(&hash)))
-        .filter(refresh_tokens::used_at.is_null())
-        .set(refresh_tokens::used_at.eq(now))
-        .execute(conn)?;
-    if spent != 1 {
-        end_session(conn, &session_id)?;
-        return Ok(Refresh::Reused);
-    }
-    Ok(Refresh::Rotated {
-        user: Box::new(user),
-        session_id,
-    })
+    // Used before (or just now by a racing request), or its session is over.
+    end_session(conn, &session_id)?;
+    Ok(Refresh::Reused)
 }

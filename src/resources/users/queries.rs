@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::User;
+use crate::auth::email::Email;
 use crate::auth::Role;
 use crate::db::schema::users;
 use crate::db::AnyConnection;
@@ -38,14 +39,10 @@ impl UserRow {
     }
 }
 
-/// Emails compare case-insensitively: they are stored lowercased.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-pub fn by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<UserRow>> {
+/// Emails are stored normalised ([`Email`]), so an exact match is the right one.
+pub fn by_email(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<UserRow>> {
     users::table
-        .filter(users::email.eq(normalize_email(email)))
+        .filter(users::email.eq(email.as_str()))
         .select(users::all_columns)
         .first(conn)
         .optional()
@@ -61,7 +58,7 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UserRow>> 
 
 pub fn create(
     conn: &mut AnyConnection,
-    email: &str,
+    email: &Email,
     name: &str,
     role: Role,
     password_hash: &str,
@@ -69,7 +66,7 @@ pub fn create(
 ) -> QueryResult<UserRow> {
     diesel::insert_into(users::table)
         .values((
-            users::email.eq(normalize_email(email)),
+            users::email.eq(email.as_str()),
             users::name.eq(name.trim()),
             users::role.eq(role.as_str()),
             users::password_hash.eq(password_hash),

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::queries::{self as users, UserRow};
+use crate::auth::email::Email;
 use crate::auth::extract::AuthUser;
 use crate::auth::{passwords, Role};
 use crate::db::schema::{sessions, users as users_table};
@@ -19,7 +20,7 @@ pub const FIELDS: &[&str] = &["email", "name", "role", "password", "active"];
 
 #[derive(Debug)]
 pub struct Changes {
-    email: Patch<String>,
+    email: Patch<Email>,
     name: Patch<String>,
     role: Patch<Role>,
     password: Patch<String>,
@@ -32,12 +33,16 @@ impl Changes {
             .as_object_mut()
             .and_then(|fields| fields.remove("active"));
         let mut input = Input::new(body, FIELDS);
-        let email = input.required_string("email", 254, creating);
-        if let Patch::Value(email) = &email {
-            if !email.contains('@') || email.contains(' ') {
-                input.error("email", "must be an email address");
-            }
-        }
+        let email = match input.required_string("email", 254, creating) {
+            Patch::Value(raw) => match Email::parse(&raw) {
+                Ok(email) => Patch::Value(email),
+                Err(message) => {
+                    input.error("email", message);
+                    Patch::Absent
+                }
+            },
+            _ => Patch::Absent,
+        };
         let role = match input.required_string("role", 20, creating) {
             Patch::Value(raw) => match Role::parse(&raw) {
                 Some(role) => Patch::Value(role),
@@ -90,7 +95,7 @@ fn other_active_admins(conn: &mut AnyConnection, id: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-fn email_taken(conn: &mut AnyConnection, email: &str, id: Option<i64>) -> Result<(), ApiError> {
+fn email_taken(conn: &mut AnyConnection, email: &Email, id: Option<i64>) -> Result<(), ApiError> {
     if let Some(found) = users::by_email(conn, email)? {
         if Some(found.id) != id {
             return Err(ApiError::Invalid(vec![FieldError::new(
@@ -112,7 +117,11 @@ pub fn create(
     let password = changes.password.clone().value().unwrap_or_default();
     let hash = passwords::hash(&password).map_err(ApiError::Internal)?;
     crate::db::write(conn, |conn| {
-        let email = changes.email.clone().value().unwrap_or_default();
+        let email = changes
+            .email
+            .clone()
+            .value()
+            .ok_or_else(|| ApiError::Internal("a new user without an email".into()))?;
         email_taken(conn, &email, None)?;
         let role = changes.role.clone().value().unwrap_or(Role::Author);
         let created = users::create(
@@ -181,7 +190,7 @@ pub fn update(
         if let Some(email) = changes.email.clone().value() {
             email_taken(conn, &email, Some(id))?;
             diesel::update(target)
-                .set(users_table::email.eq(users::normalize_email(&email)))
+                .set(users_table::email.eq(email.as_str()))
                 .execute(conn)?;
         }
         if let Some(name) = changes.name.clone().value() {
