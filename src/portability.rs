@@ -232,7 +232,7 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
         return Err("the database is not empty: import loads into an empty one".into());
     }
     let sqlite = matches!(conn, AnyConnection::Sqlite(_));
-    conn.transaction::<_, Failure, _>(|conn| {
+    crate::db::write::<_, Failure, _>(conn, |conn| {
         let mut known: std::collections::HashMap<String, Vec<(String, Kind)>> = std::collections::HashMap::new();
         let mut count = 0;
         for (number, line) in lines.enumerate() {

@@ -23,6 +23,7 @@ pub struct LoginThrottle {
     window: Duration,
     per_account: usize,
     per_address: usize,
+    max_keys: usize,
     attempts: Mutex<Attempts>,
 }
 
@@ -47,12 +48,19 @@ impl Default for LoginThrottle {
 /// cannot grow the map without bound.
 const SWEEP_EVERY: usize = 1024;
 
+/// At most this many keys are tracked (with emails capped at 254 characters, a few tens
+/// of MiB at worst). Past it, and after a sweep, an attempt for a key not yet tracked is
+/// refused as if limited: memory stays bounded however many accounts are guessed within
+/// one window.
+const MAX_KEYS: usize = 100_000;
+
 impl LoginThrottle {
     pub fn new(window: Duration, per_account: usize, per_address: usize) -> Self {
         Self {
             window,
             per_account,
             per_address,
+            max_keys: MAX_KEYS,
             attempts: Mutex::new(Attempts::default()),
         }
     }
@@ -82,12 +90,20 @@ impl LoginThrottle {
         };
         let mut attempts = self.lock();
         attempts.since_sweep += 1;
-        if attempts.since_sweep >= SWEEP_EVERY {
+        let full = attempts.by_key.len() + 2 > self.max_keys;
+        if attempts.since_sweep >= SWEEP_EVERY || full {
             attempts.since_sweep = 0;
             attempts.by_key.retain(|_, times| {
                 self.forget_old(times, now);
                 !times.is_empty()
             });
+        }
+        let untracked = [&attempt.account, &attempt.address]
+            .iter()
+            .filter(|key| !attempts.by_key.contains_key(key.as_str()))
+            .count();
+        if attempts.by_key.len() + untracked > self.max_keys {
+            return Err(self.window.as_secs().max(1));
         }
         let mut wait: Option<u64> = None;
         for (key, limit) in [
@@ -178,6 +194,25 @@ mod tests {
         let again = throttle.reserve(&c, "3.3.3.3");
         assert!(again.is_ok());
         drop(again);
+    }
+
+    #[test]
+    fn guessing_many_accounts_cannot_grow_memory_past_the_key_cap() {
+        let mut throttle = LoginThrottle::new(Duration::from_secs(60), 5, 1_000_000);
+        throttle.max_keys = 100;
+        let refused = (0..1_000)
+            .filter(|n| {
+                throttle
+                    .reserve(&Email::normalize(&format!("guess{n}@x")), "1.1.1.1")
+                    .is_err()
+            })
+            .count();
+        assert!(throttle.lock().by_key.len() <= 100);
+        assert_eq!(
+            refused,
+            1_000 - 99,
+            "one key is the address, the rest accounts"
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
     let mut done = 0;
     while done < count {
         let batch = BATCH.min(count - done);
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        crate::db::write::<_, diesel::result::Error, _>(conn, |conn| {
             for n in done..done + batch {
                 let serial = start + i64::from(n);
                 let published_at = at(serial).unwrap_or(epoch);

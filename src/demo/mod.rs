@@ -168,7 +168,7 @@ pub fn is_empty(conn: &mut AnyConnection) -> QueryResult<bool> {
 /// Fills an empty database with the demo site, in one transaction. Returns whether it did.
 pub fn seed_if_empty(conn: &mut AnyConnection) -> Result<bool, DemoError> {
     let content: Content = serde_json::from_str(CONTENT)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         if !is_empty(conn)? {
             return Ok(false);
         }
