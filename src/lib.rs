@@ -107,6 +107,7 @@ pub fn app(
         .route("/healthz", web::get().to(healthz_alias))
         .route("/readyz", web::get().to(readyz_alias))
         .default_service(web::to(framework_errors::default_service))
+        .wrap(from_fn(http::params::middleware))
         .wrap(from_fn(response_cache::middleware))
         .wrap(from_fn(caching::middleware))
         .wrap(Compress::default())

@@ -110,6 +110,22 @@ impl RouteTable {
         Self { routes }
     }
 
+    /// The name of the `{parameter}` that segment `index` of a request path fills, when
+    /// the path has the shape of a documented route.
+    pub fn parameter_name(&self, path: &str, index: usize) -> Option<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.routes.iter().find_map(|(template, _)| {
+            let shaped = template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| (t.starts_with('{') && t.ends_with('}')) || t == s);
+            let parameter = template.get(index)?;
+            (shaped && parameter.starts_with('{'))
+                .then(|| parameter.trim_start_matches('{').trim_end_matches('}'))
+        })
+    }
+
     /// The methods of the documented path this request path matches.
     fn methods_for(&self, path: &str) -> Option<&[String]> {
         let segments: Vec<&str> = path.split('/').collect();

@@ -17,6 +17,7 @@ mod categories_and_tags;
 mod demo;
 mod editing;
 mod errors;
+mod input_safety;
 mod instances;
 mod magazine;
 mod menu_editing;

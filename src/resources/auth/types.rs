@@ -2,6 +2,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::error::{ApiError, FieldError};
+use crate::http::input::single_line;
 use crate::resources::users::types::User;
 
 /// Credentials.
@@ -11,6 +13,26 @@ use crate::resources::users::types::User;
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+}
+
+impl LoginRequest {
+    /// Control characters are never part of an email or a password (passwords are set
+    /// through the same one-line rule): 422 naming the field, before any lookup.
+    pub fn check(&self) -> Result<(), ApiError> {
+        let errors: Vec<FieldError> = [("email", &self.email), ("password", &self.password)]
+            .into_iter()
+            .filter_map(|(field, value)| {
+                single_line(value)
+                    .err()
+                    .map(|message| FieldError::new(field, message))
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(errors))
+        }
+    }
 }
 
 /// A refresh token to rotate.
