@@ -108,6 +108,7 @@ pub fn app(
         .route("/readyz", web::get().to(readyz_alias))
         .default_service(web::to(framework_errors::default_service))
         .wrap(from_fn(http::params::middleware))
+        .wrap(from_fn(http::body::deadline))
         .wrap(from_fn(response_cache::middleware))
         .wrap(from_fn(caching::middleware))
         .wrap(Compress::default())

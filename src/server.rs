@@ -136,6 +136,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
             tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
             throttle: LoginThrottle::default(),
         }),
+        body_timeout: config.body_timeout,
     })
 }
 

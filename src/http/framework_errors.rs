@@ -38,10 +38,17 @@ pub fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
 /// Request bodies above this are refused with 413.
 pub const MAX_JSON_BODY: usize = 1024 * 1024;
 
-pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn json_error(error: JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
     let api_error = match &error {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
             ApiError::PayloadTooLarge(MAX_JSON_BODY)
+        }
+        JsonPayloadError::Payload(payload) if crate::http::body::is_deadline(payload) => {
+            let timeout = req
+                .app_data::<web::Data<crate::state::AppState>>()
+                .map(|state| state.body_timeout)
+                .unwrap_or(crate::config::DEFAULT_BODY_TIMEOUT);
+            ApiError::RequestTimeout(timeout)
         }
         JsonPayloadError::ContentType => ApiError::BadRequest(
             "the body must be JSON, sent with `Content-Type: application/json`".into(),

@@ -25,6 +25,7 @@ mod menus;
 mod outage;
 mod pages;
 mod portability;
+mod raw_http;
 mod roles;
 mod schema;
 mod site;
