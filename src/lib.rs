@@ -114,5 +114,6 @@ pub fn app(
         .wrap(Compress::default())
         .wrap(cors(cors_origins))
         .wrap(from_fn(head::middleware))
+        .wrap(from_fn(framework_errors::problem_bodies))
         .wrap(from_fn(request_log::middleware))
 }
