@@ -17,6 +17,7 @@ mod categories_and_tags;
 mod demo;
 mod editing;
 mod errors;
+mod fuzz;
 mod input_safety;
 mod instances;
 mod magazine;
