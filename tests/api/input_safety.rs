@@ -212,7 +212,17 @@ async fn multi_line_fields_keep_tabs_and_newlines() {
 #[actix_rt::test]
 async fn control_characters_at_login_are_422_not_a_database_error() {
     let app = TestApp::empty().await;
+    let long = "a".repeat(2_000);
     for (body, field) in [
+        // Unbounded, every new email was one more entry in the login throttle.
+        (
+            json!({"email": format!("{long}@example.com"), "password": "x"}),
+            "email",
+        ),
+        (
+            json!({"email": "a@example.com", "password": long}),
+            "password",
+        ),
         (
             json!({"email": "a\u{0}@example.com", "password": "x"}),
             "email",

@@ -17,14 +17,23 @@ pub struct LoginRequest {
 
 impl LoginRequest {
     /// Control characters are never part of an email or a password (passwords are set
-    /// through the same one-line rule): 422 naming the field, before any lookup.
+    /// through the same one-line rule), nor is either longer than a user can have
+    /// (254 and 1,000, as in `users::writes`): 422 naming the field, before any lookup or
+    /// throttle entry.
     pub fn check(&self) -> Result<(), ApiError> {
-        let errors: Vec<FieldError> = [("email", &self.email), ("password", &self.password)]
+        let fields = [
+            ("email", &self.email, 254),
+            ("password", &self.password, 1_000),
+        ];
+        let errors: Vec<FieldError> = fields
             .into_iter()
-            .filter_map(|(field, value)| {
-                single_line(value)
-                    .err()
-                    .map(|message| FieldError::new(field, message))
+            .filter_map(|(field, value, max_chars)| {
+                let message = if value.chars().count() > max_chars {
+                    Some(format!("must be at most {max_chars} characters"))
+                } else {
+                    single_line(value).err()
+                };
+                message.map(|message| FieldError::new(field, message))
             })
             .collect();
         if errors.is_empty() {
