@@ -157,6 +157,10 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_JWT_EDDSA_KEYS")]
     pub jwt_eddsa_keys: Option<String>,
 
+    /// Milliseconds a request body may take to arrive after its head; then 408.
+    #[arg(long, env = "MASTHEAD_BODY_TIMEOUT_MS", default_value_t = 15_000)]
+    pub body_timeout_ms: u64,
+
     /// Development mode: without a JWT secret, use a random one for this process only.
     /// A server bound to a loopback address is in dev mode.
     #[arg(long, env = "MASTHEAD_DEV")]
@@ -179,6 +183,7 @@ impl Default for ServeArgs {
             jwt_keys: None,
             jwt_eddsa_keys: None,
             dev: false,
+            body_timeout_ms: 15_000,
         }
     }
 }
@@ -212,6 +217,7 @@ impl Cli {
                 serve.jwt_eddsa_keys.as_deref(),
             )?,
             dev: serve.dev || is_loopback(&serve.bind),
+            body_timeout: std::time::Duration::from_millis(serve.body_timeout_ms.max(1)),
         })
     }
 }

@@ -111,6 +111,9 @@ impl CorsOrigins {
 pub const DEFAULT_CACHE_ENTRIES: usize = 10_000;
 /// The response cache's default cap on memory: 64 MiB.
 pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+/// The default for [`Config::body_timeout`]: far above what a 1 MiB body needs on a slow
+/// link, far below "for ever".
+pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Everything the server needs to run.
 #[derive(Debug, Clone)]
@@ -133,6 +136,9 @@ pub struct Config {
     pub jwt_keys: Vec<Key>,
     /// Development mode: allows starting without a JWT secret.
     pub dev: bool,
+    /// How long a request body may take to arrive once its head has (actix's
+    /// `client_request_timeout` covers the head only); then 408.
+    pub body_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -149,6 +155,7 @@ impl Config {
             cache_bytes: DEFAULT_CACHE_BYTES,
             jwt_keys: Vec::new(),
             dev: true,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }

@@ -42,6 +42,13 @@ pub enum ApiError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many requests: retry after {0} s")]
     TooManyRequests(u64),
+    /// The request body did not arrive within the body deadline.
+    #[error("the request body did not arrive within {0:?}")]
+    RequestTimeout(std::time::Duration),
+    /// A refusal made by the framework or a middleware (a bad `..` path, a refused CORS
+    /// preflight …) that had no problem body of its own; the detail is its own words.
+    #[error("{1}")]
+    Refused(StatusCode, String),
     /// The request body is over the size limit.
     #[error("request body too large: at most {0} bytes")]
     PayloadTooLarge(usize),
@@ -127,6 +134,11 @@ impl ApiError {
             Self::Invalid(_) => ("validation_failed", "Validation failed"),
             Self::PreconditionFailed(_) => ("precondition_failed", "Precondition failed"),
             Self::TooManyRequests(_) => ("too_many_requests", "Too many requests"),
+            Self::RequestTimeout(_) => ("request_timeout", "Request timeout"),
+            Self::Refused(status, _) => (
+                refused_code(*status),
+                status.canonical_reason().unwrap_or("Error"),
+            ),
             Self::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
             Self::Unavailable(_) => ("service_unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal_error", "Internal server error"),
@@ -140,6 +152,9 @@ impl ApiError {
             // 5xx bodies say nothing internal: the cause goes to the log.
             Self::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".to_owned(),
+            Self::Refused(status, _) if status.is_server_error() => {
+                "an unexpected error occurred; it has been logged".to_owned()
+            }
             Self::NoRoute(path) => format!("no resource at `{path}`"),
             Self::Invalid(fields) => {
                 let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
@@ -166,6 +181,28 @@ impl ApiError {
     }
 }
 
+/// The stable code of a framework refusal's status.
+fn refused_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        411 => "length_required",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        417 => "expectation_failed",
+        431 => "request_header_fields_too_large",
+        503 => "service_unavailable",
+        code if code >= 500 => "internal_error",
+        _ => "http_error",
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -178,6 +215,8 @@ impl ResponseError for ApiError {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::Refused(status, _) => *status,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

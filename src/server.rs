@@ -135,6 +135,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
             throttle: LoginThrottle::default(),
             passwords: PasswordGate::for_this_machine(),
         }),
+        body_timeout: config.body_timeout,
     })
 }
 

@@ -16,6 +16,8 @@ pub struct AppState {
     /// None when response caching is off.
     pub cache: Option<Arc<ResponseCache>>,
     pub auth: Arc<Auth>,
+    /// How long a request body may take to arrive (see `http::body::deadline`).
+    pub body_timeout: std::time::Duration,
 }
 
 /// Token signing, login throttling and the bound on password checks, shared by all workers.

@@ -1,8 +1,93 @@
-//! Buffering a response body, for the middlewares that hash or keep it.
+//! Request bodies: the deadline they must arrive by. Response bodies: buffering, for the
+//! middlewares that hash or keep them.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use actix_web::body::{self, MessageBody};
-use actix_web::web::Bytes;
-use actix_web::Error;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::rt::time::{sleep, Sleep};
+use actix_web::web::{self, Bytes};
+use actix_web::{Error, HttpMessage};
+
+use crate::state::AppState;
+
+/// actix-web bounds the time a request head may take (`client_request_timeout`), not the
+/// body: a client that announces `Content-Length: 100` and sends one byte a second, or
+/// nothing, held a worker's connection for ever. Every request body must now arrive
+/// within `AppState::body_timeout` of its head; then reading it fails with a timed-out
+/// error that the body extractors answer with 408 (see `framework_errors::json_error`).
+pub async fn deadline(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let timeout = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.body_timeout);
+    let announced = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length.as_bytes() != b"0");
+    if let (Some(timeout), true) = (timeout, announced) {
+        let payload = req.take_payload();
+        req.set_payload(Payload::Stream {
+            payload: Box::pin(Deadline::new(payload, timeout)),
+        });
+    }
+    next.call(req).await
+}
+
+/// Whether a body read failed because its deadline passed.
+pub fn is_deadline(error: &PayloadError) -> bool {
+    matches!(error, PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
+}
+
+/// A payload that fails once its deadline has passed.
+struct Deadline {
+    inner: Payload,
+    timer: Pin<Box<Sleep>>,
+    timeout: Duration,
+    expired: bool,
+}
+
+impl Deadline {
+    fn new(inner: Payload, timeout: Duration) -> Self {
+        Self {
+            inner,
+            timer: Box::pin(sleep(timeout)),
+            timeout,
+            expired: false,
+        }
+    }
+}
+
+impl futures_core::Stream for Deadline {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.expired {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(item) = Pin::new(&mut self.inner).poll_next(cx) {
+            return Poll::Ready(item);
+        }
+        if self.timer.as_mut().poll(cx).is_ready() {
+            self.expired = true;
+            let message = format!("request body not received within {:?}", self.timeout);
+            return Poll::Ready(Some(Err(PayloadError::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                message,
+            )))));
+        }
+        Poll::Pending
+    }
+}
 
 /// The largest body the middlewares buffer: far above anything this API makes.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;

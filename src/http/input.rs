@@ -8,6 +8,90 @@ use serde_json::{Map, Value};
 use crate::dates;
 use crate::error::{ApiError, FieldError};
 
+/// Refuses control characters (Unicode `Cc`: U+0000–U+001F, U+007F–U+009F) in a one-line
+/// text: a name, a title, a slug, a query parameter. PostgreSQL cannot store U+0000 at all,
+/// and the others only ever arrive by mistake or to confuse a log or a terminal.
+pub fn single_line(text: &str) -> Result<(), String> {
+    match text.chars().find(|c| c.is_control()) {
+        Some(c) => Err(control_message(c)),
+        None => Ok(()),
+    }
+}
+
+/// As [`single_line`], but a multi-line text (a body, a description) keeps its tabs and
+/// line breaks.
+pub fn multi_line(text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(control_message(c)),
+        None => Ok(()),
+    }
+}
+
+fn control_message(c: char) -> String {
+    format!(
+        "must not contain control characters (found U+{:04X})",
+        u32::from(c)
+    )
+}
+
+/// The schemes a URL may have, in a field or in sanitised HTML.
+pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The one URL rule, for every URL field and every URL attribute the HTML sanitiser
+/// keeps: `http(s)://host…`, `mailto:…`, `tel:…`, or a relative reference (`/path`,
+/// `path`, `?query`, `#fragment`).
+///
+/// Refused as well, because browsers read them as something else: whitespace and control
+/// characters anywhere (`java\tscript:` is `javascript:` to a browser), backslashes
+/// (`/\host` is `//host`), a protocol-relative `//host` (give the scheme), and a `:` or `&`
+/// before the first `/`, `?` or `#` of a relative reference (`&#106;avascript:` or
+/// `javascript&colon;` become `javascript:` if a frontend writes the value into HTML
+/// unescaped).
+pub fn check_url(url: &str) -> Result<(), String> {
+    const SCHEMES: &str = "must be an http(s), mailto or tel URL, or a relative path";
+    if url.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return Err("must not contain whitespace, control characters or backslashes".into());
+    }
+    let head = &url[..url.find(['/', '?', '#']).unwrap_or(url.len())];
+    match head.split_once(':') {
+        Some((scheme, rest)) => {
+            let scheme = scheme.to_ascii_lowercase();
+            if !URL_SCHEMES.contains(&scheme.as_str()) {
+                return Err(SCHEMES.into());
+            }
+            let after = &url[scheme.len() + 1..];
+            let complete = match scheme.as_str() {
+                "http" | "https" => after
+                    .strip_prefix("//")
+                    .map(|tail| &tail[..tail.find(['/', '?', '#']).unwrap_or(tail.len())])
+                    .is_some_and(|authority| {
+                        !authority.is_empty() && !authority.starts_with(['@', ':'])
+                    }),
+                _ => !rest.is_empty(),
+            };
+            if complete {
+                Ok(())
+            } else {
+                Err(format!("is not a complete {scheme} URL"))
+            }
+        }
+        None if url.starts_with("//") => {
+            Err("must not be protocol-relative (`//host`): give the scheme".into())
+        }
+        None if head.contains('&') => Err(SCHEMES.into()),
+        None => Ok(()),
+    }
+}
+
 /// One field of a partial update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Patch<T> {
@@ -94,6 +178,9 @@ impl Input {
                         format!("must be at most {max_chars} characters (it has {chars})"),
                     );
                     Patch::Absent
+                } else if let Err(message) = single_line(&text) {
+                    self.error(field, message);
+                    Patch::Absent
                 } else {
                     Patch::Value(text)
                 }
@@ -107,7 +194,8 @@ impl Input {
         }
     }
 
-    /// A string that may be empty (`""` is a value, not an error).
+    /// A multi-line string that may be empty (`""` is a value, not an error): tabs and
+    /// line breaks are kept, other control characters refused.
     pub fn text(&mut self, field: &str, max_chars: usize) -> Patch<String> {
         match self.take(field) {
             Patch::Value(Value::String(text)) => {
@@ -117,6 +205,9 @@ impl Input {
                         field,
                         format!("must be at most {max_chars} characters (it has {chars})"),
                     );
+                    Patch::Absent
+                } else if let Err(message) = multi_line(&text) {
+                    self.error(field, message);
                     Patch::Absent
                 } else {
                     Patch::Value(text)
@@ -201,6 +292,18 @@ impl Input {
         slug
     }
 
+    /// A URL of at most `max_chars` characters, by the one URL rule ([`check_url`]).
+    pub fn url(&mut self, field: &str, max_chars: usize) -> Patch<String> {
+        let url = self.string(field, max_chars);
+        if let Patch::Value(value) = &url {
+            if let Err(message) = check_url(value) {
+                self.error(field, message);
+                return Patch::Absent;
+            }
+        }
+        url
+    }
+
     /// A required string on create; `null` is never allowed.
     pub fn required_string(
         &mut self,
@@ -209,6 +312,16 @@ impl Input {
         creating: bool,
     ) -> Patch<String> {
         let value = self.string(field, max_chars);
+        self.required(field, value, creating)
+    }
+
+    /// A required value on create (absent is an error then); `null` is never allowed.
+    pub fn required<T: PartialEq>(
+        &mut self,
+        field: &str,
+        value: Patch<T>,
+        creating: bool,
+    ) -> Patch<T> {
         let missing =
             creating && value.is_absent() && !self.errors.iter().any(|e| e.field == field);
         if value == Patch::Null || missing {

@@ -5,6 +5,7 @@ pub mod body;
 pub mod caching;
 pub mod framework_errors;
 pub mod head;
+pub mod html;
 pub mod input;
 pub mod location;
 pub mod pagination;

@@ -3,7 +3,84 @@
 //! Query structs keep every field as `Option<String>` so that a bad value becomes our own
 //! problem body naming the parameter, rather than serde's generic message.
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, Error};
+
 use crate::error::ApiError;
+use crate::http::framework_errors::RouteTable;
+use crate::http::input::single_line;
+
+/// Refuses control characters anywhere in the request's path segments and query
+/// parameters (400 naming the parameter), before routing: every route, documented or not,
+/// gets the rule, and no handler passes such text to the database (PostgreSQL answered
+/// U+0000 with an error, a 500).
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let routes = req.app_data::<web::Data<RouteTable>>().cloned();
+    let refused = check_path(req.path(), routes.as_ref().map(|routes| routes.get_ref()))
+        .and_then(|()| check_query(req.query_string()));
+    match refused {
+        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        Err(error) => Ok(req.error_response(error).map_into_right_body()),
+    }
+}
+
+/// Each percent-decoded path segment, named by the route template's `{parameter}` it
+/// fills (`path` when no documented route matches).
+fn check_path(path: &str, routes: Option<&RouteTable>) -> Result<(), ApiError> {
+    for (index, segment) in path.split('/').enumerate() {
+        if let Err(message) = single_line(&percent_decode(segment)) {
+            let name = routes
+                .and_then(|routes| routes.parameter_name(path, index))
+                .unwrap_or("path");
+            return Err(ApiError::invalid(name, message));
+        }
+    }
+    Ok(())
+}
+
+/// Every query parameter's name and value, decoded as the extractors decode them.
+fn check_query(query: &str) -> Result<(), ApiError> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|error| ApiError::BadRequest(format!("malformed query string: {error}")))?;
+    for (name, value) in pairs {
+        if let Err(message) = single_line(&name).and_then(|()| single_line(&value)) {
+            return Err(ApiError::invalid(name, message));
+        }
+    }
+    Ok(())
+}
+
+/// `%XX` escapes to bytes, then UTF-8 (invalid sequences become U+FFFD, as in the router).
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[index], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
 
 /// Parses an optional integer within `min..=max`.
 pub fn int_in_range(
@@ -43,6 +120,7 @@ pub fn text(name: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<St
     if value.is_empty() {
         return Err(ApiError::invalid(name, "must not be empty"));
     }
+    single_line(value).map_err(|message| ApiError::invalid(name, message))?;
     if value.chars().count() > max_chars {
         return Err(ApiError::invalid(
             name,
@@ -108,6 +186,18 @@ mod tests {
                 other => panic!("{bad}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn percent_decoding_finds_control_characters() {
+        assert_eq!(percent_decode("a%00b"), "a\u{0}b");
+        assert_eq!(percent_decode("%E6%8A%A4"), "护");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert!(check_path("/api/v1/tags/a%0Ab", None).is_err());
+        assert!(check_path("/api/v1/tags/%E6%8A%A4", None).is_ok());
+        assert!(check_query("a=1&b=%7F").is_err());
+        assert!(check_query("a=%E6%8A%A4+x").is_ok());
     }
 
     #[test]

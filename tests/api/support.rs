@@ -138,6 +138,11 @@ impl TestApp {
         Self::start_with(false, keys, |_| {}).await
     }
 
+    /// An empty site that waits at most `timeout` for a request body.
+    pub async fn with_body_timeout(timeout: std::time::Duration) -> Self {
+        Self::configured(|config| config.body_timeout = timeout).await
+    }
+
     /// An empty site with some settings changed from the tests' defaults.
     pub async fn configured(configure: impl FnOnce(&mut Config)) -> Self {
         Self::start_with(false, test_keys(), configure).await
@@ -506,4 +511,101 @@ pub fn slugs(items: &Value) -> Vec<String> {
         .iter()
         .map(|item| item["slug"].as_str().unwrap_or_default().to_owned())
         .collect()
+}
+
+/// An answer read off a raw TCP connection.
+pub struct RawResponse {
+    pub status: u16,
+    /// The head, lower-cased, for header checks.
+    pub head: String,
+    pub body: String,
+    /// How long the answer took, from the last byte sent.
+    pub elapsed: std::time::Duration,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{}:", name.to_ascii_lowercase());
+        self.head
+            .lines()
+            .find_map(|line| line.strip_prefix(prefix.as_str()))
+            .map(str::trim)
+    }
+
+    /// Asserts an RFC 9457 body with this status.
+    pub fn assert_problem(&self, status: u16, what: &str) -> Value {
+        assert_eq!(self.status, status, "{what}: {}\n{}", self.head, self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{what}: {}",
+            self.head
+        );
+        let body: Value = serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {:?}", self.body));
+        assert_eq!(body["status"], status, "{what}: {body}");
+        body
+    }
+}
+
+impl TestApp {
+    /// Writes `parts` to a fresh connection, sleeping `pause` between them, then reads
+    /// one answer (up to `wait`). Reads on a plain thread: the server runs on its own.
+    pub fn raw(
+        &self,
+        parts: &[&[u8]],
+        pause: std::time::Duration,
+        wait: std::time::Duration,
+    ) -> RawResponse {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(self.server.addr()).expect("connect");
+        stream.set_read_timeout(Some(wait)).expect("read timeout");
+        for (index, part) in parts.iter().enumerate() {
+            if index > 0 {
+                std::thread::sleep(pause);
+            }
+            // The server may answer and close before everything is sent.
+            if stream.write_all(part).is_err() {
+                break;
+            }
+        }
+        let sent = std::time::Instant::now();
+        let mut bytes = Vec::new();
+        let mut buffer = [0u8; 8192];
+        loop {
+            match stream.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => bytes.extend_from_slice(&buffer[..n]),
+            }
+            if complete(&bytes) {
+                break;
+            }
+        }
+        let elapsed = sent.elapsed();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_str(), ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or(0);
+        RawResponse {
+            status,
+            head: head.to_ascii_lowercase(),
+            body: body.to_owned(),
+            elapsed,
+        }
+    }
+}
+
+/// A whole answer with a `content-length` has arrived.
+fn complete(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes).to_ascii_lowercase();
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    head.lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|length| length.trim().parse::<usize>().ok())
+        .is_some_and(|length| body.len() >= length)
 }

@@ -41,6 +41,9 @@ pub async fn create_token(
             "must have 1 to 100 characters",
         )]));
     }
+    if let Err(message) = crate::http::input::single_line(&name) {
+        return Err(ApiError::Invalid(vec![FieldError::new("name", message)]));
+    }
     let now = state.clock.now();
     let (info, token) = crate::db::run(&state.pool, move |conn| {
         Ok(crate::db::write(conn, |conn| {

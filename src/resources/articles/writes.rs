@@ -205,10 +205,7 @@ impl Changes {
 /// The HTML allow-list: text structure, links, images, figures with captions, tables. No
 /// scripts, event handlers, `javascript:` URLs or styles.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_tag_attributes("img", ["loading"])
-        .clean(html)
-        .to_string()
+    crate::http::html::sanitize(html)
 }
 
 fn missing_ids(

@@ -60,6 +60,7 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    body.check()?;
     let LoginRequest { email, password } = body.into_inner();
     let email = Email::normalize(&email);
     let address = req

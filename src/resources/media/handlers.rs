@@ -51,7 +51,7 @@ pub async fn get_media(
 #[utoipa::path(
     tag = "media",
     security(("bearer" = [])),
-    request_body(content = Object, description = "`url` (required: http(s) or /path), `mime_type` (required), `alt`, `caption`, `width`, `height`",
+    request_body(content = Object, description = "`url` (required: http(s), mailto, tel or a relative path), `mime_type` (required), `alt`, `caption`, `width`, `height`",
         example = json!({"url": "/media/2021/11/humiao-training.jpg", "mime_type": "image/jpeg", "alt": "培训现场", "caption": "培训现场", "width": 1080, "height": 720})),
     responses(
         (status = 201, description = "Created", body = Image),

@@ -29,16 +29,8 @@ pub struct Changes {
 impl Changes {
     pub fn parse(body: Value, creating: bool) -> Result<Self, ApiError> {
         let mut input = Input::new(body, FIELDS);
-        let url = input.required_string("url", 2_000, creating);
-        if let Patch::Value(url) = &url {
-            let lower = url.to_lowercase();
-            let allowed = lower.starts_with("https://")
-                || lower.starts_with("http://")
-                || (lower.starts_with('/') && !lower.starts_with("//"));
-            if !allowed {
-                input.error("url", "must be an http(s) URL or a path starting with /");
-            }
-        }
+        let url = input.url("url", 2_000);
+        let url = input.required("url", url, creating);
         let mime_type = input.required_string("mime_type", 100, creating);
         if let Patch::Value(mime) = &mime_type {
             let valid = mime.split_once('/').is_some_and(|(kind, sub)| {

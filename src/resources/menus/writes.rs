@@ -10,6 +10,7 @@ use crate::auth::Role;
 use crate::db::schema::{articles, categories, magazine_issues, menu_items, menus, pages, tags};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
+use crate::http::input;
 use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
@@ -31,13 +32,6 @@ pub struct ItemInput {
 pub struct MenuInput {
     name: String,
     items: Vec<ItemInput>,
-}
-
-fn valid_url(url: &str) -> bool {
-    let lower = url.to_lowercase();
-    lower.starts_with("https://")
-        || lower.starts_with("http://")
-        || (lower.starts_with('/') && !lower.starts_with("//"))
 }
 
 /// Checks one item's own fields (not its children), reporting under `path`.
@@ -66,6 +60,8 @@ fn parse_item_fields(
             format!("{path}.label"),
             "is required, at most 100 characters",
         ));
+    } else if let Err(message) = input::single_line(label) {
+        errors.push(FieldError::new(format!("{path}.label"), message));
     }
     let kind = fields
         .get("kind")
@@ -86,20 +82,21 @@ fn parse_item_fields(
         .and_then(Value::as_str)
         .map(str::trim)
         .map(str::to_owned);
-    let url_ok = url
-        .as_deref()
-        .is_some_and(|url| valid_url(url) && url.len() <= 2_000);
-    match kind {
-        Some(MenuItemKind::Url) if !url_ok => errors.push(FieldError::new(
-            format!("{path}.url"),
-            "a url item needs an http(s) URL or a /path",
-        )),
-        Some(MenuItemKind::Url | MenuItemKind::Group) | None => {}
-        Some(_) if target_id.is_none() => errors.push(FieldError::new(
+    let url_error = match url.as_deref() {
+        None => Some("a url item needs a URL".to_owned()),
+        Some(url) if url.chars().count() > 2_000 => Some("must be at most 2000 characters".into()),
+        Some(url) => input::check_url(url).err(),
+    };
+    match (kind, url_error) {
+        (Some(MenuItemKind::Url), Some(message)) => {
+            errors.push(FieldError::new(format!("{path}.url"), message))
+        }
+        (Some(MenuItemKind::Url | MenuItemKind::Group) | None, _) => {}
+        (Some(_), _) if target_id.is_none() => errors.push(FieldError::new(
             format!("{path}.target_id"),
             "is required for this kind",
         )),
-        Some(_) => {}
+        (Some(_), _) => {}
     }
     Some((label.to_owned(), kind?, target_id, url))
 }
@@ -183,6 +180,8 @@ impl MenuInput {
                 "name",
                 "is required, at most 100 characters",
             ));
+        } else if let Err(message) = input::single_line(&name) {
+            errors.push(FieldError::new("name", message));
         }
         if !fields.contains_key("items") {
             errors.push(FieldError::new(

@@ -10,7 +10,7 @@ use crate::auth::Role;
 use crate::db::schema::{site_contacts, site_settings};
 use crate::db::AnyConnection;
 use crate::error::ApiError;
-use crate::http::input::{Input, Patch};
+use crate::http::input::{self, Input, Patch};
 use crate::http::preconditions::{check_if_match, swapped};
 use crate::resources::audit;
 
@@ -91,11 +91,23 @@ impl Changes {
             Some(Value::Array(items)) => {
                 let mut contacts = Vec::new();
                 for (index, item) in items.iter().enumerate() {
-                    let field = |name: &str| {
-                        item.get(name)
+                    let mut field = |name: &str| {
+                        let text = item
+                            .get(name)
                             .and_then(Value::as_str)
                             .map(|s| s.trim().to_owned())
-                            .filter(|s| !s.is_empty())
+                            .filter(|s| !s.is_empty())?;
+                        let checked = match name {
+                            "address" => input::multi_line(&text),
+                            _ => input::single_line(&text),
+                        };
+                        match checked {
+                            Ok(()) => Some(text),
+                            Err(message) => {
+                                input.error(&format!("contacts[{index}].{name}"), message);
+                                None
+                            }
+                        }
                     };
                     match field("label") {
                         Some(label) if item.is_object() => contacts.push(ContactInput {
@@ -104,7 +116,7 @@ impl Changes {
                             phone: field("phone"),
                             email: field("email"),
                         }),
-                        _ => input.error(&format!("contacts[{index}].label"), "is required"),
+                        _ => input.require(&format!("contacts[{index}].label")),
                     }
                 }
                 Some(contacts)
@@ -120,8 +132,8 @@ impl Changes {
         let changes = Self {
             name,
             description: input.text("description", 1_000),
-            url: input.string("url", 500),
-            logo_url: input.string("logo_url", 500),
+            url: input.url("url", 500),
+            logo_url: input.url("logo_url", 500),
             locale: input.string("locale", 35),
             time_zone: input.string("time_zone", 64),
             utc_offset_minutes,
