@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// The process is up.
@@ -32,6 +33,7 @@ pub struct Readiness {
 /// 200 while the process serves HTTP; does not check the database (see `/readyz`).
 #[utoipa::path(
     tag = "health",
+    security(()),
     responses((status = 200, description = "Alive", body = Health))
 )]
 #[get("/healthz")]
@@ -45,9 +47,10 @@ pub async fn get_health() -> HttpResponse {
 /// not: a load balancer takes the instance out and puts it back by itself.
 #[utoipa::path(
     tag = "health",
+    security(()),
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicRead,
     )
 )]
 #[get("/readyz")]

@@ -85,6 +85,13 @@ async fn every_schema_reference_resolves() {
     collect_refs(&spec, &mut refs);
     assert!(!refs.is_empty());
     for reference in refs {
+        if let Some(name) = reference.strip_prefix("#/components/responses/") {
+            assert!(
+                spec["components"]["responses"][name].is_object(),
+                "{reference} is not defined: add it to http::responses::Shared::ALL"
+            );
+            continue;
+        }
         let name = reference
             .strip_prefix("#/components/schemas/")
             .unwrap_or_else(|| panic!("unexpected $ref {reference}"));
@@ -203,4 +210,190 @@ async fn no_two_paths_differ_only_in_parameter_names() {
     shapes.sort();
     shapes.dedup();
     assert_eq!(shapes.len(), count, "{shapes:?}");
+}
+
+const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
+
+/// Every operation as (method, path, operation).
+fn operations(spec: &Value) -> Vec<(String, String, Value)> {
+    let mut all = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                all.push((method.to_owned(), path.clone(), operation.clone()));
+            }
+        }
+    }
+    assert!(all.len() > 50, "{} operations", all.len());
+    all
+}
+
+/// A response, through its `$ref` if it has one.
+fn resolve<'a>(spec: &'a Value, response: &'a Value) -> &'a Value {
+    match response["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/responses/");
+            &spec["components"]["responses"][name]
+        }
+        None => response,
+    }
+}
+
+#[actix_rt::test]
+async fn every_operation_has_a_description_and_declared_security() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let schemes = spec["components"]["securitySchemes"]
+        .as_object()
+        .expect("securitySchemes");
+    assert!(schemes.contains_key("bearer") && schemes.contains_key("integration_token"));
+    for (method, path, operation) in operations(&spec) {
+        let name = format!("{method} {path}");
+        for field in ["operationId", "summary", "description", "tags"] {
+            assert!(
+                operation[field].as_str().is_some_and(|s| !s.is_empty())
+                    || operation[field].is_array(),
+                "{name} has no {field}: a doc comment needs a summary line and a paragraph"
+            );
+        }
+        let security = operation["security"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} declares no security: `security(())` if public"));
+        let has = |scheme: &str| security.iter().any(|s| s.get(scheme).is_some());
+        // Public operations show no lock; editors' accept both kinds of token.
+        assert_eq!(
+            has("bearer"),
+            has("integration_token"),
+            "{name} lists both token schemes or neither"
+        );
+        if !security.is_empty() {
+            assert!(has("bearer"), "{name}: {security:?}");
+        }
+        let responses = operation["responses"].as_object().expect("responses");
+        if security
+            .iter()
+            .any(|s| s.as_object().is_some_and(|o| !o.is_empty()))
+        {
+            assert!(responses.contains_key("401"), "{name} documents 401");
+        }
+        if path != "/api/v1/healthz" {
+            assert!(
+                responses.contains_key("503"),
+                "{name} touches the database: 503"
+            );
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn every_get_declares_its_caching() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    for (method, path, operation) in operations(&spec) {
+        if method != "get" {
+            continue;
+        }
+        let parameters = operation["parameters"].as_array().expect("parameters");
+        assert!(
+            parameters
+                .iter()
+                .any(|p| p["name"] == "If-None-Match" && p["in"] == "header"),
+            "{path}: If-None-Match"
+        );
+        let ok = &operation["responses"]["200"]["headers"];
+        for header in ["ETag", "Cache-Control", "x-request-id"] {
+            assert!(ok[header].is_object(), "{path}: 200 declares {header}");
+        }
+        let not_modified = resolve(&spec, &operation["responses"]["304"]);
+        assert!(not_modified["headers"]["ETag"].is_object(), "{path}: 304");
+        assert!(
+            not_modified.get("content").is_none(),
+            "{path}: 304 has no body"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn every_response_declares_its_headers_and_every_problem_an_example() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let mut examples_by_status: std::collections::BTreeMap<String, Value> = Default::default();
+    for (method, path, operation) in operations(&spec) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            let name = format!("{method} {path} {status}");
+            let response = resolve(&spec, response);
+            let headers = &response["headers"];
+            assert!(response["description"].is_string(), "{name}");
+            assert!(headers["x-request-id"].is_object(), "{name}: x-request-id");
+            if status == "503" || status == "429" {
+                assert!(headers["Retry-After"].is_object(), "{name}: Retry-After");
+            }
+            if status == "301" {
+                assert!(headers["Location"].is_object(), "{name}: Location");
+            }
+            // Integration tokens have no URL of their own, and a preview link's URL is
+            // its body: those 201s have no Location.
+            if status == "201" && path != "/api/v1/tokens" && !path.ends_with("/preview-link") {
+                for header in ["Location", "ETag"] {
+                    assert!(headers[header].is_object(), "{name}: {header}");
+                }
+            }
+            if status.starts_with('4') || status.starts_with('5') {
+                let problem = &response["content"]["application/problem+json"];
+                assert_eq!(
+                    problem["schema"]["$ref"], "#/components/schemas/Problem",
+                    "{name}"
+                );
+                let example = &problem["example"];
+                assert_eq!(
+                    example["status"].as_u64().map(|s| s.to_string()).as_deref(),
+                    Some(status.as_str()),
+                    "{name}: an example of its own status"
+                );
+                for field in ["type", "title", "status", "detail", "code", "errors"] {
+                    assert!(example.get(field).is_some(), "{name}: example has {field}");
+                }
+                examples_by_status.insert(status.clone(), example.clone());
+            }
+        }
+    }
+    let statuses: Vec<&String> = examples_by_status.keys().collect();
+    for status in [
+        "400", "401", "403", "404", "409", "412", "413", "422", "429", "503",
+    ] {
+        assert!(
+            examples_by_status.contains_key(status),
+            "{status} in {statuses:?}"
+        );
+    }
+    assert!(examples_by_status["422"]["errors"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty()));
+}
+
+#[actix_rt::test]
+async fn problem_codes_are_a_closed_set_and_errors_is_always_there() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let problem = &spec["components"]["schemas"]["Problem"];
+    let required: Vec<&str> = problem["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for field in ["type", "title", "status", "detail", "code", "errors"] {
+        assert!(required.contains(&field), "Problem.{field} is required");
+    }
+    let codes = spec["components"]["schemas"]["ProblemCode"]["enum"]
+        .as_array()
+        .expect("ProblemCode is an enum");
+    assert!(
+        codes.contains(&Value::from("invalid_parameter")),
+        "{codes:?}"
+    );
+    assert_eq!(codes.len(), 14);
+    let app = TestApp::empty().await;
+    let problem = app.get_problem("/api/v1/articles/nope", 404).await;
+    assert!(problem["errors"].is_null(), "{problem}");
+    assert!(
+        problem.get("errors").is_some(),
+        "sent as null, never missing: {problem}"
+    );
 }
