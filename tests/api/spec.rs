@@ -397,3 +397,92 @@ async fn problem_codes_are_a_closed_set_and_errors_is_always_there() {
         "sent as null, never missing: {problem}"
     );
 }
+
+/// The schemas a successful response can contain, by name, following every `$ref`.
+fn response_schemas(spec: &Value) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut pending = Vec::new();
+    for (_, _, operation) in operations(spec) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            if status.starts_with('2') {
+                collect_refs(&response["content"], &mut pending);
+            }
+        }
+    }
+    while let Some(reference) = pending.pop() {
+        let name = reference
+            .trim_start_matches("#/components/schemas/")
+            .to_owned();
+        if names.insert(name.clone()) {
+            collect_refs(&spec["components"]["schemas"][&name], &mut pending);
+        }
+    }
+    names
+}
+
+/// Objects inside a schema (the schema itself, `allOf` parts, inline items and properties).
+fn objects<'a>(schema: &'a Value, out: &mut Vec<&'a Value>) {
+    if schema["properties"].is_object() {
+        out.push(schema);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for part in schema[key].as_array().into_iter().flatten() {
+            objects(part, out);
+        }
+    }
+    for property in schema["properties"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        objects(property, out);
+    }
+    objects_in_items(schema, out);
+}
+
+fn objects_in_items<'a>(schema: &'a Value, out: &mut Vec<&'a Value>) {
+    if let Some(items) = schema.get("items") {
+        objects(items, out);
+    }
+}
+
+/// Every field a response has is always sent (absent optional values are null, never
+/// missing), so every property of a response schema is required; nullable ones say so.
+#[actix_rt::test]
+async fn every_response_field_is_required() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let names = response_schemas(&spec);
+    assert!(
+        names.contains("Article") && names.contains("MenuItem"),
+        "{names:?}"
+    );
+    for name in &names {
+        let mut found = Vec::new();
+        objects(&spec["components"]["schemas"][name], &mut found);
+        for object in found {
+            let required: Vec<&str> = object["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            for property in object["properties"].as_object().expect("properties").keys() {
+                assert!(
+                    required.contains(&property.as_str()),
+                    "{name}.{property} is always sent: mark it `#[schema(required = true)]`"
+                );
+            }
+        }
+    }
+    let article = &spec["components"]["schemas"]["Article"]["properties"];
+    assert_eq!(
+        article["status"]["$ref"],
+        "#/components/schemas/ArticleStatus"
+    );
+    for (schema, field) in [("Page", "status"), ("MagazineIssue", "status")] {
+        assert_eq!(
+            spec["components"]["schemas"][schema]["properties"][field]["$ref"],
+            "#/components/schemas/PublicationStatus"
+        );
+    }
+}

@@ -43,17 +43,23 @@ pub struct ArticleSummary {
     /// URL-safe identifier; may contain Chinese characters; never all digits.
     pub slug: String,
     pub title: String,
+    #[schema(required = true)]
     pub subtitle: Option<String>,
     /// Plain-text standfirst for list views.
     pub summary: String,
+    #[schema(required = true)]
     pub cover: Option<Image>,
+    #[schema(required = true)]
     pub category: Option<CategoryRef>,
     pub tags: Vec<TagRef>,
     /// The byline.
+    #[schema(required = true)]
     pub author_name: Option<String>,
     /// Where the story comes from (来源).
+    #[schema(required = true)]
     pub source: Option<String>,
     /// `published` in the public API; editors' lists show the workflow state.
+    #[schema(value_type = ArticleStatus)]
     pub status: String,
     /// When it was published, at the offset it was published in (RFC 3339). For a draft
     /// without a date, its last change.
@@ -65,8 +71,10 @@ pub struct ArticleSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Seo {
     /// Falls back to the article title when null.
+    #[schema(required = true)]
     pub title: Option<String>,
     /// Falls back to the summary when null.
+    #[schema(required = true)]
     pub description: Option<String>,
 }
 
@@ -95,17 +103,22 @@ pub struct Article {
     pub id: i64,
     pub slug: String,
     pub title: String,
+    #[schema(required = true)]
     pub subtitle: Option<String>,
     pub summary: String,
     /// The body as sanitised HTML: paragraphs, `<h2>` section headings, `<figure>`s with
     /// `<figcaption>`s.
     pub body_html: String,
+    #[schema(required = true)]
     pub cover: Option<Image>,
     /// The images used in the body, in order, with captions and sizes.
     pub images: Vec<Image>,
+    #[schema(required = true)]
     pub category: Option<CategoryRef>,
     pub tags: Vec<TagRef>,
+    #[schema(required = true)]
     pub author_name: Option<String>,
+    #[schema(required = true)]
     pub source: Option<String>,
     pub published_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -113,14 +126,17 @@ pub struct Article {
     pub path: String,
     /// `published` in the public API; editors also see `draft`, `review`, `scheduled`,
     /// `archived`.
+    #[schema(value_type = ArticleStatus)]
     pub status: String,
     /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
     pub version: i64,
     /// The article published just before this one in the same category (上一条); null
     /// for the oldest.
+    #[schema(required = true)]
     pub prev: Option<ArticleLink>,
     /// The article published just after this one in the same category (下一条); null
     /// for the newest.
+    #[schema(required = true)]
     pub next: Option<ArticleLink>,
     /// Up to 6 related articles (相关文章): those sharing a tag with this one first, then
     /// others of its category; newest first within each.
