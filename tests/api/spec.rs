@@ -486,3 +486,51 @@ async fn every_response_field_is_required() {
         );
     }
 }
+
+/// A request the parameter schemas accept is one the server accepts, but for the rules
+/// the operation's description states: strings cannot be empty, numbers have bounds.
+#[actix_rt::test]
+async fn every_query_parameter_is_constrained() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let mut seen = 0;
+    for (method, path, operation) in operations(&spec) {
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] != "query" {
+                continue;
+            }
+            seen += 1;
+            let name = format!("{method} {path} ?{}", parameter["name"]);
+            assert!(
+                parameter["description"].is_string(),
+                "{name}: a description"
+            );
+            let schema = &parameter["schema"];
+            let types = schema["type"].to_string();
+            if schema["$ref"].is_string() || schema["enum"].is_array() {
+                continue;
+            }
+            if types.contains("integer") {
+                assert!(
+                    schema["minimum"].is_number() && schema["maximum"].is_number(),
+                    "{name}: {schema}"
+                );
+            } else if types.contains("string") {
+                assert!(
+                    schema["minLength"].as_u64() >= Some(1),
+                    "{name}: minLength: {schema}"
+                );
+                assert!(
+                    schema["maxLength"].is_number(),
+                    "{name}: maxLength: {schema}"
+                );
+                assert!(
+                    schema["pattern"].is_string(),
+                    "{name}: blank is refused: {schema}"
+                );
+            } else {
+                panic!("{name}: {schema}");
+            }
+        }
+    }
+    assert!(seen >= 13, "{seen} query parameters");
+}

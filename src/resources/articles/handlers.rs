@@ -72,6 +72,10 @@ impl ListArticlesQuery {
 /// month and author. Page with `page`/`per_page`, or with `cursor` for deep pages: a
 /// cursor page costs the same at any depth. Items are summaries without the body. The
 /// `Link` header carries `first`/`prev`/`next`/`last` (or `next` by cursor).
+///
+/// Rules the parameter schemas cannot state, each a 400 naming the parameter: `month`
+/// needs `year`; `page` and `cursor` exclude each other; `category` and `tag` must name
+/// existing ones; a `cursor` must be one this API issued, for the same `sort`.
 #[utoipa::path(
     tag = "articles",
     params(ListArticlesQuery),

@@ -161,39 +161,62 @@ pub enum ArticleSort {
     OldestFirst,
 }
 
-/// Filters and pagination for `GET /articles`. Unknown parameters are refused.
+/// Filters and pagination for `GET /articles`. Unknown or repeated parameters are
+/// refused (400). Text values are trimmed; one that is empty after trimming is refused.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListArticlesQuery {
-    /// Category slug; articles in its subcategories are included.
-    #[param(example = "news")]
+    /// Category slug; articles in its subcategories are included. It must name an existing
+    /// category: an unknown slug is 400, not an empty list (a typo must not pass for "no
+    /// articles").
+    #[param(
+        example = "news",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub category: Option<String>,
-    /// Tag slug.
-    #[param(example = "humiao")]
+    /// Tag slug. It must name an existing tag: an unknown slug is 400.
+    #[param(
+        example = "humiao",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub tag: Option<String>,
     /// Publication year, in the site's time zone.
     #[param(value_type = Option<i32>, minimum = 1970, maximum = 9999, example = 2021)]
     pub year: Option<String>,
-    /// Publication month (1–12); needs `year`.
+    /// Publication month (1–12), in the site's time zone. Needs `year`: a `month` alone is
+    /// 400.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 12, example = 11)]
     pub month: Option<String>,
     /// Author name, exactly as in the byline.
+    #[param(
+        example = "南方大视野编辑部",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub author: Option<String>,
     /// `-published_at` (newest first, default) or `published_at` (oldest first).
     #[param(value_type = Option<ArticleSort>)]
     pub sort: Option<String>,
-    /// Page number, from 1. Not with `cursor`.
+    /// Page number, from 1. Not with `cursor`: both together are 400.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<String>,
     /// Items per page, 1–100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<String>,
-    /// `meta.next_cursor` of the previous page: the same cost at any depth. Not with `page`.
+    /// `meta.next_cursor` of the previous page: the same cost at any depth. Opaque: only a
+    /// cursor this API issued, with the `sort` it was issued for, is valid (400 otherwise).
+    /// Not with `page`.
+    #[param(min_length = 1, max_length = 200, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
-    /// Editors only (needs a token): `draft`, `review`, `scheduled`, `archived` or
-    /// `published`. Authors see their own articles in the states other than published.
-    #[param(value_type = Option<String>, example = "draft")]
+    /// Editors only: any state but `published` needs a token (401 without one). Authors
+    /// see their own articles in the states other than published.
+    #[param(value_type = Option<ArticleStatus>, example = "draft")]
     pub status: Option<String>,
 }
 
