@@ -15,6 +15,7 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
 pub struct Health {
+    #[schema(value_type = HealthStatus)]
     pub status: String,
     /// The server's version.
     pub version: String,
@@ -24,8 +25,18 @@ pub struct Health {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok", "database": "ok"}))]
 pub struct Readiness {
+    #[schema(value_type = HealthStatus)]
     pub status: String,
+    /// The database answered a query.
+    #[schema(value_type = HealthStatus)]
     pub database: String,
+}
+
+/// A check that passed: always `ok` in a 200 (a failing readiness check is a 503 problem).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
 }
 
 /// Liveness.
