@@ -71,20 +71,107 @@ pub enum ApiError {
     "errors": [{"field": "per_page", "message": "must be an integer from 1 to 100"}]
 }))]
 pub struct Problem {
-    /// A URI reference naming the kind of problem; stable, one per `code`.
+    /// A URI reference naming the kind of problem: `/problems/` and the `code` with
+    /// hyphens; stable, one per `code`.
     #[serde(rename = "type")]
+    #[schema(
+        pattern = "^/problems/[a-z]+(-[a-z]+)*$",
+        example = "/problems/not-found"
+    )]
     pub problem_type: String,
-    /// A short summary of the kind of problem.
+    /// A short summary of the kind of problem, the same for every problem of a `code`.
     pub title: String,
     /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     /// What went wrong with this request, in words.
     pub detail: String,
     /// A stable snake_case code for programs to switch on.
-    pub code: String,
-    /// The offending fields or parameters, when the problem is about input.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: ProblemCode,
+    /// The offending fields or parameters when the problem is about input (400
+    /// `invalid_parameter`, 422 `validation_failed`); null otherwise.
+    #[schema(required = true)]
     pub errors: Option<Vec<FieldError>>,
+}
+
+/// The stable code of a problem: programs switch on it, never on `title` or `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// 400: a query or path parameter is malformed, out of range, unknown or repeated.
+    InvalidParameter,
+    /// 400: the body or query string cannot be parsed at all.
+    BadRequest,
+    /// 404: no such resource, or not one the caller may see.
+    NotFound,
+    /// 404: no route has this path.
+    NoRoute,
+    /// 405: the path exists, not with this method (`Allow` lists the methods).
+    MethodNotAllowed,
+    /// 409: the write would break a uniqueness rule or a reference.
+    Conflict,
+    /// 401: no credentials, or credentials that are not valid.
+    Unauthorized,
+    /// 403: valid credentials without the right to do this.
+    Forbidden,
+    /// 422: the body fails validation; `errors` names every field.
+    ValidationFailed,
+    /// 412: `If-Match` names a version that is no longer current.
+    PreconditionFailed,
+    /// 429: too many attempts (`Retry-After`).
+    TooManyRequests,
+    /// 413: the body is over the size limit.
+    PayloadTooLarge,
+    /// 408: the request body did not arrive within the deadline.
+    RequestTimeout,
+    /// 406: a refusal by the HTTP framework (an `Accept-Encoding` nothing satisfies).
+    NotAcceptable,
+    /// 411: a refusal by the HTTP framework: the body needs a length.
+    LengthRequired,
+    /// 414: a refusal by the HTTP framework: the URL is too long.
+    UriTooLong,
+    /// 415: a refusal by the HTTP framework: the body's media type is not served.
+    UnsupportedMediaType,
+    /// 417: a refusal by the HTTP framework: `Expect` cannot be met.
+    ExpectationFailed,
+    /// 431: a refusal by the HTTP framework: the headers are too large.
+    RequestHeaderFieldsTooLarge,
+    /// Any other status the HTTP framework refuses with.
+    HttpError,
+    /// 503: the database cannot be reached right now (`Retry-After`).
+    ServiceUnavailable,
+    /// 500: an unexpected failure; the detail is logged, never sent.
+    InternalError,
+}
+
+impl ProblemCode {
+    /// The code as sent in `code`; `type` is `/problems/` and this with hyphens.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidParameter => "invalid_parameter",
+            Self::BadRequest => "bad_request",
+            Self::NotFound => "not_found",
+            Self::NoRoute => "no_route",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::ValidationFailed => "validation_failed",
+            Self::PreconditionFailed => "precondition_failed",
+            Self::TooManyRequests => "too_many_requests",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::RequestTimeout => "request_timeout",
+            Self::NotAcceptable => "not_acceptable",
+            Self::LengthRequired => "length_required",
+            Self::UriTooLong => "uri_too_long",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::ExpectationFailed => "expectation_failed",
+            Self::RequestHeaderFieldsTooLarge => "request_header_fields_too_large",
+            Self::HttpError => "http_error",
+            Self::ServiceUnavailable => "service_unavailable",
+            Self::InternalError => "internal_error",
+        }
+    }
 }
 
 /// One offending field or parameter.
@@ -121,27 +208,28 @@ impl ApiError {
     }
 
     /// The stable code and title of each variant.
-    fn code_and_title(&self) -> (&'static str, &'static str) {
+    fn code_and_title(&self) -> (ProblemCode, &'static str) {
+        use ProblemCode as C;
         match self {
-            Self::InvalidParameter { .. } => ("invalid_parameter", "Invalid parameter"),
-            Self::BadRequest(_) => ("bad_request", "Bad request"),
-            Self::NotFound { .. } => ("not_found", "Not found"),
-            Self::NoRoute(_) => ("no_route", "Not found"),
-            Self::MethodNotAllowed => ("method_not_allowed", "Method not allowed"),
-            Self::Conflict(_) => ("conflict", "Conflict"),
-            Self::Unauthorized(_) => ("unauthorized", "Unauthorized"),
-            Self::Forbidden(_) => ("forbidden", "Forbidden"),
-            Self::Invalid(_) => ("validation_failed", "Validation failed"),
-            Self::PreconditionFailed(_) => ("precondition_failed", "Precondition failed"),
-            Self::TooManyRequests(_) => ("too_many_requests", "Too many requests"),
-            Self::RequestTimeout(_) => ("request_timeout", "Request timeout"),
+            Self::InvalidParameter { .. } => (C::InvalidParameter, "Invalid parameter"),
+            Self::BadRequest(_) => (C::BadRequest, "Bad request"),
+            Self::NotFound { .. } => (C::NotFound, "Not found"),
+            Self::NoRoute(_) => (C::NoRoute, "Not found"),
+            Self::MethodNotAllowed => (C::MethodNotAllowed, "Method not allowed"),
+            Self::Conflict(_) => (C::Conflict, "Conflict"),
+            Self::Unauthorized(_) => (C::Unauthorized, "Unauthorized"),
+            Self::Forbidden(_) => (C::Forbidden, "Forbidden"),
+            Self::Invalid(_) => (C::ValidationFailed, "Validation failed"),
+            Self::PreconditionFailed(_) => (C::PreconditionFailed, "Precondition failed"),
+            Self::TooManyRequests(_) => (C::TooManyRequests, "Too many requests"),
+            Self::RequestTimeout(_) => (C::RequestTimeout, "Request timeout"),
             Self::Refused(status, _) => (
                 refused_code(*status),
                 status.canonical_reason().unwrap_or("Error"),
             ),
-            Self::PayloadTooLarge(_) => ("payload_too_large", "Payload too large"),
-            Self::Unavailable(_) => ("service_unavailable", "Service unavailable"),
-            Self::Internal(_) => ("internal_error", "Internal server error"),
+            Self::PayloadTooLarge(_) => (C::PayloadTooLarge, "Payload too large"),
+            Self::Unavailable(_) => (C::ServiceUnavailable, "Service unavailable"),
+            Self::Internal(_) => (C::InternalError, "Internal server error"),
         }
     }
 
@@ -171,35 +259,36 @@ impl ApiError {
             _ => None,
         };
         Problem {
-            problem_type: format!("/problems/{}", code.replace('_', "-")),
+            problem_type: format!("/problems/{}", code.as_str().replace('_', "-")),
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
-            code: code.to_owned(),
+            code,
             errors,
         }
     }
 }
 
 /// The stable code of a framework refusal's status.
-fn refused_code(status: StatusCode) -> &'static str {
+fn refused_code(status: StatusCode) -> ProblemCode {
+    use ProblemCode as C;
     match status.as_u16() {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        406 => "not_acceptable",
-        408 => "request_timeout",
-        411 => "length_required",
-        413 => "payload_too_large",
-        414 => "uri_too_long",
-        415 => "unsupported_media_type",
-        417 => "expectation_failed",
-        431 => "request_header_fields_too_large",
-        503 => "service_unavailable",
-        code if code >= 500 => "internal_error",
-        _ => "http_error",
+        400 => C::BadRequest,
+        401 => C::Unauthorized,
+        403 => C::Forbidden,
+        404 => C::NotFound,
+        405 => C::MethodNotAllowed,
+        406 => C::NotAcceptable,
+        408 => C::RequestTimeout,
+        411 => C::LengthRequired,
+        413 => C::PayloadTooLarge,
+        414 => C::UriTooLong,
+        415 => C::UnsupportedMediaType,
+        417 => C::ExpectationFailed,
+        431 => C::RequestHeaderFieldsTooLarge,
+        503 => C::ServiceUnavailable,
+        code if code >= 500 => C::InternalError,
+        _ => C::HttpError,
     }
 }
 
@@ -302,4 +391,44 @@ fn is_contention(message: &str) -> bool {
         "canceling statement due to statement timeout",
     ];
     BUSY.iter().any(|busy| message.contains(busy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_codes_serialize_as_their_names() {
+        let errors = [
+            ApiError::invalid("page", "x"),
+            ApiError::BadRequest("x".into()),
+            ApiError::not_found("article", "x"),
+            ApiError::NoRoute("x".into()),
+            ApiError::MethodNotAllowed,
+            ApiError::Conflict("x".into()),
+            ApiError::Unauthorized("x".into()),
+            ApiError::Forbidden("x".into()),
+            ApiError::Invalid(vec![]),
+            ApiError::PreconditionFailed("x".into()),
+            ApiError::TooManyRequests(1),
+            ApiError::PayloadTooLarge(1),
+            ApiError::Unavailable("x".into()),
+            ApiError::Internal("x".into()),
+            ApiError::RequestTimeout(std::time::Duration::from_secs(1)),
+            ApiError::Refused(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "x".into()),
+        ];
+        for error in errors {
+            let problem = serde_json::to_value(error.problem()).unwrap_or_default();
+            let code = error.code_and_title().0;
+            assert_eq!(problem["code"], code.as_str());
+            assert_eq!(
+                problem["type"],
+                format!("/problems/{}", code.as_str().replace('_', "-"))
+            );
+            // Absent optional values are null, never missing.
+            assert!(problem
+                .as_object()
+                .is_some_and(|p| p.contains_key("errors")));
+        }
+    }
 }

@@ -96,6 +96,7 @@ pub fn app(
         .openapi(openapi::ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(resources::configure_api))
         .split_for_parts();
+    let api = openapi::with_conventions(api);
     let routes = web::Data::new(framework_errors::RouteTable::from_openapi(&api));
     app.app_data(web::Data::new(state))
         .app_data(routes)

@@ -1,19 +1,22 @@
 //! The OpenAPI document: its frame here, its paths and schemas from the handlers that
 //! registering a route documents (see `resources::configure_api`).
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::Response;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, Type};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::Problem;
+use crate::http::responses::{self, header, Shared};
 use crate::resources::articles::types::ArticleSort;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Masthead",
-        description = "Headless content API for news and magazine sites: articles with their previous/next and related articles, menus, categories, tags, static pages, magazine issues and site metadata, as JSON.\n\nConventions: UTF-8 JSON with snake_case fields; timestamps are RFC 3339 with the offset the content was published in; lists are `{\"data\": [...], \"meta\": {...}}`; errors are RFC 9457 `application/problem+json` naming the offending parameter in `errors`. Every successful read carries a weak `ETag` and answers `If-None-Match` with 304.",
+        description = "Headless content API for news and magazine sites: articles with their previous/next and related articles, menus, categories, tags, static pages, magazine issues and site metadata, as JSON.\n\nConventions: UTF-8 JSON with snake_case fields; timestamps are RFC 3339 with the offset the content was published in; lists are `{\"data\": [...], \"meta\": {...}}`; errors are RFC 9457 `application/problem+json` naming the offending parameter in `errors`. Absent optional values are `null`, never missing. Every successful read carries a weak `ETag` and answers `If-None-Match` with 304. Every response carries `x-request-id`. A method a path does not list is answered 405 (`method_not_allowed`, with `Allow` naming the listed methods; HEAD works wherever GET does); an unknown path 404 (`no_route`).\n\nAuthentication: public reads need no credentials (`security: []`); with a bearer token (a JWT from `/auth/login`, or an `mh_…` integration token) some of them show editors more. An invalid token is always 401, never anonymous.",
         license(name = "MIT", identifier = "MIT"),
     ),
     servers((url = "/", description = "This server")),
@@ -33,30 +36,123 @@ use crate::resources::articles::types::ArticleSort;
         (name = "tokens", description = "Integration tokens for machine clients"),
         (name = "users", description = "The editors' accounts (admins)"),
     ),
-    components(schemas(Problem, ArticleSort)),
-    modifiers(&BearerAuth)
+    components(schemas(Problem, ArticleSort))
 )]
 pub struct ApiDoc;
 
-/// The one security scheme: `Authorization: Bearer <JWT access token>`.
-struct BearerAuth;
+/// The editors' two kinds of bearer token, each declared once.
+fn security_schemes(components: &mut utoipa::openapi::Components) {
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "An access token from `POST /api/v1/auth/login` or `/auth/refresh` (15 minutes).",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "integration_token",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("mh_…")
+                .description(Some(
+                    "An integration token for machine clients (`mh_…`), made by an admin with `POST /api/v1/tokens`; it acts with its own role until revoked.",
+                ))
+                .build(),
+        ),
+    );
+}
 
-impl Modify for BearerAuth {
+/// What every operation of a kind has because of a middleware or a convention, documented
+/// here once rather than on each handler:
+/// - the shared error responses (`http::responses`) under `components/responses`;
+/// - `x-request-id` on every response (the request log);
+/// - on every GET: `If-None-Match`, `ETag` and `Cache-Control` on the 200, and the 304
+///   (the caching middleware);
+/// - `security: []` on public operations: a handler declares `security(())` (utoipa's
+///   `[{}]`), written here as the empty list that means "no credentials".
+struct Conventions;
+
+impl Modify for Conventions {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .description(Some(
-                        "An access token from `POST /api/v1/auth/login` or `/auth/refresh`.",
-                    ))
-                    .build(),
-            ),
+        security_schemes(components);
+        for shared in Shared::ALL {
+            components
+                .responses
+                .insert(shared.name().to_owned(), RefOr::T(shared.definition()));
+        }
+        for response in components.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                with_request_id(response);
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            if let Some(get) = item.get.as_mut() {
+                cacheable(get);
+            }
+            for operation in [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if operation.security.as_deref() == Some(&[SecurityRequirement::default()]) {
+                    operation.security = Some(Vec::new());
+                }
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        with_request_id(response);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn with_request_id(response: &mut Response) {
+    response.headers.insert(
+        "x-request-id".to_owned(),
+        header(Type::String, responses::REQUEST_ID),
+    );
+}
+
+/// A GET through the caching middleware: every 200 gets an ETag and `Cache-Control`, and a
+/// matching `If-None-Match` a 304.
+fn cacheable(operation: &mut Operation) {
+    operation.parameters.get_or_insert_with(Vec::new).push(
+        ParameterBuilder::new()
+            .name("If-None-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "An ETag from an earlier 200: if the representation is unchanged the answer is 304 with no body.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build(),
+    );
+    let responses = &mut operation.responses.responses;
+    if let Some(RefOr::T(ok)) = responses.get_mut("200") {
+        ok.headers
+            .insert("ETag".to_owned(), header(Type::String, responses::ETAG));
+        ok.headers.insert(
+            "Cache-Control".to_owned(),
+            header(Type::String, responses::CACHE_CONTROL),
         );
     }
+    responses.insert(
+        Shared::NotModified.status().to_string(),
+        RefOr::Ref(Ref::from_response_name(Shared::NotModified.name())),
+    );
 }
 
 /// The document the server serves at `/openapi.json`, built without starting a server.
@@ -66,5 +162,12 @@ pub fn spec() -> OpenApiDoc {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::resources::configure_api))
         .split_for_parts();
+    with_conventions(api)
+}
+
+/// Applies the document's conventions; they need the paths, which utoipa-actix-web adds
+/// after `ApiDoc::openapi()` (and its modifiers) ran.
+pub fn with_conventions(mut api: OpenApiDoc) -> OpenApiDoc {
+    Conventions.modify(&mut api);
     api
 }

@@ -13,3 +13,4 @@ pub mod params;
 pub mod preconditions;
 pub mod request_log;
 pub mod response_cache;
+pub mod responses;

@@ -126,8 +126,10 @@ pub struct PageMeta {
     /// Items per page.
     pub per_page: i64,
     /// The current page number; null when the page was reached with a cursor.
+    #[schema(required = true)]
     pub page: Option<i64>,
     /// Pass as `cursor` to get the page after this one; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 

@@ -7,13 +7,15 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// The process is up.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
 pub struct Health {
+    #[schema(value_type = HealthStatus)]
     pub status: String,
     /// The server's version.
     pub version: String,
@@ -23,8 +25,18 @@ pub struct Health {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok", "database": "ok"}))]
 pub struct Readiness {
+    #[schema(value_type = HealthStatus)]
     pub status: String,
+    /// The database answered a query.
+    #[schema(value_type = HealthStatus)]
     pub database: String,
+}
+
+/// A check that passed: always `ok` in a 200 (a failing readiness check is a 503 problem).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
 }
 
 /// Liveness.
@@ -32,6 +44,7 @@ pub struct Readiness {
 /// 200 while the process serves HTTP; does not check the database (see `/readyz`).
 #[utoipa::path(
     tag = "health",
+    security(()),
     responses((status = 200, description = "Alive", body = Health))
 )]
 #[get("/healthz")]
@@ -45,9 +58,10 @@ pub async fn get_health() -> HttpResponse {
 /// not: a load balancer takes the instance out and puts it back by itself.
 #[utoipa::path(
     tag = "health",
+    security(()),
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicRead,
     )
 )]
 #[get("/readyz")]

@@ -85,6 +85,13 @@ async fn every_schema_reference_resolves() {
     collect_refs(&spec, &mut refs);
     assert!(!refs.is_empty());
     for reference in refs {
+        if let Some(name) = reference.strip_prefix("#/components/responses/") {
+            assert!(
+                spec["components"]["responses"][name].is_object(),
+                "{reference} is not defined: add it to http::responses::Shared::ALL"
+            );
+            continue;
+        }
         let name = reference
             .strip_prefix("#/components/schemas/")
             .unwrap_or_else(|| panic!("unexpected $ref {reference}"));
@@ -203,4 +210,327 @@ async fn no_two_paths_differ_only_in_parameter_names() {
     shapes.sort();
     shapes.dedup();
     assert_eq!(shapes.len(), count, "{shapes:?}");
+}
+
+const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
+
+/// Every operation as (method, path, operation).
+fn operations(spec: &Value) -> Vec<(String, String, Value)> {
+    let mut all = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                all.push((method.to_owned(), path.clone(), operation.clone()));
+            }
+        }
+    }
+    assert!(all.len() > 50, "{} operations", all.len());
+    all
+}
+
+/// A response, through its `$ref` if it has one.
+fn resolve<'a>(spec: &'a Value, response: &'a Value) -> &'a Value {
+    match response["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/responses/");
+            &spec["components"]["responses"][name]
+        }
+        None => response,
+    }
+}
+
+#[actix_rt::test]
+async fn every_operation_has_a_description_and_declared_security() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let schemes = spec["components"]["securitySchemes"]
+        .as_object()
+        .expect("securitySchemes");
+    assert!(schemes.contains_key("bearer") && schemes.contains_key("integration_token"));
+    for (method, path, operation) in operations(&spec) {
+        let name = format!("{method} {path}");
+        for field in ["operationId", "summary", "description", "tags"] {
+            assert!(
+                operation[field].as_str().is_some_and(|s| !s.is_empty())
+                    || operation[field].is_array(),
+                "{name} has no {field}: a doc comment needs a summary line and a paragraph"
+            );
+        }
+        let security = operation["security"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} declares no security: `security(())` if public"));
+        let has = |scheme: &str| security.iter().any(|s| s.get(scheme).is_some());
+        // Public operations show no lock; editors' accept both kinds of token.
+        assert_eq!(
+            has("bearer"),
+            has("integration_token"),
+            "{name} lists both token schemes or neither"
+        );
+        if !security.is_empty() {
+            assert!(has("bearer"), "{name}: {security:?}");
+        }
+        let responses = operation["responses"].as_object().expect("responses");
+        if security
+            .iter()
+            .any(|s| s.as_object().is_some_and(|o| !o.is_empty()))
+        {
+            assert!(responses.contains_key("401"), "{name} documents 401");
+        }
+        if path != "/api/v1/healthz" {
+            assert!(
+                responses.contains_key("503"),
+                "{name} touches the database: 503"
+            );
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn every_get_declares_its_caching() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    for (method, path, operation) in operations(&spec) {
+        if method != "get" {
+            continue;
+        }
+        let parameters = operation["parameters"].as_array().expect("parameters");
+        assert!(
+            parameters
+                .iter()
+                .any(|p| p["name"] == "If-None-Match" && p["in"] == "header"),
+            "{path}: If-None-Match"
+        );
+        let ok = &operation["responses"]["200"]["headers"];
+        for header in ["ETag", "Cache-Control", "x-request-id"] {
+            assert!(ok[header].is_object(), "{path}: 200 declares {header}");
+        }
+        let not_modified = resolve(&spec, &operation["responses"]["304"]);
+        assert!(not_modified["headers"]["ETag"].is_object(), "{path}: 304");
+        assert!(
+            not_modified.get("content").is_none(),
+            "{path}: 304 has no body"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn every_response_declares_its_headers_and_every_problem_an_example() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let mut examples_by_status: std::collections::BTreeMap<String, Value> = Default::default();
+    for (method, path, operation) in operations(&spec) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            let name = format!("{method} {path} {status}");
+            let response = resolve(&spec, response);
+            let headers = &response["headers"];
+            assert!(response["description"].is_string(), "{name}");
+            assert!(headers["x-request-id"].is_object(), "{name}: x-request-id");
+            if status == "503" || status == "429" {
+                assert!(headers["Retry-After"].is_object(), "{name}: Retry-After");
+            }
+            if status == "301" {
+                assert!(headers["Location"].is_object(), "{name}: Location");
+            }
+            // Integration tokens have no URL of their own, and a preview link's URL is
+            // its body: those 201s have no Location.
+            if status == "201" && path != "/api/v1/tokens" && !path.ends_with("/preview-link") {
+                for header in ["Location", "ETag"] {
+                    assert!(headers[header].is_object(), "{name}: {header}");
+                }
+            }
+            if status.starts_with('4') || status.starts_with('5') {
+                let problem = &response["content"]["application/problem+json"];
+                assert_eq!(
+                    problem["schema"]["$ref"], "#/components/schemas/Problem",
+                    "{name}"
+                );
+                let example = &problem["example"];
+                assert_eq!(
+                    example["status"].as_u64().map(|s| s.to_string()).as_deref(),
+                    Some(status.as_str()),
+                    "{name}: an example of its own status"
+                );
+                for field in ["type", "title", "status", "detail", "code", "errors"] {
+                    assert!(example.get(field).is_some(), "{name}: example has {field}");
+                }
+                examples_by_status.insert(status.clone(), example.clone());
+            }
+        }
+    }
+    let statuses: Vec<&String> = examples_by_status.keys().collect();
+    for status in [
+        "400", "401", "403", "404", "409", "412", "413", "422", "429", "503",
+    ] {
+        assert!(
+            examples_by_status.contains_key(status),
+            "{status} in {statuses:?}"
+        );
+    }
+    assert!(examples_by_status["422"]["errors"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty()));
+}
+
+#[actix_rt::test]
+async fn problem_codes_are_a_closed_set_and_errors_is_always_there() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let problem = &spec["components"]["schemas"]["Problem"];
+    let required: Vec<&str> = problem["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for field in ["type", "title", "status", "detail", "code", "errors"] {
+        assert!(required.contains(&field), "Problem.{field} is required");
+    }
+    let codes = spec["components"]["schemas"]["ProblemCode"]["enum"]
+        .as_array()
+        .expect("ProblemCode is an enum");
+    assert!(
+        codes.contains(&Value::from("invalid_parameter")),
+        "{codes:?}"
+    );
+    assert_eq!(codes.len(), 22);
+    let app = TestApp::empty().await;
+    let problem = app.get_problem("/api/v1/articles/nope", 404).await;
+    assert!(problem["errors"].is_null(), "{problem}");
+    assert!(
+        problem.get("errors").is_some(),
+        "sent as null, never missing: {problem}"
+    );
+}
+
+/// The schemas a successful response can contain, by name, following every `$ref`.
+fn response_schemas(spec: &Value) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut pending = Vec::new();
+    for (_, _, operation) in operations(spec) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            if status.starts_with('2') {
+                collect_refs(&response["content"], &mut pending);
+            }
+        }
+    }
+    while let Some(reference) = pending.pop() {
+        let name = reference
+            .trim_start_matches("#/components/schemas/")
+            .to_owned();
+        if names.insert(name.clone()) {
+            collect_refs(&spec["components"]["schemas"][&name], &mut pending);
+        }
+    }
+    names
+}
+
+/// Objects inside a schema (the schema itself, `allOf` parts, inline items and properties).
+fn objects<'a>(schema: &'a Value, out: &mut Vec<&'a Value>) {
+    if schema["properties"].is_object() {
+        out.push(schema);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for part in schema[key].as_array().into_iter().flatten() {
+            objects(part, out);
+        }
+    }
+    for property in schema["properties"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        objects(property, out);
+    }
+    objects_in_items(schema, out);
+}
+
+fn objects_in_items<'a>(schema: &'a Value, out: &mut Vec<&'a Value>) {
+    if let Some(items) = schema.get("items") {
+        objects(items, out);
+    }
+}
+
+/// Every field a response has is always sent (absent optional values are null, never
+/// missing), so every property of a response schema is required; nullable ones say so.
+#[actix_rt::test]
+async fn every_response_field_is_required() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let names = response_schemas(&spec);
+    assert!(
+        names.contains("Article") && names.contains("MenuItem"),
+        "{names:?}"
+    );
+    for name in &names {
+        let mut found = Vec::new();
+        objects(&spec["components"]["schemas"][name], &mut found);
+        for object in found {
+            let required: Vec<&str> = object["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            for property in object["properties"].as_object().expect("properties").keys() {
+                assert!(
+                    required.contains(&property.as_str()),
+                    "{name}.{property} is always sent: mark it `#[schema(required = true)]`"
+                );
+            }
+        }
+    }
+    let article = &spec["components"]["schemas"]["Article"]["properties"];
+    assert_eq!(
+        article["status"]["$ref"],
+        "#/components/schemas/ArticleStatus"
+    );
+    for (schema, field) in [("Page", "status"), ("MagazineIssue", "status")] {
+        assert_eq!(
+            spec["components"]["schemas"][schema]["properties"][field]["$ref"],
+            "#/components/schemas/PublicationStatus"
+        );
+    }
+}
+
+/// A request the parameter schemas accept is one the server accepts, but for the rules
+/// the operation's description states: strings cannot be empty, numbers have bounds.
+#[actix_rt::test]
+async fn every_query_parameter_is_constrained() {
+    let spec: Value = serde_json::to_value(masthead::openapi::spec()).expect("spec as JSON");
+    let mut seen = 0;
+    for (method, path, operation) in operations(&spec) {
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] != "query" {
+                continue;
+            }
+            seen += 1;
+            let name = format!("{method} {path} ?{}", parameter["name"]);
+            assert!(
+                parameter["description"].is_string(),
+                "{name}: a description"
+            );
+            let schema = &parameter["schema"];
+            let types = schema["type"].to_string();
+            if schema["$ref"].is_string() || schema["enum"].is_array() {
+                continue;
+            }
+            if types.contains("integer") {
+                assert!(
+                    schema["minimum"].is_number() && schema["maximum"].is_number(),
+                    "{name}: {schema}"
+                );
+            } else if types.contains("string") {
+                assert!(
+                    schema["minLength"].as_u64() >= Some(1),
+                    "{name}: minLength: {schema}"
+                );
+                assert!(
+                    schema["maxLength"].is_number(),
+                    "{name}: maxLength: {schema}"
+                );
+                assert!(
+                    schema["pattern"].is_string(),
+                    "{name}: blank is refused: {schema}"
+                );
+            } else {
+                panic!("{name}: {schema}");
+            }
+        }
+    }
+    assert!(seen >= 13, "{seen} query parameters");
 }

@@ -4,8 +4,9 @@ use super::queries;
 use super::types::{ApiTokenList, CreatedApiToken, NewApiToken};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError};
 use crate::http::params::NoParams;
+use crate::http::responses;
 use crate::resources::audit;
 use crate::state::AppState;
 
@@ -15,15 +16,11 @@ use crate::state::AppState;
 /// until revoked. The secret is in this answer only. Admins only.
 #[utoipa::path(
     tag = "tokens",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body = NewApiToken,
     responses(
         (status = 201, description = "Created; `token` is shown this once", body = CreatedApiToken),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Write,
     )
 )]
 #[post("/tokens")]
@@ -69,12 +66,10 @@ pub async fn create_token(
 /// Names, roles, last use; never the secrets. Admins only.
 #[utoipa::path(
     tag = "tokens",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "All integration tokens", body = ApiTokenList),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::EditorRead,
     )
 )]
 #[get("/tokens")]
@@ -93,14 +88,12 @@ pub async fn list_tokens(
 /// It stops working at once. Admins only.
 #[utoipa::path(
     tag = "tokens",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(("id" = i64, Path, description = "The token's id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such token", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::EditorRead,
+        responses::NotFound,
     )
 )]
 #[delete("/tokens/{id}")]

@@ -27,7 +27,9 @@ pub struct ApiToken {
     pub role: Role,
     pub created_at: DateTime<Utc>,
     /// Last request made with it (to the minute).
+    #[schema(required = true)]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

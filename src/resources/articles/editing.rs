@@ -8,10 +8,11 @@ use super::queries;
 use super::types::{Article, ArticleInput, PreviewLink};
 use super::writes::{self, Changes};
 use crate::auth::extract::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// The editor's view of one article, with its version as a strong ETag for `If-Match`.
@@ -40,17 +41,12 @@ async fn editor_page(state: &AppState, id: i64) -> Result<Article, ApiError> {
 /// `ETag`.
 #[utoipa::path(
     tag = "articles",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body = ArticleInput,
     responses(
         (status = 201, description = "Created", body = Article,
-            headers(("Location" = String, description = "The new article"), ("ETag" = String, description = "Its version, for If-Match"))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The role may not do this (an author publishing)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, all named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
     )
 )]
 #[post("/articles")]
@@ -80,22 +76,16 @@ pub async fn create_article(
 /// nothing is written. Authors may change their own drafts and articles in review.
 #[utoipa::path(
     tag = "articles",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body = ArticleInput,
     params(
         ("slug_or_id" = String, Path, description = "The article's id or slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read, e.g. `\"3\"`"),
     ),
     responses(
-        (status = 200, description = "Changed", body = Article, headers(("ETag" = String, description = "The new version"))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The article changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, all named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = Article,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/articles/{slug_or_id}")]
@@ -125,18 +115,14 @@ pub async fn update_article(
 /// Editors and admins; authors their own drafts. Honours `If-Match`.
 #[utoipa::path(
     tag = "articles",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("slug_or_id" = String, Path, description = "The article's id or slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The article changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/articles/{slug_or_id}")]
@@ -163,13 +149,12 @@ pub async fn delete_article(
 /// `published_at` (or now). Editors see every article, authors their own.
 #[utoipa::path(
     tag = "articles",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(("slug_or_id" = String, Path, description = "The article's id or slug")),
     responses(
         (status = 200, description = "The preview", body = Article),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (for this user)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::SignedIn,
+        responses::NotFound,
     )
 )]
 #[get("/articles/{slug_or_id}/preview")]
@@ -197,13 +182,12 @@ pub async fn get_article_preview(
 /// anyone at `GET /api/v1/preview/{token}` without an account.
 #[utoipa::path(
     tag = "articles",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(("slug_or_id" = String, Path, description = "The article's id or slug")),
     responses(
         (status = 201, description = "The link", body = PreviewLink),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (for this user)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::SignedIn,
+        responses::NotFound,
     )
 )]
 #[post("/articles/{slug_or_id}/preview-link")]
@@ -235,12 +219,13 @@ pub async fn create_preview_link(
 /// it expires.
 #[utoipa::path(
     tag = "articles",
+    security(()),
     params(("token" = String, Path, description = "The preview token")),
     responses(
         (status = 200, description = "The preview", body = Article),
-        (status = 401, description = "The token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The article is gone", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::InvalidPreviewLink,
+        responses::NotFound,
+        responses::ServiceUnavailable,
     )
 )]
 #[get("/preview/{token}")]

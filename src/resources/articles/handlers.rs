@@ -9,6 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::pagination::PageRequest;
 use crate::http::params::NoParams;
 use crate::http::params::{self, IdOrSlug};
+use crate::http::responses;
 use crate::state::AppState;
 
 impl ListArticlesQuery {
@@ -71,17 +72,22 @@ impl ListArticlesQuery {
 /// month and author. Page with `page`/`per_page`, or with `cursor` for deep pages: a
 /// cursor page costs the same at any depth. Items are summaries without the body. The
 /// `Link` header carries `first`/`prev`/`next`/`last` (or `next` by cursor).
+///
+/// Rules the parameter schemas cannot state, each a 400 naming the parameter: `month`
+/// needs `year`; `page` and `cursor` exclude each other; `category` and `tag` must name
+/// existing ones; a `cursor` must be one this API issued, for the same `sort`.
 #[utoipa::path(
     tag = "articles",
     params(ListArticlesQuery),
     responses(
         (status = 200, description = "A page of article summaries", body = ArticleList,
             headers(("Link" = String, description = "RFC 8288 pagination links"))),
-        (status = 400, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`status` without a valid token, or an invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicList,
+        (status = 401, description = "`status` without a token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
+                "detail": "listing by `status` needs an editor's token", "code": "unauthorized", "errors": null})),
     ),
-    security((), ("bearer" = []))
+    security((), ("bearer" = []), ("integration_token" = []))
 )]
 #[get("/articles")]
 pub async fn list_articles(
@@ -119,13 +125,12 @@ pub async fn list_articles(
 #[utoipa::path(
     tag = "articles",
     params(("slug_or_id" = String, Path, description = "The article's slug, or its numeric id", example = "humiao-safety-training-nanshan")),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The article with prev/next/related", body = Article),
-        (status = 301, description = "A former slug: `Location` has the current one"),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No published article has this slug or id", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 301, description = "A former slug: `Location` has the current one",
+            headers(("Location" = String, description = "The article under its current slug"))),
+        responses::PublicLookup,
     )
 )]
 #[get("/articles/{slug_or_id}")]

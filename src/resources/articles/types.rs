@@ -32,7 +32,8 @@ pub struct ArticleLink {
     "subtitle": null,
     "summary": "11月15日,深圳市南山区儿童主任网络安全专题培训暨“护苗有我 安全同行”2021年护苗工作站系列活动在腾讯滨海大厦举行。",
     "cover": {"id": 1, "url": "/media/2021/11/humiao-training.jpg", "alt": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动",
-              "caption": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动", "width": 1080, "height": 720, "mime_type": "image/jpeg"},
+              "caption": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动", "width": 1080, "height": 720, "mime_type": "image/jpeg",
+              "version": 1},
     "category": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
     "tags": [{"id": 2, "slug": "humiao", "name": "护苗", "path": "/tags/humiao"}],
     "author_name": "南方大视野编辑部", "source": "南方大视野", "status": "published",
@@ -43,17 +44,23 @@ pub struct ArticleSummary {
     /// URL-safe identifier; may contain Chinese characters; never all digits.
     pub slug: String,
     pub title: String,
+    #[schema(required = true)]
     pub subtitle: Option<String>,
     /// Plain-text standfirst for list views.
     pub summary: String,
+    #[schema(required = true)]
     pub cover: Option<Image>,
+    #[schema(required = true)]
     pub category: Option<CategoryRef>,
     pub tags: Vec<TagRef>,
     /// The byline.
+    #[schema(required = true)]
     pub author_name: Option<String>,
     /// Where the story comes from (来源).
+    #[schema(required = true)]
     pub source: Option<String>,
     /// `published` in the public API; editors' lists show the workflow state.
+    #[schema(value_type = ArticleStatus)]
     pub status: String,
     /// When it was published, at the offset it was published in (RFC 3339). For a draft
     /// without a date, its last change.
@@ -65,8 +72,10 @@ pub struct ArticleSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Seo {
     /// Falls back to the article title when null.
+    #[schema(required = true)]
     pub title: Option<String>,
     /// Falls back to the summary when null.
+    #[schema(required = true)]
     pub description: Option<String>,
 }
 
@@ -95,17 +104,22 @@ pub struct Article {
     pub id: i64,
     pub slug: String,
     pub title: String,
+    #[schema(required = true)]
     pub subtitle: Option<String>,
     pub summary: String,
     /// The body as sanitised HTML: paragraphs, `<h2>` section headings, `<figure>`s with
     /// `<figcaption>`s.
     pub body_html: String,
+    #[schema(required = true)]
     pub cover: Option<Image>,
     /// The images used in the body, in order, with captions and sizes.
     pub images: Vec<Image>,
+    #[schema(required = true)]
     pub category: Option<CategoryRef>,
     pub tags: Vec<TagRef>,
+    #[schema(required = true)]
     pub author_name: Option<String>,
+    #[schema(required = true)]
     pub source: Option<String>,
     pub published_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -113,14 +127,17 @@ pub struct Article {
     pub path: String,
     /// `published` in the public API; editors also see `draft`, `review`, `scheduled`,
     /// `archived`.
+    #[schema(value_type = ArticleStatus)]
     pub status: String,
     /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
     pub version: i64,
     /// The article published just before this one in the same category (上一条); null
     /// for the oldest.
+    #[schema(required = true)]
     pub prev: Option<ArticleLink>,
     /// The article published just after this one in the same category (下一条); null
     /// for the newest.
+    #[schema(required = true)]
     pub next: Option<ArticleLink>,
     /// Up to 6 related articles (相关文章): those sharing a tag with this one first, then
     /// others of its category; newest first within each.
@@ -145,40 +162,63 @@ pub enum ArticleSort {
     OldestFirst,
 }
 
-/// Filters and pagination for `GET /articles`. Unknown parameters are refused.
+/// Filters and pagination for `GET /articles`. Unknown or repeated parameters are
+/// refused (400). Text values are trimmed; one that is empty after trimming is refused.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListArticlesQuery {
-    /// Category slug; articles in its subcategories are included.
-    #[param(example = "news")]
+    /// Category slug; articles in its subcategories are included. It must name an existing
+    /// category: an unknown slug is 400, not an empty list (a typo must not pass for "no
+    /// articles").
+    #[param(
+        example = "news",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub category: Option<String>,
-    /// Tag slug.
-    #[param(example = "humiao")]
+    /// Tag slug. It must name an existing tag: an unknown slug is 400.
+    #[param(
+        example = "humiao",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub tag: Option<String>,
     /// Publication year, in the site's time zone (1900–2200: the years an article's
     /// `published_at` may fall in).
     #[param(value_type = Option<i32>, minimum = 1900, maximum = 2200, example = 2021)]
     pub year: Option<String>,
-    /// Publication month (1–12); needs `year`.
+    /// Publication month (1–12), in the site's time zone. Needs `year`: a `month` alone is
+    /// 400.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 12, example = 11)]
     pub month: Option<String>,
     /// Author name, exactly as in the byline.
+    #[param(
+        example = "南方大视野编辑部",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
     pub author: Option<String>,
     /// `-published_at` (newest first, default) or `published_at` (oldest first).
     #[param(value_type = Option<ArticleSort>)]
     pub sort: Option<String>,
-    /// Page number, from 1. Not with `cursor`.
+    /// Page number, from 1. Not with `cursor`: both together are 400.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<String>,
     /// Items per page, 1–100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<String>,
-    /// `meta.next_cursor` of the previous page: the same cost at any depth. Not with `page`.
+    /// `meta.next_cursor` of the previous page: the same cost at any depth. Opaque: only a
+    /// cursor this API issued, with the `sort` it was issued for, is valid (400 otherwise).
+    /// Not with `page`.
+    #[param(min_length = 1, max_length = 200, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
-    /// Editors only (needs a token): `draft`, `review`, `scheduled`, `archived` or
-    /// `published`. Authors see their own articles in the states other than published.
-    #[param(value_type = Option<String>, example = "draft")]
+    /// Editors only: any state but `published` needs a token (401 without one). Authors
+    /// see their own articles in the states other than published.
+    #[param(value_type = Option<ArticleStatus>, example = "draft")]
     pub status: Option<String>,
 }
 

@@ -4,8 +4,9 @@ use super::queries;
 use super::types::{AuditList, ListAuditQuery};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::pagination::PageRequest;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// The audit trail.
@@ -14,13 +15,11 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "audit",
     params(ListAuditQuery),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "A page of the audit trail", body = AuditList),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::EditorRead,
+        responses::InvalidParameter,
     )
 )]
 #[get("/audit")]

@@ -14,12 +14,14 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
     /// The user who acted; null for the system.
+    #[schema(required = true)]
     pub actor_id: Option<i64>,
     /// The actor's email at the time.
     pub actor: String,
     /// `create`, `update`, `delete`, `login`, `logout` …
     pub action: String,
     pub resource: String,
+    #[schema(required = true)]
     pub resource_id: Option<i64>,
     /// What changed, in words (e.g. the fields written).
     pub summary: String,

@@ -6,8 +6,9 @@ use super::types::{LoginRequest, RefreshRequest, TokenPair};
 use crate::auth::email::Email;
 use crate::auth::extract::AuthUser;
 use crate::auth::login::check_credentials;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
+use crate::http::responses;
 use crate::resources::audit;
 use crate::resources::users::queries::{self as users, UserRow};
 use crate::resources::users::types::User;
@@ -44,14 +45,12 @@ fn token_pair(
 /// are 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
+    security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The JSON has unknown, missing or mistyped fields; `errors` names them", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts, or too many sign-ins being checked at once; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Credentials,
+        responses::TooManyRequests,
     )
 )]
 #[post("/auth/login")]
@@ -104,13 +103,11 @@ pub async fn login(
 /// token works once: presenting it again ends its whole session.
 #[utoipa::path(
     tag = "auth",
+    security(()),
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The JSON has unknown, missing or mistyped fields; `errors` names them", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Credentials,
     )
 )]
 #[post("/auth/refresh")]
@@ -154,11 +151,10 @@ pub async fn refresh(
 /// session stop working at once.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::SignedIn,
     )
 )]
 #[post("/auth/logout")]
@@ -182,13 +178,14 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
 }
 
 /// The signed-in user.
+///
+/// Who the token acts for: an integration token acts on behalf of the admin who made it.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The user behind the token", body = User),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::SignedIn,
     )
 )]
 #[get("/auth/me")]

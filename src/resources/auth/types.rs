@@ -66,6 +66,7 @@ pub struct TokenPair {
     /// Send as `Authorization: Bearer <access_token>`.
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(value_type = TokenType)]
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
@@ -74,4 +75,10 @@ pub struct TokenPair {
     pub refresh_token: String,
     pub refresh_expires_at: DateTime<Utc>,
     pub user: User,
+}
+
+/// The kind of token in `access_token`: always `Bearer`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum TokenType {
+    Bearer,
 }

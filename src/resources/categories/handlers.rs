@@ -3,8 +3,9 @@ use actix_web::{get, web, HttpResponse};
 use super::queries;
 use super::types::{Category, CategoryTree};
 use crate::auth::extract::MaybeAuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// The category tree.
@@ -13,9 +14,10 @@ use crate::state::AppState;
 /// published article count (descendants included).
 #[utoipa::path(
     tag = "categories",
+    security(()),
     responses(
         (status = 200, description = "The category tree", body = CategoryTree),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicRead,
     )
 )]
 #[get("/categories")]
@@ -36,12 +38,10 @@ pub async fn list_categories(
 #[utoipa::path(
     tag = "categories",
     params(("slug" = String, Path, description = "The category's slug", example = "news")),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The category", body = Category),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No category has this slug", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicLookup,
     )
 )]
 #[get("/categories/{slug}")]

@@ -54,6 +54,7 @@ pub struct Category {
     /// Published articles in this category and all its descendants.
     pub article_count: i64,
     /// The parent category; null at the top level.
+    #[schema(required = true)]
     pub parent: Option<CategoryRef>,
     /// Breadcrumb from the top level down to the parent.
     pub ancestors: Vec<CategoryRef>,

@@ -5,10 +5,11 @@ use serde_json::Value;
 use super::types::{ListIssuesQuery, MagazineIssue, MagazineIssueList};
 use super::{queries, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -17,11 +18,11 @@ use crate::state::AppState;
 /// Newest first, optionally for one year (for the 杂志导读 archive by year).
 #[utoipa::path(
     tag = "magazine",
+    security(()),
     params(ListIssuesQuery),
     responses(
         (status = 200, description = "Magazine issues, newest first", body = MagazineIssueList),
-        (status = 400, description = "A parameter is invalid; `errors` names it", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicList,
     )
 )]
 #[get("/magazine/issues")]
@@ -37,15 +38,16 @@ pub async fn list_magazine_issues(
 }
 
 /// One magazine issue with its articles.
+///
+/// By numeric id; its published articles in running order. With a token, editors also
+/// see draft issues and get the version ETag to send back as `If-Match`.
 #[utoipa::path(
     tag = "magazine",
     params(("id" = i64, Path, description = "The issue's id", example = 1)),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The issue with its published articles in order", body = MagazineIssue),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No published issue has this id", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicLookup,
     )
 )]
 #[get("/magazine/issues/{id}")]
@@ -93,16 +95,13 @@ async fn load_for_editor(state: &AppState, id: i64) -> Result<MagazineIssue, Api
 /// Editors and admins. A draft (the default) is not public.
 #[utoipa::path(
     tag = "magazine",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`title`, `year`, `published_on` (required; years 1900–2200); `number`, `description`, `cover_media_id`, `status` (draft/published), `article_ids` (running order)",
         example = json!({"title": "大视野第86期", "number": 86, "year": 2019, "published_on": "2019-02-01", "status": "published", "article_ids": [10, 11]})),
     responses(
-        (status = 201, description = "Created", body = MagazineIssue),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created", body = MagazineIssue,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
     )
 )]
 #[post("/magazine/issues")]
@@ -130,21 +129,16 @@ pub async fn create_magazine_issue(
 /// Editors and admins; `article_ids` replaces the running order. Honours `If-Match`.
 #[utoipa::path(
     tag = "magazine",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `title`, `number`, `year`, `description`, `cover_media_id`, `published_on`, `status`, `article_ids`"),
     params(
         ("id" = i64, Path, description = "The issue's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
-        (status = 200, description = "Changed", body = MagazineIssue),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such issue", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = MagazineIssue,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/magazine/issues/{id}")]
@@ -172,18 +166,14 @@ pub async fn update_magazine_issue(
 /// Editors and admins; its articles stay. Honours `If-Match`.
 #[utoipa::path(
     tag = "magazine",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("id" = i64, Path, description = "The issue's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such issue", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/magazine/issues/{id}")]

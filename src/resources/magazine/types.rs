@@ -4,6 +4,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::resources::articles::types::ArticleSummary;
 use crate::resources::media::types::Image;
+use crate::resources::pages::types::PublicationStatus;
 
 /// A magazine issue in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -14,10 +15,12 @@ use crate::resources::media::types::Image;
 pub struct MagazineIssueSummary {
     pub id: i64,
     /// The issue number; null for yearly collections.
+    #[schema(required = true)]
     pub number: Option<i32>,
     pub title: String,
     pub year: i32,
     pub description: String,
+    #[schema(required = true)]
     pub cover: Option<Image>,
     /// The issue date (a calendar date, no time zone).
     pub published_on: NaiveDate,
@@ -35,16 +38,19 @@ pub struct MagazineIssueSummary {
 }))]
 pub struct MagazineIssue {
     pub id: i64,
+    #[schema(required = true)]
     pub number: Option<i32>,
     pub title: String,
     pub year: i32,
     pub description: String,
+    #[schema(required = true)]
     pub cover: Option<Image>,
     pub published_on: NaiveDate,
     pub path: String,
     /// The published articles of the issue, in running order.
     pub articles: Vec<ArticleSummary>,
     /// `published` in the public API; editors also see `draft`.
+    #[schema(value_type = PublicationStatus)]
     pub status: String,
     /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
     pub version: i64,

@@ -5,9 +5,10 @@ use serde_json::Value;
 use super::types::Image;
 use super::{queries, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -19,15 +20,16 @@ async fn load(state: &AppState, id: i64) -> Result<Image, ApiError> {
 }
 
 /// One media record.
+///
+/// By numeric id: URL, alternative text, caption, size and type. With a token, editors get
+/// the version ETag to send back as `If-Match`.
 #[utoipa::path(
     tag = "media",
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     params(("id" = i64, Path, description = "The media record's id")),
     responses(
         (status = 200, description = "The media record", body = Image),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such media record", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicLookup,
     )
 )]
 #[get("/media/{id}")]
@@ -50,15 +52,13 @@ pub async fn get_media(
 /// alternative text, caption, size and type.
 #[utoipa::path(
     tag = "media",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`url` (required: http(s), mailto, tel or a relative path), `mime_type` (required), `alt`, `caption`, `width`, `height`",
         example = json!({"url": "/media/2021/11/humiao-training.jpg", "mime_type": "image/jpeg", "alt": "培训现场", "caption": "培训现场", "width": 1080, "height": 720})),
     responses(
-        (status = 201, description = "Created", body = Image),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created", body = Image,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
     )
 )]
 #[post("/media")]
@@ -86,21 +86,16 @@ pub async fn create_media(
 /// Editors and admins; honours `If-Match`.
 #[utoipa::path(
     tag = "media",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `url`, `mime_type`, `alt`, `caption`, `width`, `height`"),
     params(
         ("id" = i64, Path, description = "The media record's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
-        (status = 200, description = "Changed", body = Image),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such media record", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = Image,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/media/{id}")]
@@ -128,18 +123,14 @@ pub async fn update_media(
 /// Editors and admins; covers using it become empty. Honours `If-Match`.
 #[utoipa::path(
     tag = "media",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("id" = i64, Path, description = "The media record's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such media record", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/media/{id}")]

@@ -16,10 +16,13 @@ pub struct Image {
     /// Alternative text for screen readers.
     pub alt: String,
     /// The caption shown under the image, if any.
+    #[schema(required = true)]
     pub caption: Option<String>,
     /// Width in pixels, when known.
+    #[schema(required = true)]
     pub width: Option<i32>,
     /// Height in pixels, when known.
+    #[schema(required = true)]
     pub height: Option<i32>,
     pub mime_type: String,
     /// Incremented on every change; editors send it back as `If-Match: "<version>"`.

@@ -9,6 +9,7 @@ use crate::auth::extract::MaybeAuthUser;
 use crate::error::{ApiError, Problem};
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -17,9 +18,10 @@ use crate::state::AppState;
 /// Each with its item tree; every item has a resolved `path` a frontend can route on.
 #[utoipa::path(
     tag = "menus",
+    security(()),
     responses(
         (status = 200, description = "All menus, by key", body = MenuList),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicRead,
     )
 )]
 #[get("/menus")]
@@ -37,15 +39,17 @@ pub async fn list_menus(
 }
 
 /// One navigation menu by key.
+///
+/// Its item tree with resolved paths; items whose target is unpublished or gone are left
+/// out. With an editor's token they are kept and flagged `broken`, and the answer carries
+/// the version ETag to send back as `If-Match`.
 #[utoipa::path(
     tag = "menus",
     params(("key" = String, Path, description = "The menu's key: `header`, `sidebar`, `footer` …", example = "footer")),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The menu with its item tree", body = Menu),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No menu has this key", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicLookup,
     )
 )]
 #[get("/menus/{key}")]
@@ -88,7 +92,7 @@ async fn load_for_editors(state: &AppState, key: String) -> Result<Menu, ApiErro
 /// `If-Match`.
 #[utoipa::path(
     tag = "menus",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`name` and `items` (nested via `children`); item kinds: category, article, page, magazine_issue, tag (with `target_id`), url (with `url`), group",
         example = json!({"name": "页头导航", "items": [{"label": "返回首页", "kind": "url", "url": "/"}, {"label": "新闻动态", "kind": "category", "target_id": 1, "children": [{"label": "行业新闻", "kind": "category", "target_id": 2}]}]})),
     params(
@@ -96,14 +100,16 @@ async fn load_for_editors(state: &AppState, key: String) -> Result<Menu, ApiErro
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
-        (status = 200, description = "Replaced", body = Menu),
-        (status = 201, description = "Created", body = Menu),
-        (status = 400, description = "The body is not JSON, or the key is not a slug", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid items, each named by its path", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Replaced", body = Menu,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        (status = 201, description = "Created", body = Menu,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
+        responses::PreconditionFailed,
+        (status = 400, description = "The body is not JSON, or the key is not a slug (`errors` names `key`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "/problems/invalid-parameter", "title": "Invalid parameter", "status": 400,
+                "detail": "invalid parameter `key`: a menu key is a slug: lowercase letters, digits, hyphens", "code": "invalid_parameter",
+                "errors": [{"field": "key", "message": "a menu key is a slug: lowercase letters, digits, hyphens"}]})),
     )
 )]
 #[put("/menus/{key}")]
@@ -139,18 +145,14 @@ pub async fn put_menu(
 /// Editors and admins; honours `If-Match`.
 #[utoipa::path(
     tag = "menus",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("key" = String, Path, description = "The menu's key"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such menu", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/menus/{key}")]
@@ -176,7 +178,7 @@ pub async fn delete_menu(
 /// for `If-Match`. Editors and admins.
 #[utoipa::path(
     tag = "menus",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `label`, `kind`, `target_id`, `url`, `position`", example = json!({"label": "关于我们"})),
     params(
         ("key" = String, Path, description = "The menu's key"),
@@ -184,14 +186,9 @@ pub async fn delete_menu(
         ("If-Match" = Option<String>, Header, description = "The menu's ETag last read"),
     ),
     responses(
-        (status = 200, description = "The menu after the change", body = Menu),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such menu or item", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The menu after the change", body = Menu,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/menus/{key}/items/{id}")]
@@ -229,7 +226,7 @@ pub async fn update_menu_item(
 /// Editors and admins; the menu's ETag is the one for `If-Match`.
 #[utoipa::path(
     tag = "menus",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("key" = String, Path, description = "The menu's key"),
         ("id" = i64, Path, description = "The item's id"),
@@ -237,11 +234,7 @@ pub async fn update_menu_item(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such menu or item", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/menus/{key}/items/{id}")]
@@ -268,7 +261,7 @@ pub async fn delete_menu_item(
 /// admins; the menu's ETag is the one for `If-Match`.
 #[utoipa::path(
     tag = "menus",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`label`, `kind`, `target_id` or `url`; optional `parent_id`, `position`",
         example = json!({"label": "合作伙伴", "kind": "page", "target_id": 17, "parent_id": 30})),
     params(
@@ -276,14 +269,9 @@ pub async fn delete_menu_item(
         ("If-Match" = Option<String>, Header, description = "The menu's ETag last read"),
     ),
     responses(
-        (status = 201, description = "The menu after the addition", body = Menu),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such menu", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The menu after the addition", body = Menu,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[post("/menus/{key}/items")]

@@ -54,13 +54,17 @@ pub struct MenuItem {
     pub label: String,
     pub kind: MenuItemKind,
     /// The id of the linked category, article, page, magazine issue or tag.
+    #[schema(required = true)]
     pub target_id: Option<i64>,
     /// The slug of the linked category, article, page or tag.
+    #[schema(required = true)]
     pub target_slug: Option<String>,
     /// The URL of a `url` item.
+    #[schema(required = true)]
     pub url: Option<String>,
     /// Where a frontend routes (`/articles/{slug}`, `/categories/{slug}`, …) or the URL of
     /// a `url` item; null for a `group`.
+    #[schema(required = true)]
     pub path: Option<String>,
     /// True when `path` leaves the site.
     pub external: bool,

@@ -8,9 +8,10 @@ use super::queries;
 use super::types::Page;
 use super::writes::{self, Changes};
 use crate::auth::extract::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -27,15 +28,12 @@ async fn load(state: &AppState, slug: String) -> Result<Page, ApiError> {
 /// the title when absent.
 #[utoipa::path(
     tag = "pages",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`title` (required, ≤200), `slug`, `summary`, `body_html` (sanitised), `status` (`draft`/`published`), `seo_title`, `seo_description`", example = json!({"title": "关于我们", "slug": "about", "body_html": "<p>……</p>", "status": "published"})),
     responses(
-        (status = 201, description = "Created", body = Page),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created", body = Page,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
     )
 )]
 #[post("/pages")]
@@ -63,21 +61,16 @@ pub async fn create_page(
 /// Partial; honours `If-Match`.
 #[utoipa::path(
     tag = "pages",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `title`, `slug`, `summary`, `body_html`, `status`, `seo_title`, `seo_description`"),
     params(
         ("slug" = String, Path, description = "The page's slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
-        (status = 200, description = "Changed", body = Page),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such page", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = Page,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/pages/{slug}")]
@@ -105,18 +98,14 @@ pub async fn update_page(
 /// Menu items pointing at it disappear from the public menus.
 #[utoipa::path(
     tag = "pages",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("slug" = String, Path, description = "The page's slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such page", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/pages/{slug}")]

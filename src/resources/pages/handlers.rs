@@ -3,16 +3,20 @@ use actix_web::{get, web, HttpResponse};
 use super::queries;
 use super::types::{Page, PageList};
 use crate::auth::extract::MaybeAuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// All published static pages.
+///
+/// Summaries without the body, ordered by title.
 #[utoipa::path(
     tag = "pages",
+    security(()),
     responses(
         (status = 200, description = "Published pages, by title", body = PageList),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicRead,
     )
 )]
 #[get("/pages")]
@@ -26,15 +30,16 @@ pub async fn list_pages(
 }
 
 /// One static page.
+///
+/// By slug, with its body. With a token, editors also see drafts and get the version ETag
+/// to send back as `If-Match`.
 #[utoipa::path(
     tag = "pages",
     params(("slug" = String, Path, description = "The page's slug", example = "about")),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The page", body = Page),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No published page has this slug", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicLookup,
     )
 )]
 #[get("/pages/{slug}")]

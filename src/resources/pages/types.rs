@@ -25,7 +25,16 @@ pub struct Page {
     /// Incremented on every change; editors send it back as `If-Match: "<version>"`.
     pub version: i64,
     /// `published` in the public API; editors also see `draft`.
+    #[schema(value_type = PublicationStatus)]
     pub status: String,
+}
+
+/// Whether a page or a magazine issue is public.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationStatus {
+    Draft,
+    Published,
 }
 
 /// A static page in a list.

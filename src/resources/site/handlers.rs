@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use super::{queries, types::Site, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -16,11 +17,11 @@ use crate::state::AppState;
 /// frontend needs for its header, footer and meta tags.
 #[utoipa::path(
     tag = "site",
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The site's metadata", body = Site),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::InvalidToken,
+        responses::PublicRead,
     )
 )]
 #[get("/site")]
@@ -42,18 +43,15 @@ pub async fn get_site(
 /// the list. Honours `If-Match`.
 #[utoipa::path(
     tag = "site",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `name`, `description`, `url`, `logo_url`, `locale`, `time_zone`, `utc_offset` (`+08:00`), `copyright`, `credits`, `icp_record`, `contacts` ([{label, address, phone, email}])",
         example = json!({"icp_record": "粤ICP备00000000号", "contacts": [{"label": "联络处", "phone": "13751426049"}]})),
     params(("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses(
-        (status = 200, description = "Changed", body = Site),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = Site,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
+        responses::PreconditionFailed,
     )
 )]
 #[patch("/site")]

@@ -18,7 +18,9 @@ pub struct Site {
     /// One-line description for meta tags.
     pub description: String,
     /// The public URL of the site's frontend, if set.
+    #[schema(required = true)]
     pub url: Option<String>,
+    #[schema(required = true)]
     pub logo_url: Option<String>,
     /// BCP 47 language tag of the content.
     pub locale: String,
@@ -31,6 +33,7 @@ pub struct Site {
     /// The credits line (who built the site).
     pub credits: String,
     /// ICP record number (备案号), where the site has one.
+    #[schema(required = true)]
     pub icp_record: Option<String>,
     /// Contact entries in display order.
     pub contacts: Vec<Contact>,
@@ -43,7 +46,10 @@ pub struct Site {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Contact {
     pub label: String,
+    #[schema(required = true)]
     pub address: Option<String>,
+    #[schema(required = true)]
     pub phone: Option<String>,
+    #[schema(required = true)]
     pub email: Option<String>,
 }

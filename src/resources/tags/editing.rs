@@ -8,9 +8,10 @@ use super::queries;
 use super::types::Tag;
 use super::writes::{self, Changes};
 use crate::auth::extract::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -27,15 +28,12 @@ async fn load(state: &AppState, slug: String) -> Result<Tag, ApiError> {
 /// Editors and admins. The slug is generated from the name when absent.
 #[utoipa::path(
     tag = "tags",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`name` (required, ≤100), `slug`, `description`", example = json!({"name": "护苗", "slug": "humiao"})),
     responses(
-        (status = 201, description = "Created", body = Tag),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created", body = Tag,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
     )
 )]
 #[post("/tags")]
@@ -63,21 +61,16 @@ pub async fn create_tag(
 /// Partial; honours `If-Match`.
 #[utoipa::path(
     tag = "tags",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `name`, `slug`, `description`"),
     params(
         ("slug" = String, Path, description = "The tag's slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
-        (status = 200, description = "Changed", body = Tag),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tag", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = Tag,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/tags/{slug}")]
@@ -105,18 +98,14 @@ pub async fn update_tag(
 /// Articles keep their other tags.
 #[utoipa::path(
     tag = "tags",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("slug" = String, Path, description = "The tag's slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tag", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/tags/{slug}")]

@@ -3,8 +3,9 @@ use actix_web::{get, web, HttpResponse};
 use super::queries;
 use super::types::{Tag, TagList};
 use crate::auth::extract::MaybeAuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
+use crate::http::responses;
 use crate::state::AppState;
 
 /// All tags.
@@ -13,9 +14,10 @@ use crate::state::AppState;
 /// `GET /api/v1/articles?tag={slug}`.
 #[utoipa::path(
     tag = "tags",
+    security(()),
     responses(
         (status = 200, description = "All tags", body = TagList),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicRead,
     )
 )]
 #[get("/tags")]
@@ -30,15 +32,16 @@ pub async fn list_tags(
 }
 
 /// One tag.
+///
+/// By slug, with its published article count. With a token, editors get the version ETag
+/// to send back as `If-Match`.
 #[utoipa::path(
     tag = "tags",
     params(("slug" = String, Path, description = "The tag's slug", example = "humiao")),
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The tag", body = Tag),
-        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No tag has this slug", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::PublicLookup,
     )
 )]
 #[get("/tags/{slug}")]

@@ -8,9 +8,10 @@ use super::types::User;
 use super::{queries, writes};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
+use crate::http::responses;
 use crate::resources::editor;
 use crate::state::AppState;
 
@@ -32,12 +33,10 @@ async fn load(state: &AppState, id: i64) -> Result<(User, i64), ApiError> {
 /// Admins only.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "All users", body = UserList),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::EditorRead,
     )
 )]
 #[get("/users")]
@@ -56,14 +55,12 @@ pub async fn list_users(
 /// Admins only; the ETag is the user's version for `If-Match`.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(("id" = i64, Path, description = "The user's id")),
     responses(
         (status = 200, description = "The user", body = User),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::EditorRead,
+        responses::NotFound,
     )
 )]
 #[get("/users/{id}")]
@@ -83,16 +80,13 @@ pub async fn get_user(
 /// Admins only. The password (10+ characters) is stored as an Argon2id hash.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "`email`, `name`, `role` (admin/editor/author), `password` (all required); `active`",
         example = json!({"email": "author@example.com", "name": "新作者", "role": "author", "password": "a long passphrase"})),
     responses(
-        (status = 201, description = "Created", body = User),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Created", body = User,
+            headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Write,
     )
 )]
 #[post("/users")]
@@ -122,22 +116,16 @@ pub async fn create_user(
 /// (false ends them too). The last active admin keeps the role (409). Honours `If-Match`.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     request_body(content = Object, description = "Any of `email`, `name`, `role`, `password`, `active`"),
     params(
         ("id" = i64, Path, description = "The user's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
-        (status = 200, description = "Changed", body = User),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Changed", body = User,
+            headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
+        responses::Update,
     )
 )]
 #[patch("/users/{id}")]
@@ -167,19 +155,14 @@ pub async fn update_user(
 /// cannot be deleted (409). Honours `If-Match`.
 #[utoipa::path(
     tag = "users",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("integration_token" = [])),
     params(
         ("id" = i64, Path, description = "The user's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        responses::Delete,
     )
 )]
 #[delete("/users/{id}")]
