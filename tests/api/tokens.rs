@@ -269,3 +269,34 @@ async fn a_token_never_has_more_rights_than_its_creator_has_now() {
     set(json!({"active": true, "role": "admin"})).await;
     assert_eq!(tokens_list().await.status, 200, "restored with its creator");
 }
+
+#[actix_rt::test]
+async fn a_token_name_is_measured_as_sent_and_stored_trimmed() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let padded_long = format!(" {}", "n".repeat(100));
+    let refused = app
+        .send(
+            "POST",
+            "/api/v1/tokens",
+            Some(&admin),
+            Some(&json!({"name": padded_long, "role": "editor"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        refused.status, 422,
+        "101 characters as the spec counts them"
+    );
+    let made = app
+        .send(
+            "POST",
+            "/api/v1/tokens",
+            Some(&admin),
+            Some(&json!({"name": "  ci  ", "role": "editor"})),
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text());
+    assert_eq!(made.json()["name"], "ci");
+}
