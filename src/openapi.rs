@@ -3,8 +3,9 @@
 
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::Response;
+use utoipa::openapi::schema::SchemaType;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, Type};
+use utoipa::openapi::{ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, Schema, Type};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -106,6 +107,18 @@ impl Modify for Conventions {
             .into_iter()
             .flatten()
             {
+                checked_path_segments(operation);
+            }
+            for operation in [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 if operation.security.as_deref() == Some(&[SecurityRequirement::default()]) {
                     operation.security = Some(Vec::new());
                 }
@@ -124,6 +137,33 @@ fn with_request_id(response: &mut Response) {
         "x-request-id".to_owned(),
         header(Type::String, responses::REQUEST_ID),
     );
+}
+
+/// What `http::params` checks on every path segment before routing: text path
+/// parameters are non-empty and hold no control characters, and a segment that breaks
+/// that (or is not a number where one is wanted) is a 400 naming the parameter.
+fn checked_path_segments(operation: &mut Operation) {
+    let mut has_path_parameter = false;
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if !matches!(parameter.parameter_in, ParameterIn::Path) {
+            continue;
+        }
+        has_path_parameter = true;
+        if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+            if object.schema_type == SchemaType::Type(Type::String) {
+                object.min_length = Some(1);
+                object.pattern = Some(crate::http::input::NO_CONTROL_CHARACTERS.to_owned());
+            }
+        }
+    }
+    let responses = &mut operation.responses.responses;
+    let status = Shared::InvalidParameter.status().to_string();
+    if has_path_parameter && !responses.contains_key(&status) {
+        responses.insert(
+            status,
+            RefOr::Ref(Ref::from_response_name(Shared::InvalidParameter.name())),
+        );
+    }
 }
 
 /// A GET through the caching middleware: every 200 gets an ETag and `Cache-Control`, and a

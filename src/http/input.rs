@@ -8,6 +8,10 @@ use serde_json::{Map, Value};
 use crate::dates;
 use crate::error::{ApiError, FieldError};
 
+/// [`single_line`] as a JSON Schema pattern, for the spec: one or more characters, none a
+/// control character.
+pub const NO_CONTROL_CHARACTERS: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$";
+
 /// Refuses control characters (Unicode `Cc`: U+0000–U+001F, U+007F–U+009F) in a one-line
 /// text: a name, a title, a slug, a query parameter. PostgreSQL cannot store U+0000 at all,
 /// and the others only ever arrive by mistake or to confuse a log or a terminal.

@@ -10,7 +10,11 @@ use crate::auth::Role;
 #[schema(example = json!({"name": "import pipeline", "role": "editor"}))]
 pub struct NewApiToken {
     /// What uses it, for the list and the audit trail.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
+    )]
     pub name: String,
     pub role: Role,
 }

@@ -11,7 +11,10 @@ use crate::resources::users::types::User;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "editor@example.com", "password": "a long passphrase"}))]
 pub struct LoginRequest {
+    /// Compared trimmed and lowercased.
+    #[schema(max_length = 254, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub email: String,
+    #[schema(max_length = 1000, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub password: String,
 }
 
