@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod dates;
 pub mod db;
 pub mod demo;

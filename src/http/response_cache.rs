@@ -18,7 +18,7 @@ use actix_web::{Error, HttpResponse};
 use chrono::NaiveDateTime;
 use lru::LruCache;
 
-use crate::resources::articles::queries::next_publication_after;
+use crate::content::next_publication_after;
 use crate::state::AppState;
 
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
