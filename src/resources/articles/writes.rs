@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::queries::ArticleRow;
 use super::status::Status;
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::content::PUBLISHED;
 use crate::db::schema::{
@@ -297,7 +297,7 @@ fn resolve_status(
     }
 }
 
-fn forbid_author(user: &AuthUser, status: Status) -> Result<(), ApiError> {
+fn forbid_author(user: &Actor, status: Status) -> Result<(), ApiError> {
     if user.role == Role::Author && !status.open_to_authors() {
         return Err(ApiError::Forbidden(format!(
             "authors may keep articles in draft or review, not {}: an editor publishes",
@@ -310,7 +310,7 @@ fn forbid_author(user: &AuthUser, status: Status) -> Result<(), ApiError> {
 /// Creates an article; returns its id.
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
@@ -411,11 +411,7 @@ fn load(conn: &mut AnyConnection, id: i64) -> Result<ArticleRow, ApiError> {
 }
 
 /// What an author may touch: their own articles while in draft or review.
-fn check_author_owns(
-    user: &AuthUser,
-    row: &ArticleRow,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
+fn check_author_owns(user: &Actor, row: &ArticleRow, now: NaiveDateTime) -> Result<(), ApiError> {
     if user.role == Role::Author
         && (!user.owns(row.author_id) || !row.status_at(now).open_to_authors())
     {
@@ -429,7 +425,7 @@ fn check_author_owns(
 /// Applies a partial update.
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     changes: Changes,
@@ -562,7 +558,7 @@ pub fn update(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     now: NaiveDateTime,
@@ -587,7 +583,7 @@ pub fn delete(
 /// their own articles and published ones.
 pub fn find_for_editor(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &crate::http::params::IdOrSlug,
 ) -> QueryResult<Option<ArticleRow>> {
     use crate::http::params::IdOrSlug;
