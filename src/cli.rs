@@ -4,8 +4,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    is_loopback, parse_jwt_keys, Config, CorsOrigins, DatabaseUrl, DEFAULT_CACHE_BYTES,
-    DEFAULT_CACHE_ENTRIES,
+    is_loopback, parse_jwt_keys, Config, CorsOrigins, DatabaseUrl, PoolSettings,
+    DEFAULT_CACHE_BYTES, DEFAULT_CACHE_ENTRIES,
 };
 
 #[derive(Debug, Parser)]
@@ -203,7 +203,7 @@ impl Cli {
             bind: serve.bind.clone(),
             cors_origins: CorsOrigins::parse(&serve.cors_origins),
             demo: !serve.no_demo,
-            pool: crate::db::PoolSettings {
+            pool: PoolSettings {
                 size: serve.pool_size,
                 connection_timeout: std::time::Duration::from_millis(serve.pool_timeout_ms.max(1)),
                 statement_timeout: std::time::Duration::from_millis(serve.statement_timeout_ms),

@@ -1,6 +1,7 @@
 //! Typed configuration, built once from flags and environment variables and passed in.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::auth::tokens::Key;
 
@@ -115,6 +116,26 @@ pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
 /// link, far below "for ever".
 pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// Pool size and timeouts.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub size: u32,
+    /// How long a request waits for a connection before answering 503.
+    pub connection_timeout: Duration,
+    /// PostgreSQL cancels a statement running longer than this (0: no limit).
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            size: 8,
+            connection_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Everything the server needs to run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -124,7 +145,7 @@ pub struct Config {
     /// Fill an empty database with the reference site on start.
     pub demo: bool,
     /// Connections kept by the pool, and its timeouts.
-    pub pool: crate::db::PoolSettings,
+    pub pool: PoolSettings,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
     /// Public responses kept in the response cache at most; 0 turns it off.
@@ -149,7 +170,7 @@ impl Config {
             bind: "127.0.0.1:8080".into(),
             cors_origins: CorsOrigins::Any,
             demo: true,
-            pool: crate::db::PoolSettings::default(),
+            pool: PoolSettings::default(),
             workers: 0,
             cache_entries: DEFAULT_CACHE_ENTRIES,
             cache_bytes: DEFAULT_CACHE_BYTES,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod dates;
 pub mod db;
 pub mod demo;
@@ -111,7 +112,7 @@ pub fn app(
         .default_service(web::to(framework_errors::default_service))
         .wrap(from_fn(http::params::middleware))
         .wrap(from_fn(http::body::deadline))
-        .wrap(from_fn(response_cache::middleware))
+        .wrap(from_fn(response_cache::middleware::cache_responses))
         .wrap(from_fn(caching::middleware))
         .wrap(Compress::default())
         .wrap(cors(cors_origins))

@@ -9,60 +9,22 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use diesel::prelude::*;
 
+use super::actor::Actor;
 use super::Role;
 use crate::db::schema::{sessions, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The signed-in user behind a request.
+/// The signed-in user behind a request: the extractor that authenticates it and yields the
+/// [`Actor`] the rules and the store take (it dereferences to it).
 #[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    /// The effective role: for an integration token, the lesser of its own role and its
-    /// creator's role now.
-    pub role: Role,
-    pub session_id: String,
-    /// The integration token acting, if it is one (then `id` is its creator's).
-    pub via_token: Option<i64>,
-}
+pub struct AuthUser(pub Actor);
 
-impl AuthUser {
-    /// Refuses unless the user's role is one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "the {} role may not do this",
-                self.role.as_str()
-            )))
-        }
-    }
+impl std::ops::Deref for AuthUser {
+    type Target = Actor;
 
-    /// Whether an article by `author_id` is this caller's own, for the author role's rule
-    /// "own drafts only". Only a user owns: an integration token acts for its creator but
-    /// owns nothing of theirs, and which articles a token made is not recorded, so an
-    /// author-role token can hand in drafts but neither reads nor changes them afterwards.
-    pub fn owns(&self, author_id: Option<i64>) -> bool {
-        self.via_token.is_none() && author_id == Some(self.id)
-    }
-
-    /// Whose unpublished articles a list by `status` may show: everyone's (`None`) to
-    /// editors and admins, their own to authors; an author-role integration token owns
-    /// none, so it may not list them (403).
-    pub fn unpublished_author_filter(&self) -> Result<Option<i64>, ApiError> {
-        if self.role.edits_all_content() {
-            Ok(None)
-        } else if self.via_token.is_none() {
-            Ok(Some(self.id))
-        } else {
-            Err(ApiError::Forbidden(
-                "an integration token with the author role owns no articles to list by status"
-                    .into(),
-            ))
-        }
+    fn deref(&self) -> &Actor {
+        &self.0
     }
 }
 
@@ -111,14 +73,14 @@ async fn authenticate_api_token(
     let role = Role::parse(&role)
         .unwrap_or(Role::Author)
         .at_most(Role::parse(&creator_role).unwrap_or(Role::Author));
-    Ok(AuthUser {
+    Ok(AuthUser(Actor {
         id: created_by,
         email: format!("token:{name}"),
         name,
         role,
         session_id: format!("api-token:{id}"),
         via_token: Some(id),
-    })
+    }))
 }
 
 async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthUser, ApiError> {
@@ -152,14 +114,14 @@ async fn authenticate(state: web::Data<AppState>, token: String) -> Result<AuthU
     let (email, name, role) = row.ok_or_else(|| ApiError::Unauthorized(BAD_TOKEN.into()))?;
     let role = Role::parse(&role)
         .ok_or_else(|| ApiError::Internal(format!("user {user_id} has an unknown role")))?;
-    Ok(AuthUser {
+    Ok(AuthUser(Actor {
         id: user_id,
         email,
         name,
         role,
         session_id,
         via_token: None,
-    })
+    }))
 }
 
 type Pending<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;

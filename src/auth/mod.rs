@@ -1,6 +1,7 @@
 //! Who is calling and what they may do: roles, passwords, tokens, the request extractors,
 //! login throttling, email addresses.
 
+pub mod actor;
 pub mod email;
 pub mod extract;
 pub mod login;

@@ -9,7 +9,7 @@ use diesel::r2d2::{self, ConnectionManager, CustomizeConnection};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::config::DatabaseUrl;
+use crate::config::{DatabaseUrl, PoolSettings};
 use crate::error::ApiError;
 
 /// A connection to whichever backend the configuration names. Queries are written once
@@ -39,26 +39,6 @@ pub enum SetupError {
     Connect { url: String, message: String },
     #[error("migration failed: {0}")]
     Migration(String),
-}
-
-/// Pool size and timeouts.
-#[derive(Debug, Clone)]
-pub struct PoolSettings {
-    pub size: u32,
-    /// How long a request waits for a connection before answering 503.
-    pub connection_timeout: Duration,
-    /// PostgreSQL cancels a statement running longer than this (0: no limit).
-    pub statement_timeout: Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        Self {
-            size: 8,
-            connection_timeout: Duration::from_secs(5),
-            statement_timeout: Duration::from_secs(30),
-        }
-    }
 }
 
 /// Per-connection settings, given to every new connection (they do not persist). SQLite:

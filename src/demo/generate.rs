@@ -4,8 +4,8 @@ use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::config::DatabaseUrl;
+use crate::content::PUBLISHED;
 use crate::db::schema::{article_tags, articles, categories, tags};
-use crate::resources::articles::queries::PUBLISHED;
 
 const BATCH: u32 = 5_000;
 

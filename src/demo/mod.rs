@@ -9,12 +9,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use crate::content::PUBLISHED;
 use crate::db::schema::{
     article_media, article_tags, articles, categories, magazine_issue_articles, magazine_issues,
     media, menu_items, menus, pages, site_contacts, site_settings,
 };
 use crate::db::AnyConnection;
-use crate::resources::articles::queries::PUBLISHED;
 use crate::resources::site::queries::SETTINGS_ID;
 
 const CONTENT: &str = include_str!("content.json");

@@ -13,6 +13,7 @@ pub mod magazine;
 pub mod media;
 pub mod menus;
 pub mod pages;
+pub mod paths;
 pub mod site;
 pub mod tags;
 pub mod users;
@@ -78,23 +79,4 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(api_tokens::handlers::create_token)
         .service(api_tokens::handlers::list_tokens)
         .service(api_tokens::handlers::revoke_token);
-}
-
-/// The paths a frontend routes on, one function per kind of target.
-pub mod paths {
-    pub fn article(slug: &str) -> String {
-        format!("/articles/{slug}")
-    }
-    pub fn category(slug: &str) -> String {
-        format!("/categories/{slug}")
-    }
-    pub fn tag(slug: &str) -> String {
-        format!("/tags/{slug}")
-    }
-    pub fn page(slug: &str) -> String {
-        format!("/pages/{slug}")
-    }
-    pub fn magazine_issue(id: i64) -> String {
-        format!("/magazine/issues/{id}")
-    }
 }

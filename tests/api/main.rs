@@ -23,6 +23,7 @@ mod errors;
 mod fuzz;
 mod input_safety;
 mod instances;
+mod layers;
 mod magazine;
 mod menu_editing;
 mod menus;

@@ -3,7 +3,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::queries::{self, ListRequest};
 use super::types::{Article, ArticleList, ArticleSort, ListArticlesQuery};
-use super::{editing, writes};
+use super::{editing, status, writes};
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::http::pagination::PageRequest;
@@ -16,7 +16,7 @@ impl ListArticlesQuery {
     fn parse(&self, user: Option<&AuthUser>) -> Result<(ListRequest, PageRequest), ApiError> {
         let status = match self.status.as_deref() {
             None => None,
-            Some(raw) => Some(writes::Status::parse(raw.trim()).ok_or_else(|| {
+            Some(raw) => Some(status::Status::parse(raw.trim()).ok_or_else(|| {
                 ApiError::invalid(
                     "status",
                     "must be one of draft, review, scheduled, published, archived",
@@ -24,7 +24,7 @@ impl ListArticlesQuery {
             })?),
         };
         let author_id = match (status, user) {
-            (None | Some(writes::Status::Published), _) => None,
+            (None | Some(status::Status::Published), _) => None,
             (Some(_), None) => {
                 return Err(ApiError::Unauthorized(
                     "listing by `status` needs an editor's token".into(),

@@ -3,5 +3,6 @@
 pub mod editing;
 pub mod handlers;
 pub mod queries;
+pub mod status;
 pub mod types;
 pub mod writes;

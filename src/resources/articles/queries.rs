@@ -4,19 +4,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{And, Eq as EqOp, LtEq};
 use diesel::prelude::*;
 
+use super::status::Status;
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
-use super::writes::Status;
 use crate::clock::at_offset;
+use crate::content::PUBLISHED;
 use crate::db::schema::{article_tags, articles};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::ApiError;
 use crate::http::pagination::{Cursor, Page, PageMeta, PageRequest, Position};
 use crate::resources::{categories, media, paths, site, tags};
-
-/// The stored status of an article that the public may see once `published_at` has
-/// passed. A scheduled article is stored as published with a future `published_at`, so
-/// it appears on time with no job to run.
-pub const PUBLISHED: &str = "published";
 
 /// How many related articles an article page gets.
 pub const RELATED_LIMIT: i64 = 6;
@@ -54,6 +50,13 @@ pub struct ArticleRow {
     pub updated_at: NaiveDateTime,
     pub author_id: Option<i64>,
     pub version: i64,
+}
+
+impl ArticleRow {
+    /// Its workflow state at `now`.
+    pub fn status_at(&self, now: NaiveDateTime) -> Status {
+        Status::of_stored(&self.status, self.published_at, now)
+    }
 }
 
 /// Everything a list shows; the body stays in the database.
@@ -364,7 +367,7 @@ pub fn summaries(
             tags: tags.remove(&row.id).unwrap_or_default(),
             author_name: row.author_name,
             source: row.source,
-            status: super::writes::Status::of_stored(&row.status, row.published_at, now)
+            status: Status::of_stored(&row.status, row.published_at, now)
                 .as_str()
                 .to_owned(),
             // Drafts without a date show their last change.
@@ -549,7 +552,7 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
     let next = neighbour(conn, now, &row, false)?;
     let related = related(conn, now, &row)?;
     let offset = row.utc_offset_minutes;
-    let status = super::writes::Status::of(&row, now).as_str().to_owned();
+    let status = row.status_at(now).as_str().to_owned();
     Ok(Article {
         id: row.id,
         path: paths::article(&row.slug),
@@ -610,22 +613,9 @@ pub fn preview(
     now: NaiveDateTime,
     mut row: ArticleRow,
 ) -> QueryResult<Article> {
-    let status = super::writes::Status::of(&row, now).as_str().to_owned();
+    let status = row.status_at(now).as_str().to_owned();
     row.published_at = Some(row.published_at.unwrap_or(now));
     let mut page = page(conn, now, row)?;
     page.status = status;
     Ok(page)
-}
-
-/// The first publication time after `now`: until then, what the public sees can only change
-/// through a write.
-pub fn next_publication_after(
-    conn: &mut AnyConnection,
-    now: NaiveDateTime,
-) -> QueryResult<Option<NaiveDateTime>> {
-    articles::table
-        .filter(articles::status.eq(PUBLISHED))
-        .filter(articles::published_at.gt(now))
-        .select(diesel::dsl::min(articles::published_at))
-        .first(conn)
 }

@@ -6,9 +6,11 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::queries::{ArticleRow, PUBLISHED};
-use crate::auth::extract::AuthUser;
+use super::queries::ArticleRow;
+use super::status::Status;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
+use crate::content::PUBLISHED;
 use crate::db::schema::{
     article_media, article_slug_history, article_tags, articles, categories, media, tags,
 };
@@ -38,65 +40,6 @@ pub const FIELDS: &[&str] = &[
 
 pub const MAX_TITLE: usize = 200;
 const MAX_BODY_CHARS: usize = 500_000;
-
-/// The workflow states an editor sees. `scheduled` is stored as `published` with a future
-/// `published_at`, so it goes live on time by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Draft,
-    Review,
-    Scheduled,
-    Published,
-    Archived,
-}
-
-impl Status {
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "draft" => Self::Draft,
-            "review" => Self::Review,
-            "scheduled" => Self::Scheduled,
-            "published" => Self::Published,
-            "archived" => Self::Archived,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Review => "review",
-            Self::Scheduled => "scheduled",
-            Self::Published => "published",
-            Self::Archived => "archived",
-        }
-    }
-
-    /// The state of a stored row at `now`.
-    pub fn of(row: &ArticleRow, now: NaiveDateTime) -> Self {
-        Self::of_stored(&row.status, row.published_at, now)
-    }
-
-    /// The state of a stored status and publication time at `now`.
-    pub fn of_stored(
-        status: &str,
-        published_at: Option<NaiveDateTime>,
-        now: NaiveDateTime,
-    ) -> Self {
-        match status {
-            PUBLISHED if published_at.is_some_and(|at| at > now) => Self::Scheduled,
-            PUBLISHED => Self::Published,
-            "review" => Self::Review,
-            "archived" => Self::Archived,
-            _ => Self::Draft,
-        }
-    }
-
-    /// States an author (not an editor) may leave an article in.
-    fn open_to_authors(self) -> bool {
-        matches!(self, Self::Draft | Self::Review)
-    }
-}
 
 /// A checked request body.
 #[derive(Debug)]
@@ -354,7 +297,7 @@ fn resolve_status(
     }
 }
 
-fn forbid_author(user: &AuthUser, status: Status) -> Result<(), ApiError> {
+fn forbid_author(user: &Actor, status: Status) -> Result<(), ApiError> {
     if user.role == Role::Author && !status.open_to_authors() {
         return Err(ApiError::Forbidden(format!(
             "authors may keep articles in draft or review, not {}: an editor publishes",
@@ -367,7 +310,7 @@ fn forbid_author(user: &AuthUser, status: Status) -> Result<(), ApiError> {
 /// Creates an article; returns its id.
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
@@ -468,13 +411,9 @@ fn load(conn: &mut AnyConnection, id: i64) -> Result<ArticleRow, ApiError> {
 }
 
 /// What an author may touch: their own articles while in draft or review.
-fn check_author_owns(
-    user: &AuthUser,
-    row: &ArticleRow,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
+fn check_author_owns(user: &Actor, row: &ArticleRow, now: NaiveDateTime) -> Result<(), ApiError> {
     if user.role == Role::Author
-        && (!user.owns(row.author_id) || !Status::of(row, now).open_to_authors())
+        && (!user.owns(row.author_id) || !row.status_at(now).open_to_authors())
     {
         return Err(ApiError::Forbidden(
             "authors may change only their own articles, and only in draft or review".into(),
@@ -486,7 +425,7 @@ fn check_author_owns(
 /// Applies a partial update.
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     changes: Changes,
@@ -501,7 +440,7 @@ pub fn update(
             .status
             .clone()
             .value()
-            .unwrap_or_else(|| Status::of(&row, now));
+            .unwrap_or_else(|| row.status_at(now));
         forbid_author(user, status)?;
         let published_at = match &changes.published_at {
             Patch::Value(at) => Some(at.naive_utc()),
@@ -619,7 +558,7 @@ pub fn update(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     now: NaiveDateTime,
@@ -644,7 +583,7 @@ pub fn delete(
 /// their own articles and published ones.
 pub fn find_for_editor(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &crate::http::params::IdOrSlug,
 ) -> QueryResult<Option<ArticleRow>> {
     use crate::http::params::IdOrSlug;

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::AuditEntry;
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::db::schema::audit_log;
 use crate::db::AnyConnection;
 use crate::http::pagination::{Page, PageMeta, PageRequest};
@@ -11,7 +11,7 @@ use crate::http::pagination::{Page, PageMeta, PageRequest};
 /// fall together.
 pub fn record(
     conn: &mut AnyConnection,
-    actor: &AuthUser,
+    actor: &Actor,
     action: &str,
     resource: &str,
     resource_id: Option<i64>,

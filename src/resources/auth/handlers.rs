@@ -3,6 +3,7 @@ use chrono::Utc;
 
 use super::queries::{self, Refresh};
 use super::types::{LoginRequest, RefreshRequest, TokenPair};
+use crate::auth::actor::Actor;
 use crate::auth::email::Email;
 use crate::auth::extract::AuthUser;
 use crate::auth::login::check_credentials;
@@ -73,7 +74,7 @@ pub async fn login(
         Ok(crate::db::write(conn, |conn| {
             let session = queries::start_session(conn, session_user.id)?;
             let token = queries::new_refresh_token(conn, &session, refresh_expires.naive_utc())?;
-            let actor = AuthUser {
+            let actor = Actor {
                 id: session_user.id,
                 email: session_user.email.clone(),
                 name: session_user.name.clone(),

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::queries::{self, CategoryRow};
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::categories;
 use crate::db::AnyConnection;
@@ -41,7 +41,7 @@ impl Changes {
     }
 }
 
-fn editors_only(user: &AuthUser) -> Result<(), ApiError> {
+fn editors_only(user: &Actor) -> Result<(), ApiError> {
     user.require(&[Role::Admin, Role::Editor])
 }
 
@@ -97,7 +97,7 @@ fn check_slug_free(rows: &[CategoryRow], slug: &str, id: Option<i64>) -> Result<
 /// Creates a category; returns its slug.
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
@@ -137,7 +137,7 @@ pub fn create(
 /// Applies a partial update; returns the (possibly new) slug.
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &IdOrSlug,
     if_match: Option<&str>,
     changes: Changes,
@@ -188,7 +188,7 @@ pub fn update(
 /// top level, menu items pointing at it disappear from the public menus.
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &IdOrSlug,
     if_match: Option<&str>,
     now: NaiveDateTime,

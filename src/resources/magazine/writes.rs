@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::queries::PUBLISHED;
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::{articles, magazine_issue_articles, magazine_issues, media};
 use crate::db::AnyConnection;
@@ -136,7 +136,7 @@ fn version(conn: &mut AnyConnection, id: i64) -> Result<i64, ApiError> {
 
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
@@ -179,7 +179,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     changes: Changes,
@@ -245,7 +245,7 @@ pub fn update(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     now: NaiveDateTime,

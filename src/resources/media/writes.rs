@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::media;
 use crate::db::AnyConnection;
@@ -64,7 +64,7 @@ fn version(conn: &mut AnyConnection, id: i64) -> Result<i64, ApiError> {
 
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
@@ -88,7 +88,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     changes: Changes,
@@ -141,7 +141,7 @@ pub fn update(
 /// Deletes a media record: covers that used it become empty, inline lists drop it.
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     now: NaiveDateTime,

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::types::MenuItemKind;
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::{articles, categories, magazine_issues, menu_items, menus, pages, tags};
 use crate::db::AnyConnection;
@@ -296,7 +296,7 @@ fn insert_items(
 /// it was created.
 pub fn put(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &str,
     if_match: Option<&str>,
     input: MenuInput,
@@ -364,7 +364,7 @@ pub fn put(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &str,
     if_match: Option<&str>,
     now: NaiveDateTime,
@@ -397,7 +397,7 @@ fn menu_for_write(
 /// Deletes one item (and its children) from a menu; the menu's version moves on.
 pub fn delete_item(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &str,
     item_id: i64,
     if_match: Option<&str>,
@@ -469,7 +469,7 @@ type StoredItem = (String, String, Option<i64>, Option<String>, i32);
 /// must still be a valid item. The menu's version moves on.
 pub fn update_item(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &str,
     item_id: i64,
     if_match: Option<&str>,
@@ -588,7 +588,7 @@ pub fn update_item(
 /// last). Returns its id; the menu's version moves on.
 pub fn add_item(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &str,
     if_match: Option<&str>,
     body: &Value,

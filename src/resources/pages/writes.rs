@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::queries::PUBLISHED;
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::pages;
 use crate::db::AnyConnection;
@@ -96,7 +96,7 @@ fn taken() -> ApiError {
 
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
@@ -141,7 +141,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &IdOrSlug,
     if_match: Option<&str>,
     changes: Changes,
@@ -201,7 +201,7 @@ pub fn update(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &IdOrSlug,
     if_match: Option<&str>,
     now: NaiveDateTime,

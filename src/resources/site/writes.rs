@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::queries::{DEFAULT_UTC_OFFSET_MINUTES, SETTINGS_ID};
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::{site_contacts, site_settings};
 use crate::db::AnyConnection;
@@ -174,7 +174,7 @@ fn current_version(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<
 
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     if_match: Option<&str>,
     changes: Changes,
     now: NaiveDateTime,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::auth::extract::AuthUser;
+use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::tags;
 use crate::db::AnyConnection;
@@ -75,7 +75,7 @@ fn taken() -> ApiError {
 
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<String, ApiError> {
@@ -108,7 +108,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &IdOrSlug,
     if_match: Option<&str>,
     changes: Changes,
@@ -146,7 +146,7 @@ pub fn update(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     key: &IdOrSlug,
     if_match: Option<&str>,
     now: NaiveDateTime,

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::queries::{self as users, UserRow};
+use crate::auth::actor::Actor;
 use crate::auth::email::Email;
-use crate::auth::extract::AuthUser;
 use crate::auth::{passwords, Role};
 use crate::db::schema::{sessions, users as users_table};
 use crate::db::AnyConnection;
@@ -109,7 +109,7 @@ fn email_taken(conn: &mut AnyConnection, email: &Email, id: Option<i64>) -> Resu
 
 pub fn create(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     changes: Changes,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
@@ -152,7 +152,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     changes: Changes,
@@ -225,7 +225,7 @@ pub fn update(
 
 pub fn delete(
     conn: &mut AnyConnection,
-    user: &AuthUser,
+    user: &Actor,
     id: i64,
     if_match: Option<&str>,
     now: NaiveDateTime,

@@ -1,0 +1,27 @@
+//! Content-wide facts below every resource: how a published article is stored, and when the
+//! next scheduled one goes live (the response cache expires its entries then). Resources and
+//! the HTTP layer read these; this module reads only the schema.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::articles;
+use crate::db::AnyConnection;
+
+/// The stored status of an article that the public may see once `published_at` has
+/// passed. A scheduled article is stored as published with a future `published_at`, so
+/// it appears on time with no job to run.
+pub const PUBLISHED: &str = "published";
+
+/// The first publication time after `now`: until then, what the public sees can only change
+/// through a write.
+pub fn next_publication_after(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    articles::table
+        .filter(articles::status.eq(PUBLISHED))
+        .filter(articles::published_at.gt(now))
+        .select(diesel::dsl::min(articles::published_at))
+        .first(conn)
+}

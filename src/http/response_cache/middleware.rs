@@ -1,0 +1,97 @@
+//! The middleware: serves a public GET from the cache while its entry is current, else
+//! passes the request on and keeps a 200 answer.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, Data};
+use actix_web::{Error, HttpResponse};
+
+use super::{Entry, X_CACHE};
+use crate::content::next_publication_after;
+use crate::state::AppState;
+
+fn cacheable(req: &ServiceRequest) -> bool {
+    // Authenticated reads may see drafts: never cached.
+    req.method() == Method::GET
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && req.path().starts_with("/api/v1/")
+        && req.path() != "/api/v1/healthz"
+}
+
+fn from_entry(entry: &Entry) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CONTENT_TYPE, entry.content_type.clone()));
+    if let Some(link) = &entry.link {
+        response.insert_header((header::LINK, link.clone()));
+    }
+    response.insert_header((X_CACHE, HeaderValue::from_static("hit")));
+    response.body(entry.body.clone())
+}
+
+pub async fn cache_responses(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let state = req.app_data::<Data<AppState>>().cloned();
+    let (Some(state), true) = (state, cacheable(&req)) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let Some(cache) = state.cache.clone() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let now = state.clock.now();
+    let version =
+        match crate::db::run(&state.pool, |conn| Ok(crate::db::content_version(conn)?)).await {
+            Ok(version) => version,
+            // The handler will meet the same failure and answer it properly.
+            Err(_) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        };
+    let key = format!("{}?{}", req.path(), req.query_string());
+    if let Some(entry) = cache.get(&key) {
+        if entry.version == version && entry.expires_at.is_none_or(|at| now < at) {
+            let (request, _) = req.into_parts();
+            return Ok(ServiceResponse::new(request, from_entry(&entry)));
+        }
+    }
+
+    let response = next.call(req).await?;
+    if response.status() != StatusCode::OK {
+        return Ok(response.map_into_boxed_body());
+    }
+    let (request, response) = response.into_parts();
+    let (mut head, body) = response.into_parts();
+    let bytes = crate::http::body::collect(body).await?;
+    // Made after the handler's own clock reading, so a publication in between expires
+    // the entry at once rather than late.
+    let expires_at = crate::db::run(&state.pool, move |conn| {
+        Ok(next_publication_after(conn, now)?)
+    })
+    .await;
+    if let (Ok(expires_at), Some(content_type), true) = (
+        expires_at,
+        head.headers().get(header::CONTENT_TYPE),
+        bytes.len() <= cache.max_entry_bytes(),
+    ) {
+        cache.put(
+            key,
+            Entry {
+                version,
+                expires_at,
+                content_type: content_type.clone(),
+                link: head.headers().get(header::LINK).cloned(),
+                // An exact-size copy: the body's buffer may have grown with spare capacity
+                // the cache would otherwise keep alive without counting it.
+                body: Bytes::copy_from_slice(&bytes),
+            },
+        );
+    }
+    head.headers_mut()
+        .insert(X_CACHE, HeaderValue::from_static("miss"));
+    Ok(ServiceResponse::new(
+        request,
+        head.set_body(bytes).map_into_boxed_body(),
+    ))
+}
