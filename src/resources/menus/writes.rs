@@ -378,6 +378,18 @@ pub fn delete(
     })
 }
 
+/// An item changed: the menu's version moves on, by compare-and-set from the one read.
+fn bump_version(conn: &mut AnyConnection, menu_id: i64, version: i64) -> Result<(), ApiError> {
+    let bumped = diesel::update(
+        menus::table
+            .filter(menus::id.eq(menu_id))
+            .filter(menus::version.eq(version)),
+    )
+    .set(menus::version.eq(version + 1))
+    .execute(conn)?;
+    swapped(bumped, "menu")
+}
+
 /// The menu a write addresses, once `If-Match` agrees: (id, version).
 fn menu_for_write(
     conn: &mut AnyConnection,
@@ -415,14 +427,7 @@ pub fn delete_item(
         if deleted == 0 {
             return Err(ApiError::not_found("menu item", item_id.to_string()));
         }
-        let bumped = diesel::update(
-            menus::table
-                .filter(menus::id.eq(menu_id))
-                .filter(menus::version.eq(version)),
-        )
-        .set(menus::version.eq(version + 1))
-        .execute(conn)?;
-        swapped(bumped, "menu")?;
+        bump_version(conn, menu_id, version)?;
         audit::queries::record(conn, user, "delete", "menu_item", Some(item_id), key, now)?;
         Ok(())
     })
@@ -571,14 +576,7 @@ pub fn update_item(
                 menu_items::position.eq(new_position),
             ))
             .execute(conn)?;
-        let bumped = diesel::update(
-            menus::table
-                .filter(menus::id.eq(menu_id))
-                .filter(menus::version.eq(version)),
-        )
-        .set(menus::version.eq(version + 1))
-        .execute(conn)?;
-        swapped(bumped, "menu")?;
+        bump_version(conn, menu_id, version)?;
         audit::queries::record(conn, user, "update", "menu_item", Some(item_id), key, now)?;
         Ok(())
     })
@@ -697,14 +695,7 @@ pub fn add_item(
             ))
             .returning(menu_items::id)
             .get_result(conn)?;
-        let bumped = diesel::update(
-            menus::table
-                .filter(menus::id.eq(menu_id))
-                .filter(menus::version.eq(version)),
-        )
-        .set(menus::version.eq(version + 1))
-        .execute(conn)?;
-        swapped(bumped, "menu")?;
+        bump_version(conn, menu_id, version)?;
         audit::queries::record(conn, user, "create", "menu_item", Some(id), key, now)?;
         Ok(id)
     })
