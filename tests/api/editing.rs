@@ -686,3 +686,23 @@ async fn instants_outside_the_stored_range_are_refused_by_name() {
         ]})
     );
 }
+
+#[actix_rt::test]
+async fn an_author_cannot_read_someone_elses_embargoed_article() {
+    let app = TestApp::empty().await;
+    let author = app.token_for(Role::Author).await;
+    // Stored as published, dated after the test clock's now: scheduled.
+    let scheduled = ArticleBuilder::new("embargoed", "禁发稿")
+        .at("2030-01-01T08:00:00+08:00")
+        .insert(&app);
+    let published = ArticleBuilder::new("out", "已发稿").insert(&app);
+    for (id, expected) in [(scheduled, 404), (published, 200)] {
+        for path in [
+            format!("/api/v1/articles/{id}"),
+            format!("/api/v1/articles/{id}/preview"),
+        ] {
+            let response = app.send("GET", &path, Some(&author), None, &[]).await;
+            assert_eq!(response.status, expected, "{path}: {}", response.text());
+        }
+    }
+}

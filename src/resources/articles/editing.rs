@@ -167,7 +167,7 @@ pub async fn get_article_preview(
     let now = state.clock.now();
     let raw = slug_or_id.into_inner();
     let article = crate::db::find_one(&state.pool, "article", raw, move |conn, raw| {
-        match writes::find_for_editor(conn, &user, &IdOrSlug::parse(raw))? {
+        match writes::find_for_editor(conn, &user, &IdOrSlug::parse(raw), now)? {
             Some(row) => Ok(Some(queries::preview(conn, now, row)?)),
             None => Ok(None),
         }
@@ -197,8 +197,9 @@ pub async fn create_preview_link(
     slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = slug_or_id.into_inner();
+    let now = state.clock.now();
     let id = crate::db::find_one(&state.pool, "article", raw, move |conn, raw| {
-        Ok(writes::find_for_editor(conn, &user, &IdOrSlug::parse(raw))?.map(|row| row.id))
+        Ok(writes::find_for_editor(conn, &user, &IdOrSlug::parse(raw), now)?.map(|row| row.id))
     })
     .await?;
     let (token, expires_at) = state

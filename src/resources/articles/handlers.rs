@@ -145,7 +145,7 @@ pub async fn get_article(
     if let Some(user) = user.0 {
         // Editors see any state, and get the version ETag that If-Match wants.
         let article = crate::db::find_one(&state.pool, "article", raw, move |conn, key| {
-            match writes::find_for_editor(conn, &user, &IdOrSlug::parse(key))? {
+            match writes::find_for_editor(conn, &user, &IdOrSlug::parse(key), now)? {
                 Some(row) => Ok(Some(queries::page(conn, now, row)?)),
                 None => Ok(None),
             }

@@ -580,11 +580,12 @@ pub fn delete(
 }
 
 /// An article as an editor may see it: any state for editors and admins; for authors,
-/// their own articles and published ones.
+/// their own articles and those the public sees.
 pub fn find_for_editor(
     conn: &mut AnyConnection,
     user: &Actor,
     key: &crate::http::params::IdOrSlug,
+    now: NaiveDateTime,
 ) -> QueryResult<Option<ArticleRow>> {
     use crate::http::params::IdOrSlug;
     let query = articles::table.select(articles::all_columns).into_boxed();
@@ -594,6 +595,9 @@ pub fn find_for_editor(
     };
     let row: Option<ArticleRow> = query.first(conn).optional()?;
     Ok(row.filter(|row| {
-        user.role.edits_all_content() || user.owns(row.author_id) || row.status == PUBLISHED
+        // Someone else's article only once the public sees it: a scheduled one (stored as
+        // published, dated in the future) is still embargoed.
+        let public = row.status == PUBLISHED && row.published_at.is_some_and(|at| at <= now);
+        user.role.edits_all_content() || user.owns(row.author_id) || public
     }))
 }
