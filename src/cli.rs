@@ -7,6 +7,7 @@ use crate::config::{
     is_loopback, parse_jwt_keys, Config, CorsOrigins, DatabaseUrl, PoolSettings,
     DEFAULT_CACHE_BYTES, DEFAULT_CACHE_ENTRIES,
 };
+use crate::http::client_address::TrustedProxies;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -161,6 +162,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_BODY_TIMEOUT_MS", default_value_t = 15_000)]
     pub body_timeout_ms: u64,
 
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
+    /// client, for the per-address login limit; none by default.
+    #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+
     /// Development mode: without a JWT secret, use a random one for this process only.
     /// A server bound to a loopback address is in dev mode.
     #[arg(long, env = "MASTHEAD_DEV")]
@@ -184,6 +190,7 @@ impl Default for ServeArgs {
             jwt_eddsa_keys: None,
             dev: false,
             body_timeout_ms: 15_000,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -218,6 +225,7 @@ impl Cli {
             )?,
             dev: serve.dev || is_loopback(&serve.bind),
             body_timeout: std::time::Duration::from_millis(serve.body_timeout_ms.max(1)),
+            trusted_proxies: TrustedProxies::parse(&serve.trusted_proxies)?,
         })
     }
 }

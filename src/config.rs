@@ -160,6 +160,8 @@ pub struct Config {
     /// How long a request body may take to arrive once its head has (actix's
     /// `client_request_timeout` covers the head only); then 408.
     pub body_timeout: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for per-address limits).
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
 }
 
 impl Config {
@@ -177,6 +179,7 @@ impl Config {
             jwt_keys: Vec::new(),
             dev: true,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            trusted_proxies: Default::default(),
         }
     }
 }

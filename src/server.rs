@@ -136,6 +136,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
             passwords: PasswordGate::for_this_machine(),
         }),
         body_timeout: config.body_timeout,
+        trusted_proxies: config.trusted_proxies.clone(),
     })
 }
 

@@ -18,6 +18,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// How long a request body may take to arrive (see `http::body::deadline`).
     pub body_timeout: std::time::Duration,
+    /// Whose `X-Forwarded-For` names the client (see `http::client_address`).
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
 }
 
 /// Token signing, login throttling and the bound on password checks, shared by all workers.

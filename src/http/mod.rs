@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod caching;
+pub mod client_address;
 pub mod framework_errors;
 pub mod head;
 pub mod html;

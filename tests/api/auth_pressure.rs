@@ -258,3 +258,49 @@ async fn a_refresh_racing_a_logout_never_outlives_it() {
         }
     }
 }
+
+/// Failed logins for distinct accounts, each "forwarded for" the given address.
+async fn failed_logins(
+    app: &TestApp,
+    forwarded_for: impl Fn(usize) -> String,
+    count: usize,
+) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for n in 0..count {
+        let body = json!({"email": format!("nobody{n}@example.com"), "password": "wrong password"});
+        let address = forwarded_for(n);
+        let response = app
+            .send(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(&body),
+                &[("x-forwarded-for", &address)],
+            )
+            .await;
+        statuses.push(response.status.as_u16());
+    }
+    statuses
+}
+
+#[actix_rt::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
+    let proxied = TestApp::configured(|config| {
+        config.trusted_proxies =
+            masthead::http::client_address::TrustedProxies::new(vec!["127.0.0.1"
+                .parse()
+                .expect("ip")]);
+    })
+    .await;
+    // 25 clients behind the proxy: none is limited by the others' failures (limit 20).
+    let statuses = failed_logins(&proxied, |n| format!("203.0.113.{n}"), 25).await;
+    assert!(statuses.iter().all(|status| *status == 401), "{statuses:?}");
+    // One client behind it still meets its own limit.
+    let statuses = failed_logins(&proxied, |_| "198.51.100.1".into(), 21).await;
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+
+    // A peer that is not a trusted proxy cannot choose its address by a header.
+    let direct = TestApp::empty().await;
+    let statuses = failed_logins(&direct, |n| format!("203.0.113.{n}"), 21).await;
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}

@@ -63,10 +63,7 @@ pub async fn login(
     body.check()?;
     let LoginRequest { email, password } = body.into_inner();
     let email = Email::normalize(&email);
-    let address = req
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_default();
+    let address = state.trusted_proxies.client_of(&req);
     let user = check_credentials(&state, &email, password, &address).await?;
     let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
     let session_user = user.clone();
