@@ -108,17 +108,6 @@ impl Modify for Conventions {
             .flatten()
             {
                 checked_path_segments(operation);
-            }
-            for operation in [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-                item.patch.as_mut(),
-            ]
-            .into_iter()
-            .flatten()
-            {
                 if operation.security.as_deref() == Some(&[SecurityRequirement::default()]) {
                     operation.security = Some(Vec::new());
                 }
