@@ -1,8 +1,10 @@
-//! Content-wide facts below every resource: how a published article is stored, and when the
-//! next scheduled one goes live (the response cache expires its entries then). Resources and
-//! the HTTP layer read these; this module reads only the schema.
+//! Content-wide facts below every resource: how a published article is stored, what the
+//! public sees (`visible`), and when the next scheduled one goes live (the response cache
+//! expires its entries then). Resources and the HTTP layer read these; this module reads
+//! only the schema.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::{And, Eq as EqOp, LtEq};
 use diesel::prelude::*;
 
 use crate::db::schema::articles;
@@ -12,6 +14,18 @@ use crate::db::AnyConnection;
 /// passed. A scheduled article is stored as published with a future `published_at`, so
 /// it appears on time with no job to run.
 pub const PUBLISHED: &str = "published";
+
+pub type Visible =
+    And<EqOp<articles::status, &'static str>, LtEq<articles::published_at, NaiveDateTime>>;
+
+/// The one rule for what the public sees: published, and its time has come (a NULL
+/// `published_at` never compares true). No `IS NOT NULL` term: SQLite would take it as
+/// the index range's lower bound in place of a cursor's and scan from the oldest article.
+pub fn visible(now: NaiveDateTime) -> Visible {
+    articles::status
+        .eq(PUBLISHED)
+        .and(articles::published_at.le(now))
+}
 
 /// The first publication time after `now`: until then, what the public sees can only change
 /// through a write.

@@ -62,6 +62,29 @@ fn the_checker_finds_a_circle_and_ignores_mod_declarations() {
     assert!(!found[0].contains("a/mod.rs"), "{found:?}");
 }
 
+#[test]
+fn the_checker_follows_modules_imported_by_name() {
+    let dir = std::env::temp_dir().join(format!("masthead-layers-alias-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("p")).unwrap();
+    let write = |path: &str, text: &str| std::fs::write(dir.join(path), text).unwrap();
+    write("lib.rs", "pub mod p;\npub mod q;\n");
+    write("p/mod.rs", "pub mod inner;\n");
+    write("p/inner.rs", "use crate::{q};\npub fn g() { q::h(); }\n");
+    write(
+        "q.rs",
+        "use crate::{p, q as _};\npub fn h() { p::inner::g(); }\n",
+    );
+    let edges = file_graph(&dir);
+    let found = circles(&edges);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("p/inner.rs") && found[0].contains("q.rs"),
+        "{found:?}"
+    );
+}
+
 fn file_graph(src: &Path) -> Edges {
     let mut files = Vec::new();
     rust_files(src, &mut files);
@@ -306,7 +329,8 @@ fn paths(
     is_module: &dyn Fn(&ModPath) -> bool,
 ) -> Vec<(usize, ModPath)> {
     let scopes = scopes(tokens, here);
-    let mut raw: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    // (token index, line, segments, from a `use`)
+    let mut raw: Vec<(usize, usize, Vec<String>, bool)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i].1.as_str();
@@ -315,7 +339,7 @@ fn paths(
             let start = i;
             let mut found = Vec::new();
             i = use_tree(tokens, i + 1, &[], &mut found);
-            raw.extend(found.into_iter().map(|p| (start, tokens[start].0, p)));
+            raw.extend(found.into_iter().map(|p| (start, tokens[start].0, p, true)));
         } else if is_ident(t) && !after_colons && tokens.get(i + 1).is_some_and(|(_, t)| t == "::")
         {
             let start = i;
@@ -327,13 +351,25 @@ fn paths(
                 segs.push(tokens[i + 1].1.clone());
                 i += 2;
             }
-            raw.push((start, tokens[start].0, segs));
+            raw.push((start, tokens[start].0, segs, false));
         } else {
             i += 1;
         }
     }
+    // Modules brought in by name (`use crate::resources::{categories, tags};`): a later
+    // `categories::queries::all` goes through them.
+    let no_aliases = BTreeMap::new();
+    let aliases: BTreeMap<String, ModPath> = raw
+        .iter()
+        .filter(|(_, _, _, from_use)| *from_use)
+        .filter_map(|(at, _, segs, _)| absolute(&scopes[*at], segs, is_module, &no_aliases))
+        .filter(|path| is_module(path))
+        .filter_map(|path| Some((path.last()?.clone(), path)))
+        .collect();
     raw.into_iter()
-        .filter_map(|(at, line, segs)| absolute(&scopes[at], &segs, is_module).map(|p| (line, p)))
+        .filter_map(|(at, line, segs, _)| {
+            absolute(&scopes[at], &segs, is_module, &aliases).map(|p| (line, p))
+        })
         .collect()
 }
 
@@ -400,6 +436,7 @@ fn absolute(
     scope: &ModPath,
     segs: &[String],
     is_module: &dyn Fn(&ModPath) -> bool,
+    aliases: &BTreeMap<String, ModPath>,
 ) -> Option<ModPath> {
     let mut at = scope.clone();
     let mut rest = segs;
@@ -419,7 +456,9 @@ fn absolute(
             let mut child = scope.clone();
             child.push(first.to_owned());
             if !is_module(&child) {
-                return None;
+                let mut through = aliases.get(first)?.clone();
+                through.extend(segs[1..].iter().cloned());
+                return Some(through);
             }
         }
     }

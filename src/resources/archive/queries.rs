@@ -2,11 +2,11 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::types::{ArchiveMonth, ArchiveYear};
+use crate::content::visible;
 use crate::content::PUBLISHED;
 use crate::dates;
 use crate::db::schema::articles;
 use crate::db::AnyConnection;
-use crate::resources::articles::queries::visible;
 use crate::resources::site;
 
 /// The first instant (UTC) of the local month `months_ahead` after (year, month).

@@ -1,13 +1,12 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::{And, Eq as EqOp, LtEq};
 use diesel::prelude::*;
 
 use super::status::Status;
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
 use crate::clock::at_offset;
-use crate::content::PUBLISHED;
+use crate::content::{visible, PUBLISHED};
 use crate::db::schema::{article_tags, articles};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::ApiError;
@@ -16,18 +15,6 @@ use crate::resources::{categories, media, paths, site, tags};
 
 /// How many related articles an article page gets.
 pub const RELATED_LIMIT: i64 = 6;
-
-pub type Visible =
-    And<EqOp<articles::status, &'static str>, LtEq<articles::published_at, NaiveDateTime>>;
-
-/// The one rule for what the public sees: published, and its time has come (a NULL
-/// `published_at` never compares true). No `IS NOT NULL` term: SQLite would take it as
-/// the index range's lower bound in place of a cursor's and scan from the oldest article.
-pub fn visible(now: NaiveDateTime) -> Visible {
-    articles::status
-        .eq(PUBLISHED)
-        .and(articles::published_at.le(now))
-}
 
 #[derive(Debug, Clone, Queryable)]
 pub struct ArticleRow {

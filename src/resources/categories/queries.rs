@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::{Category, CategoryNode, CategoryRef};
+use crate::content::visible;
 use crate::db::schema::{articles, categories};
 use crate::db::AnyConnection;
-use crate::resources::articles::queries::visible;
 use crate::resources::paths;
 
 #[derive(Debug, Clone, Queryable)]

@@ -4,9 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::types::{MagazineIssue, MagazineIssueSummary};
+use crate::content::visible;
 use crate::db::schema::{articles, magazine_issue_articles, magazine_issues};
 use crate::db::AnyConnection;
-use crate::resources::articles::queries::{summaries_by_ids, visible};
+use crate::resources::articles::queries::summaries_by_ids;
 use crate::resources::{media, paths};
 
 /// Issues the public sees.
