@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod input;
 pub mod openapi;
 pub mod portability;
 pub mod resources;

@@ -83,6 +83,7 @@ impl Modify for Conventions {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         let components = openapi.components.get_or_insert_with(Default::default);
         security_schemes(components);
+        input_kinds_inline(components);
         for shared in Shared::ALL {
             components
                 .responses
@@ -116,6 +117,36 @@ impl Modify for Conventions {
                         with_request_id(response);
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The field kinds of write bodies (`input::kinds`) are inlined into each request schema,
+/// with that field's limits; utoipa still lists a generic argument among the components,
+/// under the placeholder name the kinds give, so it goes. A field that referenced one by
+/// mistake would now dangle, which the spec tests catch. A field with a description
+/// comes out as a one-item `oneOf` holding the kind: it is flattened into the kind itself.
+fn input_kinds_inline(components: &mut utoipa::openapi::Components) {
+    components
+        .schemas
+        .remove(crate::input::kinds::PLACEHOLDER_NAME);
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            continue;
+        };
+        for property in object.properties.values_mut() {
+            let RefOr::T(Schema::OneOf(one_of)) = property else {
+                continue;
+            };
+            if one_of.items.len() != 1 {
+                continue;
+            }
+            if let RefOr::T(Schema::Object(mut kind)) = one_of.items[0].clone() {
+                if one_of.description.is_some() {
+                    kind.description = one_of.description.clone();
+                }
+                *property = RefOr::T(Schema::Object(kind));
             }
         }
     }

@@ -1,5 +1,5 @@
-//! Slugs: the URL names of content. Lowercase ASCII letters, digits and hyphens, or any
-//! other Unicode letters (Chinese slugs are allowed); never all digits (a path segment of
+//! Slugs: the URL names of content. Lowercase ASCII letters, digits and hyphens, and
+//! Chinese characters (CJK ideographs); never all digits (a path segment of
 //! digits is an id). Generated slugs turn Chinese characters into toneless pinyin, one
 //! syllable a word: 护苗有我 → `hu-miao-you-wo`. Readings are per character, so a
 //! polyphone can read oddly (行业 → `xing-ye`, not `hang-ye`): give a slug to choose.
@@ -17,21 +17,23 @@ pub fn check(slug: &str) -> Result<(), String> {
     if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
         return Err("must not start or end with a hyphen or repeat one".into());
     }
-    let allowed = |c: char| {
-        c.is_ascii_lowercase()
-            || c.is_ascii_digit()
-            || c == '-'
-            || (!c.is_ascii() && c.is_alphanumeric())
-    };
+    let allowed =
+        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || is_cjk_ideograph(c);
     if let Some(bad) = slug.chars().find(|c| !allowed(*c)) {
         return Err(format!(
-            "may hold lowercase letters, digits and hyphens only (not `{bad}`)"
+            "may hold lowercase letters, digits, hyphens and Chinese characters only (not `{bad}`)"
         ));
     }
     if slug.chars().all(|c| c.is_ascii_digit()) {
         return Err("must not be all digits (that would read as an id)".into());
     }
     Ok(())
+}
+
+/// The CJK Unified Ideographs, their extension A and the compatibility ideographs: the
+/// characters a Chinese slug is written in, and a range a JSON Schema pattern can state.
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// A readable slug from a title; `fallback` when the title has nothing usable.

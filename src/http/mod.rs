@@ -15,3 +15,4 @@ pub mod preconditions;
 pub mod request_log;
 pub mod response_cache;
 pub mod responses;
+pub mod valid;

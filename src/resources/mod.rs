@@ -7,7 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod categories;
-pub mod editor;
+pub mod editing;
 pub mod health;
 pub mod magazine;
 pub mod media;

@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 /// The editor's view of one article, with its version as a strong ETag for `If-Match`.
 pub fn editor_response(status: StatusCode, article: &Article) -> HttpResponse {
-    crate::resources::editor::respond(status, article.version, article)
+    crate::resources::editing::respond(status, article.version, article)
 }
 
 async fn editor_page(state: &AppState, id: i64) -> Result<Article, ApiError> {

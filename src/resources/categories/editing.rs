@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 async fn load(state: &AppState, slug: String) -> Result<Category, ApiError> {
@@ -49,7 +49,7 @@ pub async fn create_category(
     })
     .await?;
     let category = load(&state, slug).await?;
-    Ok(editor::created(
+    Ok(editing::created(
         &category.path.replace("/categories/", "/api/v1/categories/"),
         category.version,
         &category,
@@ -90,7 +90,11 @@ pub async fn update_category(
     })
     .await?;
     let category = load(&state, slug).await?;
-    Ok(editor::respond(StatusCode::OK, category.version, &category))
+    Ok(editing::respond(
+        StatusCode::OK,
+        category.version,
+        &category,
+    ))
 }
 
 /// Delete a category.

@@ -61,7 +61,7 @@ pub async fn get_category(
     .await?;
     if user.0.is_some() {
         // Editors get the version ETag that If-Match wants.
-        return Ok(crate::resources::editor::respond(
+        return Ok(crate::resources::editing::respond(
             actix_web::http::StatusCode::OK,
             category.version,
             &category,

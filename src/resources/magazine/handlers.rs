@@ -10,7 +10,7 @@ use crate::http::params;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 /// List magazine issues.
@@ -74,7 +74,7 @@ pub async fn get_magazine_issue(
     )
     .await?;
     if editor {
-        return Ok(editor::respond(StatusCode::OK, issue.version, &issue));
+        return Ok(editing::respond(StatusCode::OK, issue.version, &issue));
     }
     Ok(HttpResponse::Ok().json(issue))
 }
@@ -117,7 +117,7 @@ pub async fn create_magazine_issue(
     })
     .await?;
     let issue = load_for_editor(&state, id).await?;
-    Ok(editor::created(
+    Ok(editing::created(
         &format!("/api/v1/magazine/issues/{id}"),
         issue.version,
         &issue,
@@ -158,7 +158,7 @@ pub async fn update_magazine_issue(
     })
     .await?;
     let issue = load_for_editor(&state, id).await?;
-    Ok(editor::respond(StatusCode::OK, issue.version, &issue))
+    Ok(editing::respond(StatusCode::OK, issue.version, &issue))
 }
 
 /// Delete a magazine issue.

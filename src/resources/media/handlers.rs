@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 async fn load(state: &AppState, id: i64) -> Result<Image, ApiError> {
@@ -41,7 +41,7 @@ pub async fn get_media(
 ) -> Result<HttpResponse, ApiError> {
     let image = load(&state, crate::http::params::path_id(&id, "media")?).await?;
     if user.0.is_some() {
-        return Ok(editor::respond(StatusCode::OK, image.version, &image));
+        return Ok(editing::respond(StatusCode::OK, image.version, &image));
     }
     Ok(HttpResponse::Ok().json(image))
 }
@@ -74,7 +74,7 @@ pub async fn create_media(
     })
     .await?;
     let image = load(&state, id).await?;
-    Ok(editor::created(
+    Ok(editing::created(
         &format!("/api/v1/media/{id}"),
         image.version,
         &image,
@@ -115,7 +115,7 @@ pub async fn update_media(
     })
     .await?;
     let image = load(&state, id).await?;
-    Ok(editor::respond(StatusCode::OK, image.version, &image))
+    Ok(editing::respond(StatusCode::OK, image.version, &image))
 }
 
 /// Delete a media record.

@@ -10,7 +10,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 /// All navigation menus.
@@ -69,7 +69,7 @@ pub async fn get_menu(
     .await?;
     if editors {
         // Editors see broken items flagged, and get the version ETag.
-        return Ok(editor::respond(StatusCode::OK, menu.version, &menu));
+        return Ok(editing::respond(StatusCode::OK, menu.version, &menu));
     }
     Ok(HttpResponse::Ok().json(menu))
 }
@@ -131,13 +131,13 @@ pub async fn put_menu(
     .await?;
     let menu = load_for_editors(&state, key.clone()).await?;
     if created {
-        return Ok(editor::created(
+        return Ok(editing::created(
             &format!("/api/v1/menus/{key}"),
             menu.version,
             &menu,
         ));
     }
-    Ok(editor::respond(StatusCode::OK, menu.version, &menu))
+    Ok(editing::respond(StatusCode::OK, menu.version, &menu))
 }
 
 /// Delete a menu.
@@ -218,7 +218,7 @@ pub async fn update_menu_item(
     })
     .await?;
     let menu = load_for_editors(&state, key).await?;
-    Ok(editor::respond(StatusCode::OK, menu.version, &menu))
+    Ok(editing::respond(StatusCode::OK, menu.version, &menu))
 }
 
 /// Delete one menu item (with its children).
@@ -292,7 +292,7 @@ pub async fn add_menu_item(
     })
     .await?;
     let menu = load_for_editors(&state, key.clone()).await?;
-    Ok(editor::created(
+    Ok(editing::created(
         &format!("/api/v1/menus/{key}"),
         menu.version,
         &menu,

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 async fn load(state: &AppState, slug: String) -> Result<Page, ApiError> {
@@ -49,7 +49,7 @@ pub async fn create_page(
     })
     .await?;
     let page = load(&state, slug).await?;
-    Ok(editor::created(
+    Ok(editing::created(
         &page.path.replace("/pages/", "/api/v1/pages/"),
         page.version,
         &page,
@@ -90,7 +90,7 @@ pub async fn update_page(
     })
     .await?;
     let page = load(&state, slug).await?;
-    Ok(editor::respond(StatusCode::OK, page.version, &page))
+    Ok(editing::respond(StatusCode::OK, page.version, &page))
 }
 
 /// Delete a page.

@@ -60,7 +60,7 @@ pub async fn get_page(
     .await?;
     if editor {
         // Editors see drafts too, and get the version ETag that If-Match wants.
-        return Ok(crate::resources::editor::respond(
+        return Ok(crate::resources::editing::respond(
             actix_web::http::StatusCode::OK,
             page.version,
             &page,

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 /// Site metadata.
@@ -32,7 +32,7 @@ pub async fn get_site(
 ) -> Result<HttpResponse, ApiError> {
     let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
     if user.0.is_some() {
-        return Ok(editor::respond(StatusCode::OK, site.version, &site));
+        return Ok(editing::respond(StatusCode::OK, site.version, &site));
     }
     Ok(HttpResponse::Ok().json(site))
 }
@@ -69,5 +69,5 @@ pub async fn update_site(
     })
     .await?;
     let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
-    Ok(editor::respond(StatusCode::OK, site.version, &site))
+    Ok(editing::respond(StatusCode::OK, site.version, &site))
 }

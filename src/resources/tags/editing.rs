@@ -1,27 +1,16 @@
 //! The editors' side of tags.
 
-use actix_web::http::StatusCode;
 use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
-use super::queries;
-use super::types::Tag;
-use super::writes::{self, Changes};
+use super::types::{NewTag, Tag, TagChanges};
+use super::writes::Tags;
 use crate::auth::extract::AuthUser;
 use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::http::valid::Valid;
+use crate::resources::editing;
 use crate::state::AppState;
-
-async fn load(state: &AppState, slug: String) -> Result<Tag, ApiError> {
-    let now = state.clock.now();
-    crate::db::find_one(&state.pool, "tag", slug, move |conn, slug| {
-        Ok(queries::by_slug(conn, now, slug)?)
-    })
-    .await
-}
 
 /// Create a tag.
 ///
@@ -29,7 +18,7 @@ async fn load(state: &AppState, slug: String) -> Result<Tag, ApiError> {
 #[utoipa::path(
     tag = "tags",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "`name` (required, ≤100), `slug`, `description`", example = json!({"name": "护苗", "slug": "humiao"})),
+    request_body = NewTag,
     responses(
         (status = 201, description = "Created", body = Tag,
             headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
@@ -40,20 +29,9 @@ async fn load(state: &AppState, slug: String) -> Result<Tag, ApiError> {
 pub async fn create_tag(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<NewTag>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = Changes::parse(body.into_inner(), true)?;
-    let now = state.clock.now();
-    let slug = crate::db::run(&state.pool, move |conn| {
-        writes::create(conn, &user, changes, now)
-    })
-    .await?;
-    let tag = load(&state, slug).await?;
-    Ok(editor::created(
-        &tag.path.replace("/tags/", "/api/v1/tags/"),
-        tag.version,
-        &tag,
-    ))
+    editing::create::<Tags>(&state, user.0, body.0).await
 }
 
 /// Change a tag.
@@ -62,7 +40,7 @@ pub async fn create_tag(
 #[utoipa::path(
     tag = "tags",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "Any of `name`, `slug`, `description`"),
+    request_body = TagChanges,
     params(
         ("slug" = String, Path, description = "The tag's slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
@@ -79,18 +57,9 @@ pub async fn update_tag(
     req: HttpRequest,
     user: AuthUser,
     slug: web::Path<String>,
-    body: web::Json<Value>,
+    body: Valid<TagChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = Changes::parse(body.into_inner(), false)?;
-    let key = IdOrSlug::parse(&slug);
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    let slug = crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, &key, precondition.as_deref(), changes, now)
-    })
-    .await?;
-    let tag = load(&state, slug).await?;
-    Ok(editor::respond(StatusCode::OK, tag.version, &tag))
+    editing::update::<Tags>(&state, &req, user.0, IdOrSlug::parse(&slug), body.0).await
 }
 
 /// Delete a tag.
@@ -115,12 +84,5 @@ pub async fn delete_tag(
     user: AuthUser,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = IdOrSlug::parse(&slug);
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::delete(conn, &user, &key, precondition.as_deref(), now)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    editing::delete::<Tags>(&state, &req, user.0, IdOrSlug::parse(&slug)).await
 }

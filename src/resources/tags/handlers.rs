@@ -58,7 +58,7 @@ pub async fn get_tag(
     .await?;
     if user.0.is_some() {
         // Editors get the version ETag that If-Match wants.
-        return Ok(crate::resources::editor::respond(
+        return Ok(crate::resources::editing::respond(
             actix_web::http::StatusCode::OK,
             tag.version,
             &tag,

@@ -51,8 +51,25 @@ pub fn by_slug(
     now: NaiveDateTime,
     slug: &str,
 ) -> QueryResult<Option<Tag>> {
-    let row: Option<TagRow> = tags::table
-        .filter(tags::slug.eq(slug))
+    one(
+        conn,
+        now,
+        tags::table
+            .filter(tags::slug.eq(slug.to_owned()))
+            .into_boxed(),
+    )
+}
+
+pub fn by_id(conn: &mut AnyConnection, now: NaiveDateTime, id: i64) -> QueryResult<Option<Tag>> {
+    one(conn, now, tags::table.filter(tags::id.eq(id)).into_boxed())
+}
+
+fn one(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    query: tags::BoxedQuery<'static, crate::db::MultiBackend>,
+) -> QueryResult<Option<Tag>> {
+    let row: Option<TagRow> = query
         .select((
             tags::id,
             tags::slug,

@@ -1,61 +1,23 @@
-//! Creating, changing and deleting tags (editors and admins).
+//! Tags through the editing kit: editors and admins write them.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
 
+use super::queries;
+use super::types::{NewTag, Tag, TagChanges};
 use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::tags;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
-use crate::http::input::{Input, Patch};
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::{check_if_match, swapped};
-use crate::resources::audit;
+use crate::resources::editing::{Action, Current, Editable};
 
-pub const FIELDS: &[&str] = &["name", "slug", "description"];
+pub struct Tags;
 
-#[derive(Debug)]
-pub struct Changes {
-    name: Patch<String>,
-    slug: Patch<String>,
-    description: Patch<String>,
-}
-
-impl Changes {
-    pub fn parse(body: Value, creating: bool) -> Result<Self, ApiError> {
-        let mut input = Input::new(body, FIELDS);
-        let changes = Self {
-            name: input.required_string("name", 100, creating),
-            slug: input.slug("slug"),
-            description: input.text("description", 2_000),
-        };
-        input.finish()?;
-        Ok(changes)
-    }
-}
-
-type Row = (i64, String, String, String, i64);
-
-fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> Result<Row, ApiError> {
-    let query = tags::table
-        .select((
-            tags::id,
-            tags::slug,
-            tags::name,
-            tags::description,
-            tags::version,
-        ))
-        .into_boxed();
-    let query = match key {
-        IdOrSlug::Id(id) => query.filter(tags::id.eq(*id)),
-        IdOrSlug::Slug(slug) => query.filter(tags::slug.eq(slug.clone())),
-    };
-    query
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("tag", key.to_string()))
+/// A tag's editable columns.
+pub struct Row {
+    slug: String,
 }
 
 fn slug_taken(conn: &mut AnyConnection, slug: &str, id: Option<i64>) -> QueryResult<bool> {
@@ -73,96 +35,105 @@ fn taken() -> ApiError {
     ApiError::Invalid(vec![FieldError::new("slug", "is taken by another tag")])
 }
 
-pub fn create(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<String, ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let name = changes.name.clone().value().unwrap_or_default();
-        let slug = match changes.slug.clone().value() {
-            Some(slug) if slug_taken(conn, &slug, None)? => return Err(taken()),
-            Some(slug) => slug,
+impl Editable for Tags {
+    const KIND: &'static str = "tag";
+    const TABLE: &'static str = "tags";
+    type New = NewTag;
+    type Changes = TagChanges;
+    type Row = Row;
+    type View = Tag;
+
+    fn authorize(actor: &Actor, _: Action) -> Result<(), ApiError> {
+        actor.require(&[Role::Admin, Role::Editor])
+    }
+
+    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Row>>> {
+        let query = tags::table
+            .select((tags::id, tags::version, tags::slug))
+            .into_boxed();
+        let query = match key {
+            IdOrSlug::Id(id) => query.filter(tags::id.eq(*id)),
+            IdOrSlug::Slug(slug) => query.filter(tags::slug.eq(slug.clone())),
+        };
+        Ok(query
+            .first::<(i64, i64, String)>(conn)
+            .optional()?
+            .map(|(id, version, slug)| Current {
+                id,
+                version,
+                row: Row { slug },
+            }))
+    }
+
+    fn insert(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        input: NewTag,
+        _: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError> {
+        let slug = match input.slug.value() {
+            Some(slug) if slug_taken(conn, &slug.0, None)? => return Err(taken()),
+            Some(slug) => slug.0,
             None => {
-                let base = crate::slug::from_title(&name, "tag");
+                let base = crate::slug::from_title(&input.name.0, "tag");
                 crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
                     .ok_or_else(|| {
                         ApiError::Conflict(format!("no free slug near `{base}`: give one"))
                     })?
             }
         };
-        let id: i64 = diesel::insert_into(tags::table)
+        let id = diesel::insert_into(tags::table)
             .values((
                 tags::slug.eq(&slug),
-                tags::name.eq(&name),
-                tags::description.eq(changes.description.clone().value().unwrap_or_default()),
+                tags::name.eq(&input.name.0),
+                tags::description.eq(input.description.value().map(|d| d.0).unwrap_or_default()),
             ))
             .returning(tags::id)
             .get_result(conn)?;
-        audit::queries::record(conn, user, "create", "tag", Some(id), &slug, now)?;
-        Ok(slug)
-    })
-}
+        Ok((id, slug))
+    }
 
-pub fn update(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    key: &IdOrSlug,
-    if_match: Option<&str>,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<String, ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let (id, slug, name, description, version) = find(conn, key)?;
-        check_if_match(if_match, "tag", version)?;
-        let new_slug = changes.slug.clone().value().unwrap_or(slug);
-        if slug_taken(conn, &new_slug, Some(id))? {
+    fn apply(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<Row>,
+        changes: TagChanges,
+        _: NaiveDateTime,
+    ) -> Result<String, ApiError> {
+        let slug = changes
+            .slug
+            .value()
+            .map_or_else(|| current.row.slug.clone(), |slug| slug.0);
+        if slug_taken(conn, &slug, Some(current.id))? {
             return Err(taken());
         }
-        let bumped = diesel::update(
-            tags::table
-                .filter(tags::id.eq(id))
-                .filter(tags::version.eq(version)),
-        )
-        .set((
-            tags::slug.eq(&new_slug),
-            tags::name.eq(changes.name.clone().value().unwrap_or(name)),
-            tags::description.eq(changes
-                .description
-                .clone()
-                .into_update()
-                .map_or(description, Option::unwrap_or_default)),
-            tags::version.eq(version + 1),
-        ))
-        .execute(conn)?;
-        swapped(bumped, "tag")?;
-        audit::queries::record(conn, user, "update", "tag", Some(id), &new_slug, now)?;
-        Ok(new_slug)
-    })
-}
+        diesel::update(tags::table.filter(tags::id.eq(current.id)))
+            .set((
+                tags::slug.eq(&slug),
+                changes.name.value().map(|name| tags::name.eq(name.0)),
+                changes
+                    .description
+                    .into_update()
+                    .map(|text| tags::description.eq(text.map(|d| d.0).unwrap_or_default())),
+            ))
+            .execute(conn)?;
+        Ok(slug)
+    }
 
-pub fn delete(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    key: &IdOrSlug,
-    if_match: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let (id, slug, _, _, version) = find(conn, key)?;
-        check_if_match(if_match, "tag", version)?;
-        let deleted = diesel::delete(
-            tags::table
-                .filter(tags::id.eq(id))
-                .filter(tags::version.eq(version)),
-        )
-        .execute(conn)?;
-        swapped(deleted, "tag")?;
-        audit::queries::record(conn, user, "delete", "tag", Some(id), &slug, now)?;
-        Ok(())
-    })
+    fn before_delete(
+        _: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<Row>,
+    ) -> Result<String, ApiError> {
+        // Articles keep their other tags: `article_tags` rows go with the tag (ON DELETE CASCADE).
+        Ok(current.row.slug.clone())
+    }
+
+    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Tag, ApiError> {
+        queries::by_id(conn, now, id)?.ok_or_else(|| ApiError::not_found("tag", id.to_string()))
+    }
+
+    fn location(tag: &Tag) -> String {
+        format!("/api/v1/tags/{}", tag.slug)
+    }
 }

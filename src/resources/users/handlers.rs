@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
 use crate::http::responses;
-use crate::resources::editor;
+use crate::resources::editing;
 use crate::state::AppState;
 
 /// All users.
@@ -72,7 +72,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
     let (found, version) = load(&state, crate::http::params::path_id(&id, "user")?).await?;
-    Ok(editor::respond(StatusCode::OK, version, &found))
+    Ok(editing::respond(StatusCode::OK, version, &found))
 }
 
 /// Create a user.
@@ -103,7 +103,7 @@ pub async fn create_user(
     })
     .await?;
     let (created, version) = load(&state, id).await?;
-    Ok(editor::created(
+    Ok(editing::created(
         &format!("/api/v1/users/{id}"),
         version,
         &created,
@@ -146,7 +146,7 @@ pub async fn update_user(
     })
     .await?;
     let (changed, version) = load(&state, id).await?;
-    Ok(editor::respond(StatusCode::OK, version, &changed))
+    Ok(editing::respond(StatusCode::OK, version, &changed))
 }
 
 /// Delete a user.

@@ -1,0 +1,238 @@
+//! The editing kit: what every editors' write does, written once. A resource implements
+//! [`Editable`] (its input types, its rules and its store functions) and its handlers call
+//! [`create`], [`update`] and [`delete`], which own the rest:
+//! - the role check, before any database work;
+//! - one write transaction ([`crate::db::write`]) holding the write lock;
+//! - the 404 for a key that names nothing;
+//! - `If-Match` (strong comparison with the version ETag) and the compare-and-set version
+//!   bump, so that of two racing writers with one ETag exactly one wins;
+//! - the audit entry, in the same transaction;
+//! - the answer: the resource as editors see it, its version as a strong ETag,
+//!   `Cache-Control: private, no-cache`, and `Location` on 201.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::auth::actor::Actor;
+use crate::db::AnyConnection;
+use crate::error::ApiError;
+use crate::http::params::IdOrSlug;
+use crate::http::preconditions::{check_if_match, etag, if_match, swapped};
+use crate::resources::audit;
+use crate::state::AppState;
+
+/// What a write is about to do, for the role rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// The row a write found: what the kit needs to check and bump it.
+#[derive(Debug, Clone)]
+pub struct Current<Row> {
+    pub id: i64,
+    pub version: i64,
+    /// The resource's own columns, for its rules.
+    pub row: Row,
+}
+
+/// A resource editors write through the kit.
+pub trait Editable: 'static {
+    /// Its name in messages and the audit trail: `tag`.
+    const KIND: &'static str;
+    /// Its table, which has `id` and `version` columns.
+    const TABLE: &'static str;
+    /// The body of a create.
+    type New: Send + 'static;
+    /// The body of an update.
+    type Changes: Send + 'static;
+    /// What the rules of an update or a delete look at.
+    type Row: Send + 'static;
+    /// The answer, as editors see the resource.
+    type View: Serialize + Send + 'static;
+
+    /// The role rule: who may do `action` at all (row-specific rules go in the store
+    /// functions).
+    fn authorize(actor: &Actor, action: Action) -> Result<(), ApiError>;
+
+    /// The row `key` names, if any.
+    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Self::Row>>>;
+
+    /// Inserts, and answers the new row's id and the audit summary (its slug or name).
+    fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: Self::New,
+        now: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError>;
+
+    /// Writes the changes to the row (its version is bumped by the kit), and answers the
+    /// audit summary.
+    fn apply(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        current: &Current<Self::Row>,
+        changes: Self::Changes,
+        now: NaiveDateTime,
+    ) -> Result<String, ApiError>;
+
+    /// Checks and clears what must go before the row is deleted (refusing a delete that
+    /// would break something), and answers the audit summary.
+    fn before_delete(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        current: &Current<Self::Row>,
+    ) -> Result<String, ApiError>;
+
+    /// The resource by id, as editors see it.
+    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Self::View, ApiError>;
+
+    /// Its URL under `/api/v1`, for `Location`.
+    fn location(view: &Self::View) -> String;
+}
+
+/// Creates: 201 with `Location` and the ETag.
+pub async fn create<R: Editable>(
+    state: &AppState,
+    actor: Actor,
+    input: R::New,
+) -> Result<HttpResponse, ApiError> {
+    R::authorize(&actor, Action::Create)?;
+    let now = state.clock.now();
+    let view = crate::db::run(&state.pool, move |conn| {
+        let id = crate::db::write(conn, |conn| {
+            let (id, summary) = R::insert(conn, &actor, input, now)?;
+            audit::queries::record(conn, &actor, "create", R::KIND, Some(id), &summary, now)?;
+            Ok::<_, ApiError>(id)
+        })?;
+        R::view(conn, id, now)
+    })
+    .await?;
+    // A new row starts at version 1.
+    Ok(created(&R::location(&view), 1, &view))
+}
+
+/// Updates the row `key` names, honouring `If-Match`: 200 with the new ETag.
+pub async fn update<R: Editable>(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: Actor,
+    key: IdOrSlug,
+    changes: R::Changes,
+) -> Result<HttpResponse, ApiError> {
+    R::authorize(&actor, Action::Update)?;
+    let now = state.clock.now();
+    let precondition = if_match(req);
+    let (view, version) = crate::db::run(&state.pool, move |conn| {
+        let (id, version) = crate::db::write(conn, |conn| {
+            let current = found::<R>(conn, &key, precondition.as_deref())?;
+            let bumped = diesel::sql_query(format!(
+                "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
+                R::TABLE,
+                current.id,
+                current.version
+            ))
+            .execute(conn)?;
+            swapped(bumped, R::KIND)?;
+            let summary = R::apply(conn, &actor, &current, changes, now)?;
+            audit::queries::record(
+                conn,
+                &actor,
+                Action::Update.as_str(),
+                R::KIND,
+                Some(current.id),
+                &summary,
+                now,
+            )?;
+            Ok::<_, ApiError>((current.id, current.version + 1))
+        })?;
+        Ok((R::view(conn, id, now)?, version))
+    })
+    .await?;
+    Ok(respond(StatusCode::OK, version, &view))
+}
+
+/// Deletes the row `key` names, honouring `If-Match`: 204.
+pub async fn delete<R: Editable>(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: Actor,
+    key: IdOrSlug,
+) -> Result<HttpResponse, ApiError> {
+    R::authorize(&actor, Action::Delete)?;
+    let now = state.clock.now();
+    let precondition = if_match(req);
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write(conn, |conn| {
+            let current = found::<R>(conn, &key, precondition.as_deref())?;
+            let summary = R::before_delete(conn, &actor, &current)?;
+            let deleted = diesel::sql_query(format!(
+                "DELETE FROM {} WHERE id = {} AND version = {}",
+                R::TABLE,
+                current.id,
+                current.version
+            ))
+            .execute(conn)?;
+            swapped(deleted, R::KIND)?;
+            audit::queries::record(
+                conn,
+                &actor,
+                Action::Delete.as_str(),
+                R::KIND,
+                Some(current.id),
+                &summary,
+                now,
+            )?;
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The row `key` names, checked against `If-Match`; 404 if there is none.
+fn found<R: Editable>(
+    conn: &mut AnyConnection,
+    key: &IdOrSlug,
+    precondition: Option<&str>,
+) -> Result<Current<R::Row>, ApiError> {
+    let current =
+        R::find(conn, key)?.ok_or_else(|| ApiError::not_found(R::KIND, key.to_string()))?;
+    check_if_match(precondition, R::KIND, current.version)?;
+    Ok(current)
+}
+
+/// The resource as JSON with its version as a strong ETag (for `If-Match`), never stored by
+/// shared caches.
+pub fn respond<T: Serialize>(status: StatusCode, version: i64, body: &T) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .json(body)
+}
+
+/// 201 with `Location`.
+pub fn created<T: Serialize>(location: &str, version: i64, body: &T) -> HttpResponse {
+    let mut response = respond(StatusCode::CREATED, version, body);
+    // Chinese slugs: a header value must be ASCII, so the path goes percent-encoded.
+    if let Ok(value) = header::HeaderValue::from_str(&crate::http::location::encode_path(location))
+    {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
