@@ -51,14 +51,13 @@ pub struct Current<Row> {
     pub row: Row,
 }
 
-/// A resource editors write through the kit.
+/// A resource editors change through the kit ([`update`]); [`Creatable`] and [`Deletable`]
+/// add the other two verbs where the resource has them (the site settings have neither).
 pub trait Editable: 'static {
     /// Its name in messages and the audit trail: `tag`.
     const KIND: &'static str;
     /// Its table, which has `id` and `version` columns.
     const TABLE: &'static str;
-    /// The body of a create.
-    type New: Send + 'static;
     /// The body of an update.
     type Changes: Send + 'static;
     /// What the rules of an update or a delete look at.
@@ -73,14 +72,6 @@ pub trait Editable: 'static {
     /// The row `key` names, if any.
     fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Self::Row>>>;
 
-    /// Inserts, and answers the new row's id and the audit summary (its slug or name).
-    fn insert(
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        input: Self::New,
-        now: NaiveDateTime,
-    ) -> Result<(i64, String), ApiError>;
-
     /// Writes the changes to the row (its version is bumped by the kit), and answers the
     /// audit summary.
     fn apply(
@@ -91,6 +82,29 @@ pub trait Editable: 'static {
         now: NaiveDateTime,
     ) -> Result<String, ApiError>;
 
+    /// The resource by id, as editors see it.
+    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Self::View, ApiError>;
+}
+
+/// A resource editors create through the kit ([`create`]).
+pub trait Creatable: Editable {
+    /// The body of a create.
+    type New: Send + 'static;
+
+    /// Inserts, and answers the new row's id and the audit summary (its slug or name).
+    fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: Self::New,
+        now: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError>;
+
+    /// Its URL under `/api/v1`, for `Location`.
+    fn location(view: &Self::View) -> String;
+}
+
+/// A resource editors delete through the kit ([`delete`]).
+pub trait Deletable: Editable {
     /// Checks and clears what must go before the row is deleted (refusing a delete that
     /// would break something), and answers the audit summary.
     fn before_delete(
@@ -98,16 +112,10 @@ pub trait Editable: 'static {
         actor: &Actor,
         current: &Current<Self::Row>,
     ) -> Result<String, ApiError>;
-
-    /// The resource by id, as editors see it.
-    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Self::View, ApiError>;
-
-    /// Its URL under `/api/v1`, for `Location`.
-    fn location(view: &Self::View) -> String;
 }
 
 /// Creates: 201 with `Location` and the ETag.
-pub async fn create<R: Editable>(
+pub async fn create<R: Creatable>(
     state: &AppState,
     actor: Actor,
     input: R::New,
@@ -168,7 +176,7 @@ pub async fn update<R: Editable>(
 }
 
 /// Deletes the row `key` names, honouring `If-Match`: 204.
-pub async fn delete<R: Editable>(
+pub async fn delete<R: Deletable>(
     state: &AppState,
     req: &HttpRequest,
     actor: Actor,

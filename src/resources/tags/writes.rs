@@ -11,7 +11,7 @@ use crate::db::schema::tags;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::params::IdOrSlug;
-use crate::resources::editing::{Action, Current, Editable};
+use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
 
 pub struct Tags;
 
@@ -38,7 +38,6 @@ fn taken() -> ApiError {
 impl Editable for Tags {
     const KIND: &'static str = "tag";
     const TABLE: &'static str = "tags";
-    type New = NewTag;
     type Changes = TagChanges;
     type Row = Row;
     type View = Tag;
@@ -63,34 +62,6 @@ impl Editable for Tags {
                 version,
                 row: Row { slug },
             }))
-    }
-
-    fn insert(
-        conn: &mut AnyConnection,
-        _: &Actor,
-        input: NewTag,
-        _: NaiveDateTime,
-    ) -> Result<(i64, String), ApiError> {
-        let slug = match input.slug.value() {
-            Some(slug) if slug_taken(conn, &slug.0, None)? => return Err(taken()),
-            Some(slug) => slug.0,
-            None => {
-                let base = crate::slug::from_title(&input.name.0, "tag");
-                crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
-                    .ok_or_else(|| {
-                        ApiError::Conflict(format!("no free slug near `{base}`: give one"))
-                    })?
-            }
-        };
-        let id = diesel::insert_into(tags::table)
-            .values((
-                tags::slug.eq(&slug),
-                tags::name.eq(&input.name.0),
-                tags::description.eq(input.description.value().map(|d| d.0).unwrap_or_default()),
-            ))
-            .returning(tags::id)
-            .get_result(conn)?;
-        Ok((id, slug))
     }
 
     fn apply(
@@ -120,6 +91,48 @@ impl Editable for Tags {
         Ok(slug)
     }
 
+    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Tag, ApiError> {
+        queries::by_id(conn, now, id)?.ok_or_else(|| ApiError::not_found("tag", id.to_string()))
+    }
+}
+
+impl Creatable for Tags {
+    type New = NewTag;
+
+    fn insert(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        input: NewTag,
+        _: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError> {
+        let slug = match input.slug.value() {
+            Some(slug) if slug_taken(conn, &slug.0, None)? => return Err(taken()),
+            Some(slug) => slug.0,
+            None => {
+                let base = crate::slug::from_title(&input.name.0, "tag");
+                crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
+                    .ok_or_else(|| {
+                        ApiError::Conflict(format!("no free slug near `{base}`: give one"))
+                    })?
+            }
+        };
+        let id = diesel::insert_into(tags::table)
+            .values((
+                tags::slug.eq(&slug),
+                tags::name.eq(&input.name.0),
+                tags::description.eq(input.description.value().map(|d| d.0).unwrap_or_default()),
+            ))
+            .returning(tags::id)
+            .get_result(conn)?;
+        Ok((id, slug))
+    }
+
+    fn location(tag: &Tag) -> String {
+        format!("/api/v1/tags/{}", tag.slug)
+    }
+}
+
+impl Deletable for Tags {
     fn before_delete(
         _: &mut AnyConnection,
         _: &Actor,
@@ -127,13 +140,5 @@ impl Editable for Tags {
     ) -> Result<String, ApiError> {
         // Articles keep their other tags: `article_tags` rows go with the tag (ON DELETE CASCADE).
         Ok(current.row.slug.clone())
-    }
-
-    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Tag, ApiError> {
-        queries::by_id(conn, now, id)?.ok_or_else(|| ApiError::not_found("tag", id.to_string()))
-    }
-
-    fn location(tag: &Tag) -> String {
-        format!("/api/v1/tags/{}", tag.slug)
     }
 }
