@@ -1,8 +1,8 @@
 //! Masthead: a headless content API for news and magazine sites.
 
 pub mod auth;
-pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod dates;
@@ -14,7 +14,6 @@ pub mod input;
 pub mod openapi;
 pub mod portability;
 pub mod resources;
-pub mod server;
 pub mod slug;
 pub mod state;
 

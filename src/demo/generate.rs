@@ -12,7 +12,7 @@ const BATCH: u32 = 5_000;
 /// Adds `count` published articles spread over the categories and tags (those of the demo
 /// site on an empty database), one every ten minutes from 2020, in transactions of 5,000.
 pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
-    crate::server::migrate(url)?;
+    crate::commands::migrate::migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
     let conn = &mut conn;
     super::seed_if_empty(conn).map_err(|error| error.to_string())?;

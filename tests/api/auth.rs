@@ -462,11 +462,13 @@ async fn outside_dev_mode_the_server_refuses_to_start_without_a_secret() {
     let mut config = Config::for_database(DatabaseUrl::Sqlite(dir.path().join("x.db")));
     config.dev = false;
     config.jwt_keys = Vec::new();
-    let refused = masthead::server::prepare(&config).err().expect("refused");
+    let refused = masthead::commands::serve::prepare(&config)
+        .err()
+        .expect("refused");
     assert!(refused.contains("MASTHEAD_JWT_SECRET"), "{refused}");
     config.dev = true;
     assert!(
-        masthead::server::prepare(&config).is_ok(),
+        masthead::commands::serve::prepare(&config).is_ok(),
         "dev mode makes a key of its own"
     );
     assert!(masthead::config::is_loopback("127.0.0.1:8080"));

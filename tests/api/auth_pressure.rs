@@ -139,17 +139,17 @@ async fn a_padded_or_recased_email_is_the_same_account() {
     assert_eq!(signed_in.json()["user"]["email"], "pen@example.com");
 
     // The CLI's `user add` normalises too.
-    let args = masthead::cli::AddUserArgs {
+    let args = masthead::commands::AddUserArgs {
         email: "  Cli.User@Example.COM ".into(),
         name: "命令行".into(),
         role: "editor".into(),
     };
-    masthead::server::add_user(&app.database_url(), &args, PASSWORD).expect("user add");
+    masthead::commands::user::add_user(&app.database_url(), &args, PASSWORD).expect("user add");
     let cli_user = app.login("cli.user@example.com").await;
     assert_eq!(cli_user["user"]["email"], "cli.user@example.com");
-    let twice = masthead::server::add_user(
+    let twice = masthead::commands::user::add_user(
         &app.database_url(),
-        &masthead::cli::AddUserArgs {
+        &masthead::commands::AddUserArgs {
             email: "cli.user@example.com".into(),
             ..args
         },

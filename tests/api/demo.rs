@@ -113,7 +113,7 @@ async fn the_demo_is_loaded_once_and_not_with_no_demo() {
     let url = DatabaseUrl::Sqlite(dir.path().join("site.db"));
     let mut config = Config::for_database(url.clone());
     config.demo = false;
-    let state = masthead::server::prepare(&config).expect("prepare");
+    let state = masthead::commands::serve::prepare(&config).expect("prepare");
     let mut conn = state.pool.get().expect("connection");
     assert!(
         masthead::demo::is_empty(&mut conn).expect("query"),
@@ -122,8 +122,8 @@ async fn the_demo_is_loaded_once_and_not_with_no_demo() {
     drop(conn);
 
     config.demo = true;
-    masthead::server::prepare(&config).expect("first start");
-    let state = masthead::server::prepare(&config).expect("second start");
+    masthead::commands::serve::prepare(&config).expect("first start");
+    let state = masthead::commands::serve::prepare(&config).expect("second start");
     let mut conn = state.pool.get().expect("connection");
     use diesel::prelude::*;
     use masthead::db::schema::articles;
@@ -143,7 +143,7 @@ async fn backup_copies_a_live_sqlite_database() {
     let url = DatabaseUrl::Sqlite(dir.path().join("live.db"));
     let mut config = Config::for_database(url.clone());
     config.demo = true;
-    let state = masthead::server::prepare(&config).expect("prepare");
+    let state = masthead::commands::serve::prepare(&config).expect("prepare");
     // A connection stays open, mid-transaction, as a running server's would be.
     let mut busy = state.pool.get().expect("connection");
     let copy = dir.path().join("copy.db");

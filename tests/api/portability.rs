@@ -73,7 +73,7 @@ async fn an_imported_site_serves_the_same_pages_and_users_need_a_new_password() 
     let source = DatabaseUrl::Sqlite(dir.path().join("source.db"));
     let mut config = masthead::config::Config::for_database(source.clone());
     config.demo = true;
-    masthead::server::prepare(&config).expect("prepare");
+    masthead::commands::serve::prepare(&config).expect("prepare");
     let mut conn = masthead::db::connect(&source).expect("connect");
     let hash = masthead::auth::passwords::hash(crate::support::PASSWORD).expect("hash");
     masthead::resources::users::queries::create(

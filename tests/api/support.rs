@@ -159,7 +159,7 @@ impl TestApp {
         // Short, so that the outage test's 503s come quickly.
         config.pool.connection_timeout = std::time::Duration::from_millis(1500);
         configure(&mut config);
-        let mut state = masthead::server::prepare(&config).expect("prepare database");
+        let mut state = masthead::commands::serve::prepare(&config).expect("prepare database");
         let clock = Clock::fixed(instant(NOW));
         state.clock = clock.clone();
         let pool = state.pool.clone();

@@ -1,5 +1,4 @@
-//! The command line: `masthead [serve]`, `masthead migrate`, `masthead openapi`,
-//! `masthead generate`. Every flag also reads an environment variable.
+//! The command line's flags and subcommands; every flag also reads an environment variable.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

@@ -1,0 +1,11 @@
+//! `masthead migrate`, also run first by every command that opens the database.
+
+use crate::config::DatabaseUrl;
+
+/// Applies pending migrations.
+pub fn migrate(url: &DatabaseUrl) -> Result<(), String> {
+    let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
+    let applied = crate::db::migrate(&mut conn).map_err(|error| error.to_string())?;
+    tracing::info!(database = %url.redacted(), applied = ?applied, "migrations applied");
+    Ok(())
+}

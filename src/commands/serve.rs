@@ -1,0 +1,78 @@
+//! Starting the server: configuration, database, demo content, HTTP.
+
+use actix_web::HttpServer;
+
+use std::sync::Arc;
+
+use super::args::{Cli, ServeArgs};
+use crate::auth::passwords::PasswordGate;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::{Key, TokenConfig, Tokens};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::response_cache::ResponseCache;
+use crate::state::{AppState, Auth};
+
+/// The configured JWT keys; in dev mode without any, one random key for this process.
+fn signing_keys(config: &Config) -> Result<Vec<Key>, String> {
+    if !config.jwt_keys.is_empty() {
+        return Ok(config.jwt_keys.clone());
+    }
+    if !config.dev {
+        return Err(
+            "no JWT secret: set MASTHEAD_JWT_SECRET (32+ bytes) or MASTHEAD_JWT_KEYS; \
+             only dev mode (--dev, or a loopback bind address) runs without one"
+                .into(),
+        );
+    }
+    tracing::warn!("dev mode: no JWT secret configured, using a random key for this process; tokens will not survive a restart");
+    Key::parse(&format!("dev-ephemeral:{}", crate::auth::random_token())).map(|key| vec![key])
+}
+
+/// Prepares the database (migrations, demo content) and builds the app state.
+pub fn prepare(config: &Config) -> Result<AppState, String> {
+    super::migrate::migrate(&config.database_url)?;
+    let pool =
+        crate::db::pool(&config.database_url, &config.pool).map_err(|error| error.to_string())?;
+    if config.demo {
+        let mut conn = pool.get().map_err(|error| error.to_string())?;
+        if crate::demo::seed_if_empty(&mut conn)
+            .map_err(|error| format!("demo content: {error}"))?
+        {
+            tracing::info!("empty database filled with the demo site");
+        }
+    }
+    Ok(AppState {
+        pool,
+        clock: Clock::system(),
+        cache: ResponseCache::new(config.cache_entries, config.cache_bytes),
+        auth: Arc::new(Auth {
+            tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
+            throttle: LoginThrottle::default(),
+            passwords: PasswordGate::for_this_machine(),
+        }),
+        body_timeout: config.body_timeout,
+        trusted_proxies: config.trusted_proxies.clone(),
+    })
+}
+
+pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
+    let config = cli.config(args)?;
+    let state = prepare(&config)?;
+    let cors = config.cors_origins.clone();
+    let workers = if config.workers == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        config.workers
+    };
+    tracing::info!(bind = %config.bind, database = %config.database_url.redacted(), workers, "serving");
+    actix_web::rt::System::new()
+        .block_on(async move {
+            HttpServer::new(move || crate::app(state.clone(), &cors))
+                .workers(workers)
+                .bind(&config.bind)?
+                .run()
+                .await
+        })
+        .map_err(|error| format!("server: {error}"))
+}
