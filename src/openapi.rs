@@ -108,7 +108,7 @@ impl Modify for Conventions {
             .into_iter()
             .flatten()
             {
-                checked_path_segments(operation);
+                checked_parameters(operation);
                 if operation.security.as_deref() == Some(&[SecurityRequirement::default()]) {
                     operation.security = Some(Vec::new());
                 }
@@ -159,16 +159,15 @@ fn with_request_id(response: &mut Response) {
     );
 }
 
-/// What `http::params` checks on every path segment before routing: text path
-/// parameters are non-empty and hold no control characters, and a segment that breaks
-/// that (or is not a number where one is wanted) is a 400 naming the parameter.
-fn checked_path_segments(operation: &mut Operation) {
-    let mut has_path_parameter = false;
+/// What `http::params` checks on every request before routing: text path parameters are
+/// non-empty and hold no control characters, and neither do query parameters (a read also
+/// refuses one it does not know). So any operation, with parameters or without, can
+/// answer 400 naming the parameter.
+fn checked_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
         if !matches!(parameter.parameter_in, ParameterIn::Path) {
             continue;
         }
-        has_path_parameter = true;
         if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
             if object.schema_type == SchemaType::Type(Type::String) {
                 object.min_length = Some(1);
@@ -176,14 +175,11 @@ fn checked_path_segments(operation: &mut Operation) {
             }
         }
     }
-    let responses = &mut operation.responses.responses;
-    let status = Shared::InvalidParameter.status().to_string();
-    if has_path_parameter && !responses.contains_key(&status) {
-        responses.insert(
-            status,
-            RefOr::Ref(Ref::from_response_name(Shared::InvalidParameter.name())),
-        );
-    }
+    operation
+        .responses
+        .responses
+        .entry(Shared::InvalidParameter.status().to_string())
+        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(Shared::InvalidParameter.name())));
 }
 
 /// A GET through the caching middleware: every 200 gets an ETag and `Cache-Control`, and a

@@ -227,8 +227,9 @@ macro_rules! response_sets {
 }
 
 response_sets! {
-    /// What a public read without parameters can fail with.
-    PublicRead = [ServiceUnavailable];
+    /// What a public read without parameters can fail with: it takes no token, but refuses
+    /// an invalid one rather than serve it as anonymous.
+    PublicRead = [InvalidToken, ServiceUnavailable];
     /// A public list with query parameters.
     PublicList = [InvalidParameter, ServiceUnavailable];
     /// A public read of one resource, which an editor's token widens (drafts, versions).

@@ -7,7 +7,8 @@
 //! - `If-Match` (strong comparison with the version ETag) and the compare-and-set version
 //!   bump, so that of two racing writers with one ETag exactly one wins;
 //! - the audit entry, in the same transaction;
-//! - the answer: the resource as editors see it, its version as a strong ETag,
+//! - the answer: the resource as editors see it, read in the same transaction (a delete
+//!   landing just after cannot turn a write that happened into a 404), its version as a strong ETag,
 //!   `Cache-Control: private, no-cache`, and `Location` on 201.
 
 use actix_web::http::{header, StatusCode};
@@ -123,12 +124,11 @@ pub async fn create<R: Creatable>(
     R::authorize(&actor, Action::Create)?;
     let now = state.clock.now();
     let view = crate::db::run(&state.pool, move |conn| {
-        let id = crate::db::write(conn, |conn| {
+        crate::db::write(conn, |conn| {
             let (id, summary) = R::insert(conn, &actor, input, now)?;
             audit::queries::record(conn, &actor, "create", R::KIND, Some(id), &summary, now)?;
-            Ok::<_, ApiError>(id)
-        })?;
-        R::view(conn, id, now)
+            R::view(conn, id, now)
+        })
     })
     .await?;
     // A new row starts at version 1.
@@ -147,7 +147,7 @@ pub async fn update<R: Editable>(
     let now = state.clock.now();
     let precondition = if_match(req);
     let (view, version) = crate::db::run(&state.pool, move |conn| {
-        let (id, version) = crate::db::write(conn, |conn| {
+        crate::db::write(conn, |conn| {
             let current = found::<R>(conn, &key, precondition.as_deref())?;
             let bumped = diesel::sql_query(format!(
                 "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
@@ -167,9 +167,8 @@ pub async fn update<R: Editable>(
                 &summary,
                 now,
             )?;
-            Ok::<_, ApiError>((current.id, current.version + 1))
-        })?;
-        Ok((R::view(conn, id, now)?, version))
+            Ok::<_, ApiError>((R::view(conn, current.id, now)?, current.version + 1))
+        })
     })
     .await?;
     Ok(respond(StatusCode::OK, version, &view))

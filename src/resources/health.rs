@@ -61,7 +61,7 @@ pub async fn get_health() -> HttpResponse {
     security(()),
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        responses::PublicRead,
+        responses::ServiceUnavailable,
     )
 )]
 #[get("/readyz")]

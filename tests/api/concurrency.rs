@@ -403,3 +403,39 @@ async fn a_mixed_concurrent_write_load_answers_no_5xx() {
         );
     }
 }
+
+#[actix_rt::test]
+async fn a_menu_put_racing_a_delete_answers_with_the_menu_it_wrote() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let body = json!({"name": "页脚", "items": [{"label": "首页", "kind": "url", "url": "/"}]});
+    let mut calls: Vec<Call> = Vec::new();
+    for _ in 0..12 {
+        calls.push((
+            "PUT",
+            "/api/v1/menus/footer".into(),
+            Some(body.clone()),
+            None,
+        ));
+        calls.push(("DELETE", "/api/v1/menus/footer".into(), None, None));
+    }
+    let answers = race(&app, &admin, &calls).await;
+    for (call, answer) in calls.iter().zip(&answers) {
+        // A PUT that wrote is 200 or 201 with the menu it wrote, whatever lands after it.
+        let expected: &[u16] = match call.0 {
+            "PUT" => &[200, 201],
+            _ => &[204, 404],
+        };
+        assert!(
+            expected.contains(&answer.status.as_u16()),
+            "{} {}: {} {}",
+            call.0,
+            call.1,
+            answer.status,
+            answer.text()
+        );
+        if call.0 == "PUT" {
+            assert_eq!(answer.json()["items"][0]["label"], "首页");
+        }
+    }
+}

@@ -81,8 +81,8 @@ async fn call(
     body: Option<Value>,
 ) -> (u16, Value, Option<String>) {
     let client = awc::Client::default();
-    let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut request = client.request(method, url);
+    let verb = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = client.request(verb, &url);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -97,6 +97,20 @@ async fn call(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let bytes = response.body().await.expect("body");
+    let path = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|start| &rest[start..]))
+        .unwrap_or("/");
+    crate::conformance::check(
+        method,
+        path,
+        response.status().as_u16(),
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok()),
+        &bytes,
+    );
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     (response.status().as_u16(), json, cache)
 }

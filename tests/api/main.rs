@@ -16,6 +16,7 @@ mod backend;
 mod caching_and_cors;
 mod categories_and_tags;
 mod concurrency;
+mod conformance;
 mod consistency;
 mod demo;
 mod editing;

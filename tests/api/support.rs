@@ -15,6 +15,8 @@ use masthead::db::schema::{
 use masthead::db::{Pool, PooledConnection};
 use serde_json::Value;
 
+use crate::conformance;
+
 /// With `MASTHEAD_TEST_POSTGRES_URL` set (a server where this user may create databases),
 /// every test app gets a database of its own there; otherwise a SQLite file of its own.
 pub const POSTGRES_ENV: &str = "MASTHEAD_TEST_POSTGRES_URL";
@@ -116,6 +118,18 @@ impl Response {
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
     }
+
+    /// Panics unless the response is what the OpenAPI document says `method path` answers.
+    fn conforming(self, method: &str, path: &str) -> Self {
+        conformance::check(
+            method,
+            path,
+            self.status.as_u16(),
+            self.header("content-type").as_deref(),
+            &self.body,
+        );
+        self
+    }
 }
 
 impl TestApp {
@@ -149,6 +163,7 @@ impl TestApp {
     }
 
     async fn start_with(demo: bool, keys: Vec<Key>, configure: impl FnOnce(&mut Config)) -> Self {
+        conformance::prepare();
         let dir = tempfile::tempdir().expect("temp dir");
         let database = TestDatabase::create(&dir);
         let mut config = Config::for_database(database.url.clone());
@@ -204,6 +219,7 @@ impl TestApp {
             headers: response.headers().clone(),
             body: body.to_vec(),
         }
+        .conforming("GET", path)
     }
 
     /// Sends `method path` with an optional bearer token, JSON body and extra headers.
@@ -215,8 +231,8 @@ impl TestApp {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Response {
-        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = self.server.request(method, self.server.url(path));
+        let verb = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.server.request(verb, self.server.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -238,6 +254,7 @@ impl TestApp {
             headers: response.headers().clone(),
             body: bytes.to_vec(),
         }
+        .conforming(method, path)
     }
 
     /// A user with this role, straight into the database; returns its id.

@@ -86,6 +86,9 @@ impl ListArticlesQuery {
         (status = 401, description = "`status` without a token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
                 "detail": "listing by `status` needs an editor's token", "code": "unauthorized", "errors": null})),
+        (status = 403, description = "`status` with an author-role integration token, which owns no articles to list", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "/problems/forbidden", "title": "Forbidden", "status": 403,
+                "detail": "an integration token with the author role owns no articles to list by status", "code": "forbidden", "errors": null})),
     ),
     security((), ("bearer" = []), ("integration_token" = []))
 )]

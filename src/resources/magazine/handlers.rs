@@ -23,6 +23,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Magazine issues, newest first", body = MagazineIssueList),
         responses::PublicList,
+        responses::InvalidToken,
     )
 )]
 #[get("/magazine/issues")]

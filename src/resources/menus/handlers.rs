@@ -6,6 +6,7 @@ use super::types::{Menu, MenuList};
 use super::{queries, writes};
 use crate::auth::extract::AuthUser;
 use crate::auth::extract::MaybeAuthUser;
+use crate::db::AnyConnection;
 use crate::error::{ApiError, Problem};
 use crate::http::params::NoParams;
 use crate::http::preconditions::if_match;
@@ -74,12 +75,28 @@ pub async fn get_menu(
     Ok(HttpResponse::Ok().json(menu))
 }
 
-async fn load_for_editors(state: &AppState, key: String) -> Result<Menu, ApiError> {
+/// Runs a write to the menu `key` and reads the menu back in the same transaction: the
+/// answer is the menu as this write left it, and a delete that lands just after cannot
+/// turn a write that happened into a 404.
+async fn write_and_load<T, F>(
+    state: &AppState,
+    key: String,
+    write: F,
+) -> Result<(T, Menu), ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
     let now = state.clock.now();
-    crate::db::find_one(&state.pool, "menu", key, move |conn, key| {
-        Ok(queries::load(conn, now, Some(key), true)?
-            .into_iter()
-            .next())
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write(conn, |conn| {
+            let outcome = write(conn)?;
+            let menu = queries::load(conn, now, Some(&key), true)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| ApiError::not_found("menu", key.clone()))?;
+            Ok((outcome, menu))
+        })
     })
     .await
 }
@@ -125,11 +142,10 @@ pub async fn put_menu(
     let now = state.clock.now();
     let precondition = if_match(&req);
     let write_key = key.clone();
-    let created = crate::db::run(&state.pool, move |conn| {
+    let (created, menu) = write_and_load(&state, key.clone(), move |conn| {
         writes::put(conn, &user, &write_key, precondition.as_deref(), input, now)
     })
     .await?;
-    let menu = load_for_editors(&state, key.clone()).await?;
     if created {
         return Ok(editing::created(
             &format!("/api/v1/menus/{key}"),
@@ -205,7 +221,7 @@ pub async fn update_menu_item(
     let precondition = if_match(&req);
     let write_key = key.clone();
     let body = body.into_inner();
-    crate::db::run(&state.pool, move |conn| {
+    let ((), menu) = write_and_load(&state, key, move |conn| {
         writes::update_item(
             conn,
             &user,
@@ -217,7 +233,6 @@ pub async fn update_menu_item(
         )
     })
     .await?;
-    let menu = load_for_editors(&state, key).await?;
     Ok(editing::respond(StatusCode::OK, menu.version, &menu))
 }
 
@@ -287,11 +302,10 @@ pub async fn add_menu_item(
     let precondition = if_match(&req);
     let write_key = key.clone();
     let body = body.into_inner();
-    crate::db::run(&state.pool, move |conn| {
+    let (_, menu) = write_and_load(&state, key.clone(), move |conn| {
         writes::add_item(conn, &user, &write_key, precondition.as_deref(), &body, now)
     })
     .await?;
-    let menu = load_for_editors(&state, key.clone()).await?;
     Ok(editing::created(
         &format!("/api/v1/menus/{key}"),
         menu.version,

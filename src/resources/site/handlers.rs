@@ -20,7 +20,6 @@ use crate::state::AppState;
     security((), ("bearer" = []), ("integration_token" = [])),
     responses(
         (status = 200, description = "The site's metadata", body = Site),
-        responses::InvalidToken,
         responses::PublicRead,
     )
 )]
