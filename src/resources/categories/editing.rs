@@ -1,35 +1,25 @@
 //! The editors' side of categories.
 
-use actix_web::http::StatusCode;
 use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
-use super::queries;
-use super::types::Category;
-use super::writes::{self, Changes};
+use super::types::{Category, CategoryChanges, NewCategory};
+use super::writes::Categories;
 use crate::auth::extract::AuthUser;
 use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::if_match;
 use crate::http::responses;
+use crate::http::valid::Valid;
 use crate::resources::editing;
 use crate::state::AppState;
 
-async fn load(state: &AppState, slug: String) -> Result<Category, ApiError> {
-    let now = state.clock.now();
-    crate::db::find_one(&state.pool, "category", slug, move |conn, slug| {
-        Ok(queries::by_slug(conn, now, slug)?)
-    })
-    .await
-}
-
 /// Create a category.
 ///
-/// Editors and admins. The slug is generated from the name when absent.
+/// Editors and admins. The slug is generated from the name when absent. A given slug must
+/// not be taken by another category, and `parent_id` must name an existing category.
 #[utoipa::path(
     tag = "categories",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "`name` (required, ≤100), `slug`, `description`, `parent_id`, `position`", example = json!({"name": "行业新闻", "parent_id": 1})),
+    request_body = NewCategory,
     responses(
         (status = 201, description = "Created", body = Category,
             headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
@@ -40,29 +30,19 @@ async fn load(state: &AppState, slug: String) -> Result<Category, ApiError> {
 pub async fn create_category(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<NewCategory>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = Changes::parse(body.into_inner(), true)?;
-    let now = state.clock.now();
-    let slug = crate::db::run(&state.pool, move |conn| {
-        writes::create(conn, &user, changes, now)
-    })
-    .await?;
-    let category = load(&state, slug).await?;
-    Ok(editing::created(
-        &category.path.replace("/categories/", "/api/v1/categories/"),
-        category.version,
-        &category,
-    ))
+    editing::create::<Categories>(&state, user.0, body.0).await
 }
 
 /// Change a category.
 ///
-/// Partial; honours `If-Match`.
+/// Partial; honours `If-Match`. A new slug must not be taken by another category; a new
+/// `parent_id` must name an existing category other than this one and its subcategories.
 #[utoipa::path(
     tag = "categories",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "Any of `name`, `slug`, `description`, `parent_id` (null: top level), `position`"),
+    request_body = CategoryChanges,
     params(
         ("slug" = String, Path, description = "The category's slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
@@ -79,22 +59,9 @@ pub async fn update_category(
     req: HttpRequest,
     user: AuthUser,
     slug: web::Path<String>,
-    body: web::Json<Value>,
+    body: Valid<CategoryChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = Changes::parse(body.into_inner(), false)?;
-    let key = IdOrSlug::parse(&slug);
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    let slug = crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, &key, precondition.as_deref(), changes, now)
-    })
-    .await?;
-    let category = load(&state, slug).await?;
-    Ok(editing::respond(
-        StatusCode::OK,
-        category.version,
-        &category,
-    ))
+    editing::update::<Categories>(&state, &req, user.0, IdOrSlug::parse(&slug), body.0).await
 }
 
 /// Delete a category.
@@ -119,12 +86,5 @@ pub async fn delete_category(
     user: AuthUser,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = IdOrSlug::parse(&slug);
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::delete(conn, &user, &key, precondition.as_deref(), now)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    editing::delete::<Categories>(&state, &req, user.0, IdOrSlug::parse(&slug)).await
 }

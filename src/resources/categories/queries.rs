@@ -127,8 +127,24 @@ pub fn by_slug(
     now: NaiveDateTime,
     slug: &str,
 ) -> QueryResult<Option<Category>> {
+    one(conn, now, |row| row.slug == slug)
+}
+
+pub fn by_id(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    id: i64,
+) -> QueryResult<Option<Category>> {
+    one(conn, now, |row| row.id == id)
+}
+
+fn one(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    wanted: impl Fn(&CategoryRow) -> bool,
+) -> QueryResult<Option<Category>> {
     let rows = all(conn)?;
-    let Some(row) = rows.iter().find(|row| row.slug == slug) else {
+    let Some(row) = rows.iter().find(|row| wanted(row)) else {
         return Ok(None);
     };
     let counts = direct_counts(conn, now, &rows)?;

@@ -1,5 +1,8 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::input::kinds::{Id, Int, Line, Slug, Text};
+use crate::input::{Optional, Patch};
 
 /// A category named from another resource.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -69,4 +72,56 @@ pub struct Category {
 pub struct CategoryTree {
     /// Top-level categories, each with its subcategories nested.
     pub data: Vec<CategoryNode>,
+}
+
+/// Display order among siblings: lower first.
+pub type Position = Int<-1_000_000, 1_000_000>;
+
+/// A new category.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "行业新闻", "slug": "industry-news", "parent_id": 1, "position": 0}))]
+pub struct NewCategory {
+    #[schema(inline)]
+    pub name: Line<100>,
+    /// Made from the name (Chinese in pinyin) when left out.
+    #[serde(default)]
+    #[schema(inline)]
+    pub slug: Optional<Slug>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub description: Patch<Text<2000>>,
+    /// The parent category; left out or `null`: top level.
+    #[serde(default)]
+    #[schema(inline)]
+    pub parent_id: Patch<Id>,
+    /// Display order among siblings, lower first; 0 when left out.
+    #[serde(default)]
+    #[schema(inline)]
+    pub position: Optional<Position>,
+}
+
+/// Changes to a category: the fields to change, the others left out.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "公司新闻", "parent_id": null}))]
+pub struct CategoryChanges {
+    #[serde(default)]
+    #[schema(inline)]
+    pub name: Optional<Line<100>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub slug: Optional<Slug>,
+    /// `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub description: Patch<Text<2000>>,
+    /// The new parent category; `null` moves the category to the top level.
+    #[serde(default)]
+    #[schema(inline)]
+    pub parent_id: Patch<Id>,
+    /// Display order among siblings, lower first.
+    #[serde(default)]
+    #[schema(inline)]
+    pub position: Optional<Position>,
 }

@@ -1,67 +1,30 @@
-//! Creating, changing and deleting categories (editors and admins).
+//! Categories through the editing kit: editors and admins write them.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
 
 use super::queries::{self, CategoryRow};
+use super::types::{Category, CategoryChanges, NewCategory};
 use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::categories;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
-use crate::http::input::{Input, Patch};
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::{check_if_match, swapped};
-use crate::resources::audit;
+use crate::input::kinds::Id;
+use crate::input::Patch;
+use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
 
-pub const FIELDS: &[&str] = &["name", "slug", "description", "parent_id", "position"];
+pub struct Categories;
 
-#[derive(Debug)]
-pub struct Changes {
-    name: Patch<String>,
-    slug: Patch<String>,
-    description: Patch<String>,
-    parent_id: Patch<i64>,
-    position: Patch<i64>,
+/// A category's editable columns.
+pub struct Row {
+    slug: String,
 }
 
-impl Changes {
-    pub fn parse(body: Value, creating: bool) -> Result<Self, ApiError> {
-        let mut input = Input::new(body, FIELDS);
-        let changes = Self {
-            name: input.required_string("name", 100, creating),
-            slug: input.slug("slug"),
-            description: input.text("description", 2_000),
-            parent_id: input.id("parent_id"),
-            position: input.integer("position", -1_000_000, 1_000_000),
-        };
-        input.finish()?;
-        Ok(changes)
-    }
-}
-
-fn editors_only(user: &Actor) -> Result<(), ApiError> {
-    user.require(&[Role::Admin, Role::Editor])
-}
-
-fn find(rows: &[CategoryRow], key: &IdOrSlug) -> Result<CategoryRow, ApiError> {
-    rows.iter()
-        .find(|row| match key {
-            IdOrSlug::Id(id) => row.id == *id,
-            IdOrSlug::Slug(slug) => &row.slug == slug,
-        })
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("category", key.to_string()))
-}
-
-/// The parent must exist and must not be the category or one of its descendants.
-fn check_parent(
-    rows: &[CategoryRow],
-    id: Option<i64>,
-    parent: &Patch<i64>,
-) -> Result<(), ApiError> {
-    let Patch::Value(parent) = parent else {
+/// The parent must exist and must not be the category (`id`) or one of its descendants.
+fn check_parent(rows: &[CategoryRow], id: Option<i64>, parent: &Patch<Id>) -> Result<(), ApiError> {
+    let Patch::Value(Id(parent)) = parent else {
         return Ok(());
     };
     if !rows.iter().any(|row| row.id == *parent) {
@@ -70,13 +33,11 @@ fn check_parent(
             format!("no such id: {parent}"),
         )]));
     }
-    if let Some(id) = id {
-        if queries::with_descendants(rows, id).contains(parent) {
-            return Err(ApiError::Invalid(vec![FieldError::new(
-                "parent_id",
-                "would make the category its own ancestor",
-            )]));
-        }
+    if id.is_some_and(|id| queries::with_descendants(rows, id).contains(parent)) {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "parent_id",
+            "would make the category its own ancestor",
+        )]));
     }
     Ok(())
 }
@@ -94,22 +55,92 @@ fn check_slug_free(rows: &[CategoryRow], slug: &str, id: Option<i64>) -> Result<
     Ok(())
 }
 
-/// Creates a category; returns its slug.
-pub fn create(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<String, ApiError> {
-    editors_only(user)?;
-    crate::db::write(conn, |conn| {
+impl Editable for Categories {
+    const KIND: &'static str = "category";
+    const TABLE: &'static str = "categories";
+    type Changes = CategoryChanges;
+    type Row = Row;
+    type View = Category;
+
+    fn authorize(actor: &Actor, _: Action) -> Result<(), ApiError> {
+        actor.require(&[Role::Admin, Role::Editor])
+    }
+
+    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Row>>> {
+        let query = categories::table
+            .select((categories::id, categories::version, categories::slug))
+            .into_boxed();
+        let query = match key {
+            IdOrSlug::Id(id) => query.filter(categories::id.eq(*id)),
+            IdOrSlug::Slug(slug) => query.filter(categories::slug.eq(slug.clone())),
+        };
+        Ok(query
+            .first::<(i64, i64, String)>(conn)
+            .optional()?
+            .map(|(id, version, slug)| Current {
+                id,
+                version,
+                row: Row { slug },
+            }))
+    }
+
+    fn apply(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<Row>,
+        changes: CategoryChanges,
+        now: NaiveDateTime,
+    ) -> Result<String, ApiError> {
         let rows = queries::all(conn)?;
-        check_parent(&rows, None, &changes.parent_id)?;
-        let name = changes.name.clone().value().unwrap_or_default();
-        let slug = match changes.slug.clone().value() {
-            Some(slug) => slug,
+        check_parent(&rows, Some(current.id), &changes.parent_id)?;
+        let slug = changes
+            .slug
+            .value()
+            .map_or_else(|| current.row.slug.clone(), |slug| slug.0);
+        check_slug_free(&rows, &slug, Some(current.id))?;
+        diesel::update(categories::table.filter(categories::id.eq(current.id)))
+            .set((
+                categories::slug.eq(&slug),
+                changes.name.value().map(|name| categories::name.eq(name.0)),
+                changes
+                    .description
+                    .into_update()
+                    .map(|text| categories::description.eq(text.map(|d| d.0).unwrap_or_default())),
+                changes
+                    .parent_id
+                    .into_update()
+                    .map(|parent| categories::parent_id.eq(parent.map(|id| id.0))),
+                changes
+                    .position
+                    .value()
+                    .map(|position| categories::position.eq(position.0 as i32)),
+                categories::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(slug)
+    }
+
+    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Category, ApiError> {
+        queries::by_id(conn, now, id)?
+            .ok_or_else(|| ApiError::not_found("category", id.to_string()))
+    }
+}
+
+impl Creatable for Categories {
+    type New = NewCategory;
+
+    fn insert(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        input: NewCategory,
+        now: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError> {
+        let rows = queries::all(conn)?;
+        check_parent(&rows, None, &input.parent_id)?;
+        let slug = match input.slug.value() {
+            Some(slug) => slug.0,
             None => {
-                let base = crate::slug::from_title(&name, "category");
+                let base = crate::slug::from_title(&input.name.0, "category");
                 crate::slug::first_free(&base, |candidate| {
                     Ok::<_, ApiError>(rows.iter().any(|row| row.slug == candidate))
                 })?
@@ -117,103 +148,38 @@ pub fn create(
             }
         };
         check_slug_free(&rows, &slug, None)?;
-        let id: i64 = diesel::insert_into(categories::table)
+        let id = diesel::insert_into(categories::table)
             .values((
-                categories::parent_id.eq(changes.parent_id.clone().value()),
+                categories::parent_id.eq(input.parent_id.value().map(|id| id.0)),
                 categories::slug.eq(&slug),
-                categories::name.eq(&name),
-                categories::description.eq(changes.description.clone().value().unwrap_or_default()),
-                categories::position.eq(changes.position.clone().value().unwrap_or(0) as i32),
+                categories::name.eq(&input.name.0),
+                categories::description.eq(input
+                    .description
+                    .value()
+                    .map(|d| d.0)
+                    .unwrap_or_default()),
+                categories::position.eq(input.position.value().map_or(0, |p| p.0 as i32)),
                 categories::created_at.eq(now),
                 categories::updated_at.eq(now),
             ))
             .returning(categories::id)
             .get_result(conn)?;
-        audit::queries::record(conn, user, "create", "category", Some(id), &slug, now)?;
-        Ok(slug)
-    })
+        Ok((id, slug))
+    }
+
+    fn location(category: &Category) -> String {
+        format!("/api/v1/categories/{}", category.slug)
+    }
 }
 
-/// Applies a partial update; returns the (possibly new) slug.
-pub fn update(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    key: &IdOrSlug,
-    if_match: Option<&str>,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<String, ApiError> {
-    editors_only(user)?;
-    crate::db::write(conn, |conn| {
-        let rows = queries::all(conn)?;
-        let row = find(&rows, key)?;
-        check_if_match(if_match, "category", row.version)?;
-        check_parent(&rows, Some(row.id), &changes.parent_id)?;
-        let slug = changes.slug.clone().value().unwrap_or(row.slug.clone());
-        check_slug_free(&rows, &slug, Some(row.id))?;
-        let bumped = diesel::update(
-            categories::table
-                .filter(categories::id.eq(row.id))
-                .filter(categories::version.eq(row.version)),
-        )
-        .set((
-            categories::name.eq(changes.name.clone().value().unwrap_or(row.name.clone())),
-            categories::slug.eq(&slug),
-            categories::description.eq(changes
-                .description
-                .clone()
-                .into_update()
-                .map_or(row.description.clone(), Option::unwrap_or_default)),
-            categories::parent_id.eq(changes
-                .parent_id
-                .clone()
-                .into_update()
-                .unwrap_or(row.parent_id)),
-            categories::position.eq(changes
-                .position
-                .clone()
-                .value()
-                .map_or(row.position, |p| p as i32)),
-            categories::updated_at.eq(now),
-            categories::version.eq(row.version + 1),
-        ))
-        .execute(conn)?;
-        swapped(bumped, "category")?;
-        audit::queries::record(conn, user, "update", "category", Some(row.id), &slug, now)?;
-        Ok(slug)
-    })
-}
-
-/// Deletes a category: its articles lose their category, its subcategories move to the
-/// top level, menu items pointing at it disappear from the public menus.
-pub fn delete(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    key: &IdOrSlug,
-    if_match: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    editors_only(user)?;
-    crate::db::write(conn, |conn| {
-        let rows = queries::all(conn)?;
-        let row = find(&rows, key)?;
-        check_if_match(if_match, "category", row.version)?;
-        let deleted = diesel::delete(
-            categories::table
-                .filter(categories::id.eq(row.id))
-                .filter(categories::version.eq(row.version)),
-        )
-        .execute(conn)?;
-        swapped(deleted, "category")?;
-        audit::queries::record(
-            conn,
-            user,
-            "delete",
-            "category",
-            Some(row.id),
-            &row.slug,
-            now,
-        )?;
-        Ok(())
-    })
+impl Deletable for Categories {
+    fn before_delete(
+        _: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<Row>,
+    ) -> Result<String, ApiError> {
+        // Its articles lose their category and its subcategories move to the top level
+        // (both ON DELETE SET NULL); menu items pointing at it drop out of the public menus.
+        Ok(current.row.slug.clone())
+    }
 }

@@ -45,24 +45,41 @@ pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<PageSummary>> {
         .collect())
 }
 
+type Query = pages::BoxedQuery<'static, crate::db::MultiBackend>;
+
+fn with_slug(slug: &str) -> Query {
+    pages::table
+        .filter(pages::slug.eq(slug.to_owned()))
+        .into_boxed()
+}
+
 pub fn by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Page>> {
-    load(conn, slug, true)
+    load(conn, with_slug(slug), true)
 }
 
 /// A page in any state (for editors).
 pub fn by_slug_any_status(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Page>> {
-    load(conn, slug, false)
+    load(conn, with_slug(slug), false)
 }
 
-fn load(conn: &mut AnyConnection, slug: &str, published_only: bool) -> QueryResult<Option<Page>> {
-    let mut query = pages::table
-        .filter(pages::slug.eq(slug))
-        .select(pages::all_columns)
-        .into_boxed();
+/// A page in any state, by id (for editors).
+pub fn by_id_any_status(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Page>> {
+    load(
+        conn,
+        pages::table.filter(pages::id.eq(id)).into_boxed(),
+        false,
+    )
+}
+
+fn load(
+    conn: &mut AnyConnection,
+    mut query: Query,
+    published_only: bool,
+) -> QueryResult<Option<Page>> {
     if published_only {
         query = query.filter(pages::status.eq(PUBLISHED));
     }
-    let row: Option<PageRow> = query.first(conn).optional()?;
+    let row: Option<PageRow> = query.select(pages::all_columns).first(conn).optional()?;
     let Some(row) = row else { return Ok(None) };
     let offset = site::queries::utc_offset_minutes(conn)?;
     Ok(Some(Page {

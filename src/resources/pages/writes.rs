@@ -1,82 +1,24 @@
-//! Creating, changing and deleting static pages (editors and admins).
+//! Static pages through the editing kit: editors and admins write them.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
 
-use super::queries::PUBLISHED;
+use super::queries;
+use super::types::{NewPage, Page, PageChanges, PublicationStatus};
 use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::pages;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
-use crate::http::input::{Input, Patch};
+use crate::http::html::sanitize;
 use crate::http::params::IdOrSlug;
-use crate::http::preconditions::{check_if_match, swapped};
-use crate::resources::articles::writes::sanitize;
-use crate::resources::audit;
+use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
 
-pub const FIELDS: &[&str] = &[
-    "title",
-    "slug",
-    "summary",
-    "body_html",
-    "status",
-    "seo_title",
-    "seo_description",
-];
-const STATUSES: [&str; 2] = ["draft", PUBLISHED];
+pub struct Pages;
 
-#[derive(Debug)]
-pub struct Changes {
-    title: Patch<String>,
-    slug: Patch<String>,
-    summary: Patch<String>,
-    body_html: Patch<String>,
-    status: Patch<String>,
-    seo_title: Patch<String>,
-    seo_description: Patch<String>,
-}
-
-impl Changes {
-    pub fn parse(body: Value, creating: bool) -> Result<Self, ApiError> {
-        let mut input = Input::new(body, FIELDS);
-        let status = input.string("status", 20);
-        match &status {
-            Patch::Value(value) if !STATUSES.contains(&value.as_str()) => {
-                input.error("status", "must be draft or published")
-            }
-            Patch::Null => input.error("status", "cannot be null"),
-            _ => {}
-        }
-        let changes = Self {
-            title: input.required_string("title", 200, creating),
-            slug: input.slug("slug"),
-            summary: input.text("summary", 2_000),
-            body_html: input.text("body_html", 500_000),
-            status,
-            seo_title: input.string("seo_title", 200),
-            seo_description: input.string("seo_description", 500),
-        };
-        input.finish()?;
-        Ok(changes)
-    }
-}
-
-type Row = (i64, String, i64);
-
-fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> Result<Row, ApiError> {
-    let query = pages::table
-        .select((pages::id, pages::slug, pages::version))
-        .into_boxed();
-    let query = match key {
-        IdOrSlug::Id(id) => query.filter(pages::id.eq(*id)),
-        IdOrSlug::Slug(slug) => query.filter(pages::slug.eq(slug.clone())),
-    };
-    query
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("page", key.to_string()))
+/// A page's editable columns.
+pub struct Row {
+    slug: String,
 }
 
 fn slug_taken(conn: &mut AnyConnection, slug: &str, id: Option<i64>) -> QueryResult<bool> {
@@ -94,130 +36,136 @@ fn taken() -> ApiError {
     ApiError::Invalid(vec![FieldError::new("slug", "is taken by another page")])
 }
 
-pub fn create(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<String, ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let title = changes.title.clone().value().unwrap_or_default();
-        let slug = match changes.slug.clone().value() {
-            Some(slug) if slug_taken(conn, &slug, None)? => return Err(taken()),
-            Some(slug) => slug,
+impl Editable for Pages {
+    const KIND: &'static str = "page";
+    const TABLE: &'static str = "pages";
+    type Changes = PageChanges;
+    type Row = Row;
+    type View = Page;
+
+    fn authorize(actor: &Actor, _: Action) -> Result<(), ApiError> {
+        actor.require(&[Role::Admin, Role::Editor])
+    }
+
+    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Row>>> {
+        let query = pages::table
+            .select((pages::id, pages::version, pages::slug))
+            .into_boxed();
+        let query = match key {
+            IdOrSlug::Id(id) => query.filter(pages::id.eq(*id)),
+            IdOrSlug::Slug(slug) => query.filter(pages::slug.eq(slug.clone())),
+        };
+        Ok(query
+            .first::<(i64, i64, String)>(conn)
+            .optional()?
+            .map(|(id, version, slug)| Current {
+                id,
+                version,
+                row: Row { slug },
+            }))
+    }
+
+    fn apply(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<Row>,
+        changes: PageChanges,
+        now: NaiveDateTime,
+    ) -> Result<String, ApiError> {
+        let slug = changes
+            .slug
+            .value()
+            .map_or_else(|| current.row.slug.clone(), |slug| slug.0);
+        if slug_taken(conn, &slug, Some(current.id))? {
+            return Err(taken());
+        }
+        diesel::update(pages::table.filter(pages::id.eq(current.id)))
+            .set((
+                pages::slug.eq(&slug),
+                changes.title.value().map(|title| pages::title.eq(title.0)),
+                changes
+                    .summary
+                    .into_update()
+                    .map(|text| pages::summary.eq(text.map(|s| s.0).unwrap_or_default())),
+                changes.body_html.into_update().map(|html| {
+                    pages::body_html.eq(sanitize(&html.map(|h| h.0).unwrap_or_default()))
+                }),
+                changes
+                    .status
+                    .value()
+                    .map(|status| pages::status.eq(status.as_str())),
+                changes
+                    .seo_title
+                    .into_update()
+                    .map(|title| pages::seo_title.eq(title.map(|t| t.0))),
+                changes
+                    .seo_description
+                    .into_update()
+                    .map(|text| pages::seo_description.eq(text.map(|d| d.0))),
+                pages::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(slug)
+    }
+
+    fn view(conn: &mut AnyConnection, id: i64, _: NaiveDateTime) -> Result<Page, ApiError> {
+        queries::by_id_any_status(conn, id)?
+            .ok_or_else(|| ApiError::not_found("page", id.to_string()))
+    }
+}
+
+impl Creatable for Pages {
+    type New = NewPage;
+
+    fn insert(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        input: NewPage,
+        now: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError> {
+        let slug = match input.slug.value() {
+            Some(slug) if slug_taken(conn, &slug.0, None)? => return Err(taken()),
+            Some(slug) => slug.0,
             None => {
-                let base = crate::slug::from_title(&title, "page");
+                let base = crate::slug::from_title(&input.title.0, "page");
                 crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
                     .ok_or_else(|| {
                         ApiError::Conflict(format!("no free slug near `{base}`: give one"))
                     })?
             }
         };
-        let id: i64 = diesel::insert_into(pages::table)
+        let status = input.status.value().unwrap_or(PublicationStatus::Draft);
+        let id = diesel::insert_into(pages::table)
             .values((
                 pages::slug.eq(&slug),
-                pages::title.eq(&title),
-                pages::summary.eq(changes.summary.clone().value().unwrap_or_default()),
+                pages::title.eq(&input.title.0),
+                pages::summary.eq(input.summary.value().map(|s| s.0).unwrap_or_default()),
                 pages::body_html.eq(sanitize(
-                    &changes.body_html.clone().value().unwrap_or_default(),
+                    &input.body_html.value().map(|h| h.0).unwrap_or_default(),
                 )),
-                pages::status.eq(changes
-                    .status
-                    .clone()
-                    .value()
-                    .unwrap_or_else(|| "draft".into())),
-                pages::seo_title.eq(changes.seo_title.clone().value()),
-                pages::seo_description.eq(changes.seo_description.clone().value()),
+                pages::status.eq(status.as_str()),
+                pages::seo_title.eq(input.seo_title.value().map(|t| t.0)),
+                pages::seo_description.eq(input.seo_description.value().map(|d| d.0)),
                 pages::created_at.eq(now),
                 pages::updated_at.eq(now),
             ))
             .returning(pages::id)
             .get_result(conn)?;
-        audit::queries::record(conn, user, "create", "page", Some(id), &slug, now)?;
-        Ok(slug)
-    })
+        Ok((id, slug))
+    }
+
+    fn location(page: &Page) -> String {
+        format!("/api/v1/pages/{}", page.slug)
+    }
 }
 
-pub fn update(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    key: &IdOrSlug,
-    if_match: Option<&str>,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<String, ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let (id, slug, version) = find(conn, key)?;
-        check_if_match(if_match, "page", version)?;
-        let new_slug = changes.slug.clone().value().unwrap_or(slug);
-        if slug_taken(conn, &new_slug, Some(id))? {
-            return Err(taken());
-        }
-        let target = pages::table.filter(pages::id.eq(id));
-        let bumped = diesel::update(target.filter(pages::version.eq(version)))
-            .set((
-                pages::slug.eq(&new_slug),
-                pages::updated_at.eq(now),
-                pages::version.eq(version + 1),
-            ))
-            .execute(conn)?;
-        swapped(bumped, "page")?;
-        if let Some(title) = changes.title.clone().value() {
-            diesel::update(target)
-                .set(pages::title.eq(title))
-                .execute(conn)?;
-        }
-        if let Some(summary) = changes.summary.clone().into_update() {
-            diesel::update(target)
-                .set(pages::summary.eq(summary.unwrap_or_default()))
-                .execute(conn)?;
-        }
-        if let Some(body) = changes.body_html.clone().into_update() {
-            diesel::update(target)
-                .set(pages::body_html.eq(sanitize(&body.unwrap_or_default())))
-                .execute(conn)?;
-        }
-        if let Some(status) = changes.status.clone().value() {
-            diesel::update(target)
-                .set(pages::status.eq(status))
-                .execute(conn)?;
-        }
-        if let Some(seo_title) = changes.seo_title.clone().into_update() {
-            diesel::update(target)
-                .set(pages::seo_title.eq(seo_title))
-                .execute(conn)?;
-        }
-        if let Some(seo_description) = changes.seo_description.clone().into_update() {
-            diesel::update(target)
-                .set(pages::seo_description.eq(seo_description))
-                .execute(conn)?;
-        }
-        audit::queries::record(conn, user, "update", "page", Some(id), &new_slug, now)?;
-        Ok(new_slug)
-    })
-}
-
-pub fn delete(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    key: &IdOrSlug,
-    if_match: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let (id, slug, version) = find(conn, key)?;
-        check_if_match(if_match, "page", version)?;
-        let deleted = diesel::delete(
-            pages::table
-                .filter(pages::id.eq(id))
-                .filter(pages::version.eq(version)),
-        )
-        .execute(conn)?;
-        swapped(deleted, "page")?;
-        audit::queries::record(conn, user, "delete", "page", Some(id), &slug, now)?;
-        Ok(())
-    })
+impl Deletable for Pages {
+    fn before_delete(
+        _: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<Row>,
+    ) -> Result<String, ApiError> {
+        // Menu items pointing at it drop out of the public menus.
+        Ok(current.row.slug.clone())
+    }
 }
