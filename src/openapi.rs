@@ -142,11 +142,21 @@ fn input_kinds_inline(components: &mut utoipa::openapi::Components) {
             if one_of.items.len() != 1 {
                 continue;
             }
-            if let RefOr::T(Schema::Object(mut kind)) = one_of.items[0].clone() {
-                if one_of.description.is_some() {
-                    kind.description = one_of.description.clone();
+            match one_of.items[0].clone() {
+                RefOr::T(Schema::Object(mut kind)) => {
+                    if one_of.description.is_some() {
+                        kind.description = one_of.description.clone();
+                    }
+                    *property = RefOr::T(Schema::Object(kind));
                 }
-                *property = RefOr::T(Schema::Object(kind));
+                // A list of inlined items (`Optional<Vec<_>>`) likewise.
+                RefOr::T(Schema::Array(mut list)) => {
+                    if one_of.description.is_some() {
+                        list.description = one_of.description.clone();
+                    }
+                    *property = RefOr::T(Schema::Array(list));
+                }
+                _ => {}
             }
         }
     }

@@ -33,9 +33,9 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash(&super::random_token()).unwrap_or_default())
 }
 
-/// Bounds the Argon2 work on a machine: a few verifications at once (half the cores, so
-/// the other half keeps serving), a short queue behind them, and an immediate "busy" for
-/// anything more. A flood of logins then costs the site one or two cores' worth of
+/// Bounds the Argon2 work on a machine (sign-ins' verifications, and the hashes of
+/// passwords admins set): a few at once (half the cores, so the other half keeps
+/// serving), a short queue behind them, and an immediate "busy" for anything more. A flood of logins then costs the site one or two cores' worth of
 /// hashing and no blocking threads or database connections beyond that; readers stay fast.
 #[derive(Debug)]
 pub struct PasswordGate {
@@ -77,14 +77,36 @@ impl PasswordGate {
     }
 
     /// Checks `password` against `stored` (or against a hash nobody knows when there is
-    /// no stored one), once a slot is free. The slot travels into the blocking task, so a
-    /// client that hangs up cannot leave more hashing running than the gate allows.
+    /// no stored one), once a slot is free.
     pub async fn verify(
         &self,
         admitted: Admitted,
         password: String,
         stored: Option<String>,
     ) -> Result<bool, String> {
+        self.run(admitted, move || {
+            verify(&password, stored.as_deref().unwrap_or_else(|| dummy_hash()))
+        })
+        .await
+        .map_err(|error| format!("password check failed: {error}"))
+    }
+
+    /// Hashes a new `password` (an admin setting one), once a slot is free: the same
+    /// bound as sign-ins.
+    pub async fn hash(&self, admitted: Admitted, password: String) -> Result<String, String> {
+        self.run(admitted, move || hash(&password))
+            .await
+            .map_err(|error| format!("hashing the password: {error}"))?
+    }
+
+    /// Runs `work` on the blocking pool once a slot is free. The slot travels into the
+    /// blocking task, so a client that hangs up cannot leave more hashing running than
+    /// the gate allows.
+    async fn run<T: Send + 'static>(
+        &self,
+        admitted: Admitted,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, String> {
         let running = self
             .running
             .clone()
@@ -93,10 +115,10 @@ impl PasswordGate {
             .map_err(|error| error.to_string())?;
         actix_web::web::block(move || {
             let _slots = (admitted, running);
-            verify(&password, stored.as_deref().unwrap_or_else(|| dummy_hash()))
+            work()
         })
         .await
-        .map_err(|error| format!("password check failed: {error}"))
+        .map_err(|error| error.to_string())
     }
 }
 

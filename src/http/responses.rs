@@ -109,7 +109,7 @@ impl Shared {
             Self::PreconditionFailed => "`If-Match` names a version that is no longer current: nothing was written; read again and reapply.",
             Self::PayloadTooLarge => "The body is over 1 MiB.",
             Self::ValidationFailed => "The body is JSON but fails validation: every unknown, missing, mistyped, too long or dangling field is named in `errors`.",
-            Self::TooManyRequests => "Too many failed sign-ins for this account or address; retry after `Retry-After` seconds.",
+            Self::TooManyRequests => "Too many failed sign-ins for this account or address, or too many passwords being checked or hashed at once; retry after `Retry-After` seconds.",
             Self::ServiceUnavailable => "The database is unavailable or overloaded; retry after `Retry-After` seconds.",
         }
     }

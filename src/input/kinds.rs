@@ -380,3 +380,81 @@ impl<const MIN: i64, const MAX: i64> ToSchema for Int<MIN, MAX> {
         Cow::Borrowed(PLACEHOLDER_NAME)
     }
 }
+
+/// An account's email address, normalised ([`crate::auth::email::Email`]): trimmed and
+/// lowercased, `local@domain` without blanks, at most 254 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(pub crate::auth::email::Email);
+
+/// The longest email address an account may have.
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// Matches [`crate::auth::email::Email::parse`] before trimming: a local part without `@`,
+/// `@`, a domain, no blanks or control characters but around it.
+const EMAIL_PATTERN: &str =
+    "^\\s*[^\\s@\\u0000-\\u001F\\u007F-\\u009F]+@[^\\s\\u0000-\\u001F\\u007F-\\u009F]+\\s*$";
+
+impl<'de> Deserialize<'de> for EmailAddress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = checked_line::<D::Error>(Value::deserialize(deserializer)?, EMAIL_MAX_CHARS)?;
+        crate::auth::email::Email::parse(&text)
+            .map(Self)
+            .map_err(de::Error::custom)
+    }
+}
+
+impl PartialSchema for EmailAddress {
+    fn schema() -> RefOr<Schema> {
+        string_schema(Some(3), EMAIL_MAX_CHARS, EMAIL_PATTERN)
+            .description(Some("Stored trimmed and lowercased."))
+            .into()
+    }
+}
+
+/// A new password: [`crate::auth::passwords::MIN_LENGTH`] to 1,000 characters, none a
+/// control character, kept as sent (sign-in compares it so). Its `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+/// The longest password an account may have.
+pub const PASSWORD_MAX_CHARS: usize = 1_000;
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let min = crate::auth::passwords::MIN_LENGTH;
+        let text = string::<D::Error>(Value::deserialize(deserializer)?, "a string")?;
+        let chars = text.chars().count();
+        if chars < min {
+            return Err(de::Error::custom(format!(
+                "must have at least {min} characters (it has {chars})"
+            )));
+        }
+        if chars > PASSWORD_MAX_CHARS {
+            return Err(de::Error::custom(format!(
+                "must be at most {PASSWORD_MAX_CHARS} characters (it has {chars})"
+            )));
+        }
+        single_line(&text).map_err(de::Error::custom)?;
+        Ok(Self(text))
+    }
+}
+
+impl PartialSchema for Password {
+    fn schema() -> RefOr<Schema> {
+        string_schema(
+            Some(crate::auth::passwords::MIN_LENGTH),
+            PASSWORD_MAX_CHARS,
+            "^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+        )
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+        .into()
+    }
+}
+
+inline_only!(EmailAddress, Password);

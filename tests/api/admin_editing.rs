@@ -260,6 +260,94 @@ async fn admins_manage_users_and_the_last_admin_stays() {
     );
 }
 
+/// The problem's field names, sorted.
+fn named(problem: &serde_json::Value) -> Vec<String> {
+    let mut fields: Vec<String> = problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    fields.sort();
+    fields
+}
+
+#[actix_rt::test]
+async fn a_user_write_names_every_bad_and_unknown_field_at_once() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let bad = app
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(&json!({"email": "not an email", "name": " ", "role": "boss", "password": "short", "active": "yes", "nickname": "小张"})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    assert_eq!(
+        named(&bad.json()),
+        ["active", "email", "name", "nickname", "password", "role"],
+        "{}",
+        bad.text()
+    );
+    let missing = app
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(&json!({"name": "张伟"})),
+            &[],
+        )
+        .await;
+    assert_eq!(missing.status, 422, "{}", missing.text());
+    assert_eq!(named(&missing.json()), ["email", "password", "role"]);
+
+    let user = app.user("writer@example.com", Role::Author);
+    let bad = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(&admin),
+            Some(&json!({"email": null, "role": "root", "password": "a long pass\u{0}phrase", "shoe": 42})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    assert_eq!(
+        named(&bad.json()),
+        ["email", "password", "role", "shoe"],
+        "{}",
+        bad.text()
+    );
+    // A password is kept as sent, blanks included: sign-in compares it so.
+    let padded = " a long passphrase ";
+    let changed = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(&admin),
+            Some(&json!({"password": padded})),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    let login = app
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"email": "writer@example.com", "password": padded})),
+            &[],
+        )
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text());
+}
+
 #[actix_rt::test]
 async fn editors_manage_magazine_issues() {
     let app = TestApp::empty().await;

@@ -250,16 +250,28 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
     let user = app.user("someone@example.com", Role::Author);
 
     // The fields each write reads, from the parsers themselves.
-    use masthead::resources::{articles, categories, magazine, media, pages, site, tags, users};
+    use masthead::resources::{articles, categories, magazine, media, pages, tags};
     const ARTICLE: &[&str] = articles::writes::FIELDS;
     let category_fields = fields_of::<categories::types::CategoryChanges>();
     let tag_fields = fields_of::<tags::types::TagChanges>();
     let page_fields = fields_of::<pages::types::PageChanges>();
     const ISSUE: &[&str] = magazine::writes::FIELDS;
     const MEDIA: &[&str] = media::writes::FIELDS;
-    const SITE: &[&str] = site::writes::FIELDS;
+    const SITE: &[&str] = &[
+        "name",
+        "description",
+        "url",
+        "logo_url",
+        "locale",
+        "time_zone",
+        "utc_offset",
+        "copyright",
+        "credits",
+        "icp_record",
+        "contacts",
+    ];
     const ITEM: &[&str] = &["label", "kind", "target_id", "url", "parent_id", "position"];
-    const USER: &[&str] = users::writes::FIELDS;
+    const USER: &[&str] = &["email", "name", "role", "password", "active"];
     const TOKEN: &[&str] = &["name", "role"];
     const LOGIN: &[&str] = &["email", "password"];
     const REFRESH: &[&str] = &["refresh_token"];

@@ -300,3 +300,27 @@ async fn a_token_name_is_measured_as_sent_and_stored_trimmed() {
     assert_eq!(made.status, 201, "{}", made.text());
     assert_eq!(made.json()["name"], "ci");
 }
+
+#[actix_rt::test]
+async fn a_new_token_names_every_bad_and_unknown_field_at_once() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let bad = app
+        .send(
+            "POST",
+            "/api/v1/tokens",
+            Some(&admin),
+            Some(&json!({"name": "   ", "role": "owner", "scope": "all"})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let mut fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str().map(str::to_owned))
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["name", "role", "scope"], "{}", bad.text());
+}

@@ -4,9 +4,10 @@ use super::queries;
 use super::types::{ApiTokenList, CreatedApiToken, NewApiToken};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::responses;
+use crate::http::valid::Valid;
 use crate::resources::audit;
 use crate::state::AppState;
 
@@ -27,21 +28,11 @@ use crate::state::AppState;
 pub async fn create_token(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<NewApiToken>,
+    body: Valid<NewApiToken>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
     let NewApiToken { name, role } = body.into_inner();
-    // The spec's maxLength counts what is sent; blanks around it are not kept.
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "name",
-            "must have 1 to 100 characters",
-        )]));
-    }
-    if let Err(message) = crate::http::input::single_line(&name) {
-        return Err(ApiError::Invalid(vec![FieldError::new("name", message)]));
-    }
-    let name = name.trim().to_owned();
+    let name = name.0;
     let now = state.clock.now();
     let (info, token) = crate::db::run(&state.pool, move |conn| {
         Ok(crate::db::write(conn, |conn| {

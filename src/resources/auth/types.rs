@@ -4,6 +4,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, FieldError};
 use crate::http::input::single_line;
+use crate::input::kinds::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use crate::resources::users::types::User;
 
 /// Credentials.
@@ -21,13 +22,13 @@ pub struct LoginRequest {
 impl LoginRequest {
     /// Control characters are never part of an email or a password (passwords are set
     /// through the same one-line rule), nor is either longer than a user can have
-    /// (254 and 1,000, as in `users::writes`): 422 naming the field, before any lookup or
-    /// throttle entry.
+    /// (as `input::kinds::EmailAddress` and `Password` set them): 422 naming the field,
+    /// before any lookup or throttle entry.
     pub fn check(&self) -> Result<(), ApiError> {
         // Blanks around an email are padding that normalising removes, not part of it.
         let fields = [
-            ("email", self.email.trim(), 254),
-            ("password", self.password.as_str(), 1_000),
+            ("email", self.email.trim(), EMAIL_MAX_CHARS),
+            ("password", self.password.as_str(), PASSWORD_MAX_CHARS),
         ];
         let errors: Vec<FieldError> = fields
             .into_iter()

@@ -1,13 +1,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
-use super::{queries, types::Site, writes};
+use super::queries::{self, SETTINGS_ID};
+use super::types::{Site, SiteChanges};
+use super::writes::Settings;
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::ApiError;
-use crate::http::params::NoParams;
-use crate::http::preconditions::if_match;
+use crate::http::params::{IdOrSlug, NoParams};
 use crate::http::responses;
+use crate::http::valid::Valid;
 use crate::resources::editing;
 use crate::state::AppState;
 
@@ -39,12 +40,11 @@ pub async fn get_site(
 /// Change the site settings.
 ///
 /// Admins only. Partial: only the fields sent change; `contacts`, when sent, replaces
-/// the list. Honours `If-Match`.
+/// the list. Honours `If-Match` (the version is 0 before the first change).
 #[utoipa::path(
     tag = "site",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "Any of `name`, `description`, `url`, `logo_url`, `locale`, `time_zone`, `utc_offset` (`+08:00`), `copyright`, `credits`, `icp_record`, `contacts` ([{label, address, phone, email}])",
-        example = json!({"icp_record": "粤ICP备00000000号", "contacts": [{"label": "联络处", "phone": "13751426049"}]})),
+    request_body = SiteChanges,
     params(("If-Match" = Option<String>, Header, description = "The ETag last read")),
     responses(
         (status = 200, description = "Changed", body = Site,
@@ -58,15 +58,7 @@ pub async fn update_site(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<SiteChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = writes::Changes::parse(body.into_inner())?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, precondition.as_deref(), changes, now)
-    })
-    .await?;
-    let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
-    Ok(editing::respond(StatusCode::OK, site.version, &site))
+    editing::update::<Settings>(&state, &req, user.0, IdOrSlug::Id(SETTINGS_ID), body.0).await
 }

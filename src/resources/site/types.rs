@@ -1,5 +1,15 @@
-use serde::Serialize;
-use utoipa::ToSchema;
+use std::borrow::Cow;
+
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{json, Value};
+use utoipa::__dev::ComposeSchema;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::input::kinds::{Line, Text, Url, PLACEHOLDER_NAME};
+use crate::input::{Optional, Patch};
 
 /// Site-wide metadata for headers, footers and `<meta>` tags.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -52,4 +62,180 @@ pub struct Contact {
     pub phone: Option<String>,
     #[schema(required = true)]
     pub email: Option<String>,
+}
+
+/// Changes to the site settings: the fields to change, the others left out.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "icp_record": "粤ICP备00000000号",
+    "contacts": [{"label": "联络处", "address": "龙华区和平路御经堂386室", "phone": "13751426049"}]
+}))]
+pub struct SiteChanges {
+    #[serde(default)]
+    #[schema(inline)]
+    pub name: Optional<Line<200>>,
+    /// For meta tags; `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub description: Patch<Text<1000>>,
+    /// The public URL of the site's frontend; `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub url: Patch<Url<500>>,
+    /// `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub logo_url: Patch<Url<500>>,
+    /// BCP 47 language tag of the content.
+    #[serde(default)]
+    #[schema(inline)]
+    pub locale: Optional<Line<35>>,
+    /// IANA time zone name the newsroom works in.
+    #[serde(default)]
+    #[schema(inline)]
+    pub time_zone: Optional<Line<64>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub utc_offset: Optional<UtcOffset>,
+    /// `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub copyright: Patch<Text<500>>,
+    /// `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub credits: Patch<Text<500>>,
+    /// ICP record number (备案号); `null` clears it.
+    #[serde(default)]
+    #[schema(inline)]
+    pub icp_record: Patch<Line<100>>,
+    /// Replaces the whole list, in display order.
+    #[serde(default)]
+    #[schema(inline)]
+    pub contacts: Optional<Vec<NewContact>>,
+}
+
+/// A contact entry as sent: an optional field left out, `null` or blank is empty.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"label": "联络处", "address": "龙华区和平路御经堂386室", "phone": "13751426049"}))]
+pub struct NewContact {
+    #[schema(inline)]
+    pub label: Line<100>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub address: OrBlank<Text<500>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub phone: OrBlank<Line<50>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub email: OrBlank<Line<254>>,
+}
+
+/// A UTC offset, `+08:00` style (`±H:MM` or `±HH:MM`, at most 14 hours), in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcOffset(pub i32);
+
+const UTC_OFFSET_PATTERN: &str = "^[+-]([0-9]|0[0-9]|1[0-4]):[0-5][0-9]$";
+
+impl UtcOffset {
+    /// `+08:00` → 480.
+    fn parse(raw: &str) -> Option<i32> {
+        let (sign, rest) = match raw.as_bytes().first()? {
+            b'+' => (1, &raw[1..]),
+            b'-' => (-1, &raw[1..]),
+            _ => return None,
+        };
+        let (hours, minutes) = rest.split_once(':')?;
+        let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit());
+        if !(1..=2).contains(&hours.len())
+            || minutes.len() != 2
+            || !digits(hours)
+            || !digits(minutes)
+        {
+            return None;
+        }
+        let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+        (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
+    }
+}
+
+impl<'de> Deserialize<'de> for UtcOffset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(raw) => Self::parse(&raw)
+                .map(Self)
+                .ok_or_else(|| de::Error::custom("must look like +08:00 (at most ±14:59)")),
+            Value::Null => Err(de::Error::custom("must not be null")),
+            _ => Err(de::Error::custom("must be a string like +08:00")),
+        }
+    }
+}
+
+impl PartialSchema for UtcOffset {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(UTC_OFFSET_PATTERN))
+            .description(Some("The site's default UTC offset, `+08:00` style."))
+            .examples([json!("+08:00")])
+            .into()
+    }
+}
+
+impl ToSchema for UtcOffset {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(PLACEHOLDER_NAME)
+    }
+}
+
+/// An optional field of a contact: a value of `T`, or nothing when left out, `null` or
+/// blank (what a form's empty input sends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrBlank<T>(pub Option<T>);
+
+impl<T> Default for OrBlank<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for OrBlank<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Null => Ok(Self(None)),
+            Value::String(text) if text.trim().is_empty() => Ok(Self(None)),
+            value => T::deserialize(value)
+                .map(|value| Self(Some(value)))
+                .map_err(de::Error::custom),
+        }
+    }
+}
+
+impl<T: PartialSchema> ComposeSchema for OrBlank<T> {
+    fn compose(mut generics: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        let inner = if generics.is_empty() {
+            T::schema()
+        } else {
+            generics.swap_remove(0)
+        };
+        match inner {
+            // `T`'s string, or a blank one, or `null`.
+            RefOr::T(Schema::Object(mut object)) => {
+                object.min_length = None;
+                object.pattern = object.pattern.map(|pattern| format!("^\\s*$|{pattern}"));
+                object.schema_type = SchemaType::from_iter([Type::String, Type::Null]);
+                RefOr::T(Schema::Object(object))
+            }
+            other => other,
+        }
+    }
+}
+
+impl<T: PartialSchema> ToSchema for OrBlank<T> {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(PLACEHOLDER_NAME)
+    }
 }

@@ -1,18 +1,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::types::User;
-use super::{queries, writes};
+use super::queries;
+use super::types::{NewUser, User, UserChanges};
+use super::writes::{self, Hashed, Users};
 use crate::auth::extract::AuthUser;
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::http::params::NoParams;
-use crate::http::preconditions::if_match;
+use crate::http::params::{IdOrSlug, NoParams};
 use crate::http::responses;
-use crate::resources::editing;
+use crate::http::valid::Valid;
+use crate::resources::editing::{self, Action, Editable};
 use crate::state::AppState;
 
 /// All users.
@@ -46,7 +46,7 @@ pub async fn list_users(
     _query: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(&[Role::Admin])?;
-    let data = crate::db::run(&state.pool, |conn| Ok(writes::list(conn)?)).await?;
+    let data = crate::db::run(&state.pool, |conn| Ok(queries::list(conn)?)).await?;
     Ok(HttpResponse::Ok().json(UserList { data }))
 }
 
@@ -77,47 +77,46 @@ pub async fn get_user(
 
 /// Create a user.
 ///
-/// Admins only. The password (10+ characters) is stored as an Argon2id hash.
+/// Admins only. The password is stored as an Argon2id hash, made through the same bounded
+/// queue as sign-ins (429 with `Retry-After` when it is full). The email must not belong
+/// to another user (422).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "`email`, `name`, `role` (admin/editor/author), `password` (all required); `active`",
-        example = json!({"email": "author@example.com", "name": "新作者", "role": "author", "password": "a long passphrase"})),
+    request_body = NewUser,
     responses(
         (status = 201, description = "Created", body = User,
             headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
         responses::Write,
+        responses::TooManyRequests,
     )
 )]
 #[post("/users")]
 pub async fn create_user(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[Role::Admin])?;
-    let changes = writes::Changes::parse(body.into_inner(), true)?;
-    let now = state.clock.now();
-    let id = crate::db::run(&state.pool, move |conn| {
-        writes::create(conn, &user, changes, now)
-    })
-    .await?;
-    let (created, version) = load(&state, id).await?;
-    Ok(editing::created(
-        &format!("/api/v1/users/{id}"),
-        version,
-        &created,
-    ))
+    // The role rule first: only an admin may make the server hash a password.
+    Users::authorize(&user.0, Action::Create)?;
+    let input = body.into_inner();
+    let password_hash = writes::hash(&state, &input.password).await?;
+    let new = Hashed {
+        input,
+        password_hash,
+    };
+    editing::create::<Users>(&state, user.0, new).await
 }
 
 /// Change a user.
 ///
-/// Admins only: name, email, role, password (ends the user's sessions), `active`
-/// (false ends them too). The last active admin keeps the role (409). Honours `If-Match`.
+/// Admins only: name, email (not another user's: 422), role, password (ends the user's
+/// sessions; hashed as on create, 429 when busy), `active` (false ends them too). The
+/// last active admin stays an active admin (409). Honours `If-Match`.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "Any of `email`, `name`, `role`, `password`, `active`"),
+    request_body = UserChanges,
     params(
         ("id" = i64, Path, description = "The user's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
@@ -126,6 +125,7 @@ pub async fn create_user(
         (status = 200, description = "Changed", body = User,
             headers(("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
         responses::Update,
+        responses::TooManyRequests,
     )
 )]
 #[patch("/users/{id}")]
@@ -134,19 +134,20 @@ pub async fn update_user(
     req: HttpRequest,
     user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<Value>,
+    body: Valid<UserChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[Role::Admin])?;
-    let id = crate::http::params::path_id(&id, "user")?;
-    let changes = writes::Changes::parse(body.into_inner(), false)?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
-    })
-    .await?;
-    let (changed, version) = load(&state, id).await?;
-    Ok(editing::respond(StatusCode::OK, version, &changed))
+    // The role rule first: only an admin may make the server hash a password.
+    Users::authorize(&user.0, Action::Update)?;
+    let input = body.into_inner();
+    let password_hash = match input.password.as_ref() {
+        Some(password) => Some(writes::hash(&state, password).await?),
+        None => None,
+    };
+    let changes = Hashed {
+        input,
+        password_hash,
+    };
+    editing::update::<Users>(&state, &req, user.0, IdOrSlug::parse(&id), changes).await
 }
 
 /// Delete a user.
@@ -172,13 +173,5 @@ pub async fn delete_user(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[Role::Admin])?;
-    let id = crate::http::params::path_id(&id, "user")?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::delete(conn, &user, id, precondition.as_deref(), now)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    editing::delete::<Users>(&state, &req, user.0, IdOrSlug::parse(&id)).await
 }

@@ -77,3 +77,14 @@ pub fn create(
         .returning(users::all_columns)
         .get_result(conn)
 }
+
+/// Every user, oldest first.
+pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
+    Ok(users::table
+        .order(users::id.asc())
+        .select(users::all_columns)
+        .load::<UserRow>(conn)?
+        .iter()
+        .map(UserRow::view)
+        .collect())
+}
