@@ -1,6 +1,7 @@
 //! The editing kit: what every editors' write does, written once. A resource implements
 //! [`Editable`] (its input types, its rules and its store functions) and its handlers call
-//! [`create`], [`update`] and [`delete`], which own the rest:
+//! [`create`], [`update`] and [`delete`] (or [`put`], where the client names the key),
+//! which own the rest:
 //! - the role check, before any database work;
 //! - one write transaction ([`crate::db::write`]) holding the write lock;
 //! - the 404 for a key that names nothing;
@@ -115,6 +116,13 @@ pub trait Deletable: Editable {
     ) -> Result<String, ApiError>;
 }
 
+/// A resource whose key the client names, so that `PUT` creates it or replaces it whole
+/// ([`put`]): its body is a create's, which on a row that exists becomes an update.
+pub trait Puttable: Creatable {
+    /// The update that replaces an existing row's content with `input`.
+    fn replacing(input: Self::New) -> Self::Changes;
+}
+
 /// Creates: 201 with `Location` and the ETag.
 pub async fn create<R: Creatable>(
     state: &AppState,
@@ -210,6 +218,71 @@ pub async fn delete<R: Deletable>(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Creates the row `key` names (201 with `Location`) or replaces it (200), in one
+/// transaction: the update honours `If-Match` like [`update`]; on a key that names nothing
+/// yet, `If-Match` may only be `*`. Who may `PUT` may both create and update.
+pub async fn put<R: Puttable>(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: Actor,
+    key: IdOrSlug,
+    input: R::New,
+) -> Result<HttpResponse, ApiError> {
+    R::authorize(&actor, Action::Create)?;
+    R::authorize(&actor, Action::Update)?;
+    let now = state.clock.now();
+    let precondition = if_match(req);
+    let (view, version, created) = crate::db::run(&state.pool, move |conn| {
+        crate::db::write(conn, |conn| {
+            let (id, version, action, summary) = match R::find(conn, &key)? {
+                Some(current) => {
+                    check_if_match(precondition.as_deref(), R::KIND, current.version)?;
+                    let bumped = diesel::sql_query(format!(
+                        "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
+                        R::TABLE,
+                        current.id,
+                        current.version
+                    ))
+                    .execute(conn)?;
+                    swapped(bumped, R::KIND)?;
+                    let summary = R::apply(conn, &actor, &current, R::replacing(input), now)?;
+                    (current.id, current.version + 1, Action::Update, summary)
+                }
+                None => {
+                    if precondition
+                        .as_deref()
+                        .is_some_and(|header| header.trim() != "*")
+                    {
+                        return Err(ApiError::PreconditionFailed(format!(
+                            "the {} does not exist yet",
+                            R::KIND
+                        )));
+                    }
+                    let (id, summary) = R::insert(conn, &actor, input, now)?;
+                    // A new row starts at version 1.
+                    (id, 1, Action::Create, summary)
+                }
+            };
+            audit::queries::record(
+                conn,
+                &actor,
+                action.as_str(),
+                R::KIND,
+                Some(id),
+                &summary,
+                now,
+            )?;
+            let view = R::view(conn, id, now)?;
+            Ok::<_, ApiError>((view, version, action == Action::Create))
+        })
+    })
+    .await?;
+    if created {
+        return Ok(self::created(&R::location(&view), version, &view));
+    }
+    Ok(respond(StatusCode::OK, version, &view))
 }
 
 /// The row `key` names, checked against `If-Match`; 404 if there is none.

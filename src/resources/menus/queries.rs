@@ -155,3 +155,20 @@ pub fn load(
         })
         .collect())
 }
+
+/// One menu by id, as editors see it (broken items kept and flagged).
+pub fn for_editors(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    id: i64,
+) -> QueryResult<Option<Menu>> {
+    let key: Option<String> = menus::table
+        .filter(menus::id.eq(id))
+        .select(menus::key)
+        .first(conn)
+        .optional()?;
+    match key {
+        Some(key) => Ok(load(conn, now, Some(&key), true)?.into_iter().next()),
+        None => Ok(None),
+    }
+}
