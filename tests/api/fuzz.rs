@@ -200,6 +200,20 @@ async fn probe(app: &TestApp, method: &str, path: &str, token: Option<&str>, bod
     );
 }
 
+/// The fields of a typed write body, from its schema: exactly those its parser reads.
+fn fields_of<T: utoipa::PartialSchema>() -> &'static [&'static str] {
+    use utoipa::openapi::{schema::Schema, RefOr};
+    let RefOr::T(Schema::Object(object)) = T::schema() else {
+        panic!("a write body is an object");
+    };
+    let names: Vec<&'static str> = object
+        .properties
+        .into_keys()
+        .map(|name| &*Box::leak(name.into_boxed_str()))
+        .collect();
+    Box::leak(names.into_boxed_slice())
+}
+
 #[actix_rt::test]
 async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
     let app = TestApp::empty().await;
@@ -240,8 +254,8 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
     const ARTICLE: &[&str] = articles::writes::FIELDS;
     const TAXONOMY: &[&str] = categories::writes::FIELDS;
     const PAGE: &[&str] = pages::writes::FIELDS;
-    const ISSUE: &[&str] = magazine::writes::FIELDS;
-    const MEDIA: &[&str] = media::writes::FIELDS;
+    let issue_fields = fields_of::<magazine::types::NewMagazineIssue>();
+    let media_fields = fields_of::<media::types::NewMedia>();
     const SITE: &[&str] = site::writes::FIELDS;
     const ITEM: &[&str] = &["label", "kind", "target_id", "url", "parent_id", "position"];
     const USER: &[&str] = users::writes::FIELDS;
@@ -292,25 +306,25 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
         (
             "POST",
             "/api/v1/magazine/issues".into(),
-            ISSUE,
+            issue_fields,
             json!({"title": "t", "year": 2019, "published_on": "2019-01-01"}),
         ),
         (
             "PATCH",
             format!("/api/v1/magazine/issues/{issue}"),
-            ISSUE,
+            issue_fields,
             empty.clone(),
         ),
         (
             "POST",
             "/api/v1/media".into(),
-            MEDIA,
+            media_fields,
             json!({"url": "/a.jpg", "mime_type": "image/jpeg"}),
         ),
         (
             "PATCH",
             format!("/api/v1/media/{media}"),
-            MEDIA,
+            media_fields,
             empty.clone(),
         ),
         ("PATCH", "/api/v1/site".into(), SITE, empty.clone()),
