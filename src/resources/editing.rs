@@ -58,6 +58,9 @@ pub struct Current<Row> {
 pub trait Editable: 'static {
     /// Its name in messages and the audit trail: `tag`.
     const KIND: &'static str;
+    /// Its name in the audit trail where that is not [`Self::KIND`]: `magazine_issue` for
+    /// `magazine issue`.
+    const AUDIT_KIND: &'static str = Self::KIND;
     /// Its table, which has `id` and `version` columns.
     const TABLE: &'static str;
     /// The body of an update.
@@ -134,7 +137,15 @@ pub async fn create<R: Creatable>(
     let view = crate::db::run(&state.pool, move |conn| {
         crate::db::write(conn, |conn| {
             let (id, summary) = R::insert(conn, &actor, input, now)?;
-            audit::queries::record(conn, &actor, "create", R::KIND, Some(id), &summary, now)?;
+            audit::queries::record(
+                conn,
+                &actor,
+                "create",
+                R::AUDIT_KIND,
+                Some(id),
+                &summary,
+                now,
+            )?;
             R::view(conn, id, now)
         })
     })
@@ -170,7 +181,7 @@ pub async fn update<R: Editable>(
                 conn,
                 &actor,
                 Action::Update.as_str(),
-                R::KIND,
+                R::AUDIT_KIND,
                 Some(current.id),
                 &summary,
                 now,
@@ -208,7 +219,7 @@ pub async fn delete<R: Deletable>(
                 conn,
                 &actor,
                 Action::Delete.as_str(),
-                R::KIND,
+                R::AUDIT_KIND,
                 Some(current.id),
                 &summary,
                 now,

@@ -140,6 +140,123 @@ async fn media_records_are_added_by_anyone_signed_in_and_managed_by_editors() {
 }
 
 #[actix_rt::test]
+async fn a_bad_media_body_is_one_422_naming_every_bad_missing_and_unknown_field() {
+    let app = TestApp::empty().await;
+    let author = app.token_for(Role::Author).await;
+    let editor = app.token_for(Role::Editor).await;
+    let admin = app.token_for(Role::Admin).await;
+    let named = |problem: serde_json::Value| {
+        let mut fields: Vec<String> = problem["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors: {problem}"))
+            .iter()
+            .map(|error| error["field"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        fields.sort();
+        fields
+    };
+    let refused = app
+        .send(
+            "POST",
+            "/api/v1/media",
+            Some(&author),
+            Some(&json!({"alt": 1, "caption": "", "width": 0, "height": "720", "file": "a.jpg"})),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert_eq!(
+        named(refused.json()),
+        [
+            "alt",
+            "caption",
+            "file",
+            "height",
+            "mime_type",
+            "url",
+            "width"
+        ]
+    );
+
+    let made = app
+        .send(
+            "POST",
+            "/api/v1/media",
+            Some(&author),
+            Some(&json!({"url": "/media/2021/11/humiao.jpg", "mime_type": " image/jpeg ", "alt": null})),
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text());
+    let id = made.json()["id"].as_i64().expect("id");
+    assert_eq!(made.json()["mime_type"], "image/jpeg");
+    assert_eq!(made.json()["alt"], "");
+    assert_eq!(
+        made.header("location").as_deref(),
+        Some(format!("/api/v1/media/{id}").as_str())
+    );
+    let path = format!("/api/v1/media/{id}");
+    let refused = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&editor),
+            Some(&json!({"url": null, "mime_type": "image / jpeg", "width": 100001, "alt": "\u{7}", "size": 1})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert_eq!(
+        named(refused.json()),
+        ["alt", "mime_type", "size", "url", "width"]
+    );
+    for mime in ["jpeg", "/jpeg", "image/", "image/\u{3000}jpeg"] {
+        let refused = app
+            .send(
+                "PATCH",
+                &path,
+                Some(&editor),
+                Some(&json!({"mime_type": mime})),
+                &[],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{mime:?}: {}", refused.text());
+    }
+    let image = app.send("GET", &path, Some(&editor), None, &[]).await;
+    assert_eq!(image.json()["version"], 1, "nothing was written");
+    // An empty body changes nothing but the version.
+    let touched = app
+        .send("PATCH", &path, Some(&editor), Some(&json!({})), &[])
+        .await;
+    assert_eq!(touched.status, 200, "{}", touched.text());
+    assert_eq!(touched.json()["version"], 2);
+    assert_eq!(touched.json()["url"], "/media/2021/11/humiao.jpg");
+
+    let audit = app
+        .send("GET", "/api/v1/audit", Some(&admin), None, &[])
+        .await
+        .json();
+    let entries: Vec<(&str, &str, i64)> = audit["data"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|entry| entry["resource"] != "session")
+        .map(|entry| {
+            (
+                entry["action"].as_str().unwrap_or_default(),
+                entry["resource"].as_str().unwrap_or_default(),
+                entry["resource_id"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [("update", "media", id), ("create", "media", id)],
+        "{audit}"
+    );
+}
+
+#[actix_rt::test]
 async fn admins_manage_users_and_the_last_admin_stays() {
     let app = TestApp::empty().await;
     let admin = app.token_for(Role::Admin).await;

@@ -1,16 +1,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
-use super::types::{ListIssuesQuery, MagazineIssue, MagazineIssueList};
-use super::{queries, writes};
+use super::queries;
+use super::types::{
+    ListIssuesQuery, MagazineIssue, MagazineIssueChanges, MagazineIssueList, NewMagazineIssue,
+};
+use super::writes::MagazineIssues;
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::ApiError;
 use crate::http::params;
-use crate::http::params::NoParams;
-use crate::http::preconditions::if_match;
+use crate::http::params::{IdOrSlug, NoParams};
 use crate::http::responses;
-use crate::resources::editing;
+use crate::http::valid::Valid;
+use crate::resources::editing::{self, Editable};
 use crate::state::AppState;
 
 /// List magazine issues.
@@ -80,25 +82,14 @@ pub async fn get_magazine_issue(
     Ok(HttpResponse::Ok().json(issue))
 }
 
-async fn load_for_editor(state: &AppState, id: i64) -> Result<MagazineIssue, ApiError> {
-    let now = state.clock.now();
-    crate::db::find_one(
-        &state.pool,
-        "magazine issue",
-        id.to_string(),
-        move |conn, _| Ok(queries::by_id_any_status(conn, now, id)?),
-    )
-    .await
-}
-
 /// Create a magazine issue.
 ///
-/// Editors and admins. A draft (the default) is not public.
+/// Editors and admins. A draft (the default) is not public. `cover_media_id` and every id
+/// in `article_ids` must name an existing media record and article (422 naming the field).
 #[utoipa::path(
     tag = "magazine",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "`title`, `year`, `published_on` (required; years 1900–2200); `number`, `description`, `cover_media_id`, `status` (draft/published), `article_ids` (running order)",
-        example = json!({"title": "大视野第86期", "number": 86, "year": 2019, "published_on": "2019-02-01", "status": "published", "article_ids": [10, 11]})),
+    request_body = NewMagazineIssue,
     responses(
         (status = 201, description = "Created", body = MagazineIssue,
             headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
@@ -109,29 +100,20 @@ async fn load_for_editor(state: &AppState, id: i64) -> Result<MagazineIssue, Api
 pub async fn create_magazine_issue(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<NewMagazineIssue>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = writes::Changes::parse(body.into_inner(), true)?;
-    let now = state.clock.now();
-    let id = crate::db::run(&state.pool, move |conn| {
-        writes::create(conn, &user, changes, now)
-    })
-    .await?;
-    let issue = load_for_editor(&state, id).await?;
-    Ok(editing::created(
-        &format!("/api/v1/magazine/issues/{id}"),
-        issue.version,
-        &issue,
-    ))
+    editing::create::<MagazineIssues>(&state, user.0, body.0).await
 }
 
 /// Change a magazine issue.
 ///
-/// Editors and admins; `article_ids` replaces the running order. Honours `If-Match`.
+/// Editors and admins; partial, `article_ids` replaces the running order. `cover_media_id`
+/// and every id in `article_ids` must name an existing media record and article (422
+/// naming the field). Honours `If-Match`.
 #[utoipa::path(
     tag = "magazine",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "Any of `title`, `number`, `year`, `description`, `cover_media_id`, `published_on`, `status`, `article_ids`"),
+    request_body = MagazineIssueChanges,
     params(
         ("id" = i64, Path, description = "The issue's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
@@ -148,18 +130,10 @@ pub async fn update_magazine_issue(
     req: HttpRequest,
     user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<Value>,
+    body: Valid<MagazineIssueChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "magazine issue")?;
-    let changes = writes::Changes::parse(body.into_inner(), false)?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
-    })
-    .await?;
-    let issue = load_for_editor(&state, id).await?;
-    Ok(editing::respond(StatusCode::OK, issue.version, &issue))
+    let id = params::path_id(&id, MagazineIssues::KIND)?;
+    editing::update::<MagazineIssues>(&state, &req, user.0, IdOrSlug::Id(id), body.0).await
 }
 
 /// Delete a magazine issue.
@@ -184,12 +158,6 @@ pub async fn delete_magazine_issue(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "magazine issue")?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::delete(conn, &user, id, precondition.as_deref(), now)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let id = params::path_id(&id, MagazineIssues::KIND)?;
+    editing::delete::<MagazineIssues>(&state, &req, user.0, IdOrSlug::Id(id)).await
 }

@@ -1,78 +1,38 @@
-//! Creating, changing and deleting magazine issues (editors and admins).
+//! Magazine issues through the editing kit: editors and admins write them.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
 
-use super::queries::PUBLISHED;
+use super::queries::{self, PUBLISHED};
+use super::types::{MagazineIssue, MagazineIssueChanges, NewMagazineIssue};
 use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::{articles, magazine_issue_articles, magazine_issues, media};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
-use crate::http::input::{Input, Patch};
-use crate::http::preconditions::{check_if_match, swapped};
-use crate::resources::audit;
+use crate::http::params::IdOrSlug;
+use crate::input::kinds::{Id, Ids};
+use crate::input::Patch;
+use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
+use crate::resources::pages::types::PublicationStatus;
 
-pub const FIELDS: &[&str] = &[
-    "title",
-    "number",
-    "year",
-    "description",
-    "cover_media_id",
-    "published_on",
-    "status",
-    "article_ids",
-];
+pub struct MagazineIssues;
 
-#[derive(Debug)]
-pub struct Changes {
-    title: Patch<String>,
-    number: Patch<i64>,
-    year: Patch<i64>,
-    description: Patch<String>,
-    cover_media_id: Patch<i64>,
-    published_on: Patch<NaiveDate>,
-    status: Patch<String>,
-    article_ids: Patch<Vec<i64>>,
-}
-
-impl Changes {
-    pub fn parse(body: Value, creating: bool) -> Result<Self, ApiError> {
-        let mut input = Input::new(body, FIELDS);
-        let status = input.string("status", 20);
-        if let Patch::Value(status) = &status {
-            if status != "draft" && status != PUBLISHED {
-                input.error("status", "must be draft or published");
-            }
-        }
-        let year = input.year("year");
-        if (creating && year.is_absent()) || year == Patch::Null {
-            input.require("year");
-        }
-        let published_on = input.date("published_on");
-        if (creating && published_on.is_absent()) || published_on == Patch::Null {
-            input.require("published_on");
-        }
-        let changes = Self {
-            title: input.required_string("title", 200, creating),
-            number: input.integer("number", 0, 1_000_000),
-            year,
-            description: input.text("description", 2_000),
-            cover_media_id: input.id("cover_media_id"),
-            published_on,
-            status,
-            article_ids: input.ids("article_ids", 500),
-        };
-        input.finish()?;
-        Ok(changes)
+fn status(status: PublicationStatus) -> &'static str {
+    match status {
+        PublicationStatus::Draft => "draft",
+        PublicationStatus::Published => PUBLISHED,
     }
 }
 
 /// Every id the body names must exist.
-fn check_references(conn: &mut AnyConnection, changes: &Changes) -> Result<(), ApiError> {
+fn check_references(
+    conn: &mut AnyConnection,
+    cover: &Patch<Id>,
+    article_ids: &Patch<Ids<500>>,
+) -> Result<(), ApiError> {
     let mut errors = Vec::new();
-    if let Patch::Value(cover) = &changes.cover_media_id {
+    if let Patch::Value(Id(cover)) = cover {
         let found: i64 = media::table
             .filter(media::id.eq(cover))
             .count()
@@ -84,7 +44,7 @@ fn check_references(conn: &mut AnyConnection, changes: &Changes) -> Result<(), A
             ));
         }
     }
-    if let Patch::Value(ids) = &changes.article_ids {
+    if let Patch::Value(Ids(ids)) = article_ids {
         let found: Vec<i64> = articles::table
             .filter(articles::id.eq_any(ids))
             .select(articles::id)
@@ -125,143 +85,139 @@ fn replace_articles(conn: &mut AnyConnection, issue_id: i64, ids: &[i64]) -> Que
     Ok(())
 }
 
-fn version(conn: &mut AnyConnection, id: i64) -> Result<i64, ApiError> {
-    magazine_issues::table
-        .filter(magazine_issues::id.eq(id))
-        .select(magazine_issues::version)
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("magazine issue", id.to_string()))
+impl Editable for MagazineIssues {
+    const KIND: &'static str = "magazine issue";
+    const AUDIT_KIND: &'static str = "magazine_issue";
+    const TABLE: &'static str = "magazine_issues";
+    type Changes = MagazineIssueChanges;
+    type Row = ();
+    type View = MagazineIssue;
+
+    fn authorize(actor: &Actor, _: Action) -> Result<(), ApiError> {
+        actor.require(&[Role::Admin, Role::Editor])
+    }
+
+    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<()>>> {
+        // Issues have no slug: anything but an id names none.
+        let IdOrSlug::Id(id) = key else {
+            return Ok(None);
+        };
+        Ok(magazine_issues::table
+            .filter(magazine_issues::id.eq(*id))
+            .select((magazine_issues::id, magazine_issues::version))
+            .first::<(i64, i64)>(conn)
+            .optional()?
+            .map(|(id, version)| Current {
+                id,
+                version,
+                row: (),
+            }))
+    }
+
+    fn apply(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        current: &Current<()>,
+        changes: MagazineIssueChanges,
+        now: NaiveDateTime,
+    ) -> Result<String, ApiError> {
+        check_references(conn, &changes.cover_media_id, &changes.article_ids)?;
+        diesel::update(magazine_issues::table.filter(magazine_issues::id.eq(current.id)))
+            .set((
+                magazine_issues::updated_at.eq(now),
+                changes
+                    .title
+                    .value()
+                    .map(|title| magazine_issues::title.eq(title.0)),
+                changes
+                    .number
+                    .into_update()
+                    .map(|number| magazine_issues::number.eq(number.map(|n| n.0 as i32))),
+                changes
+                    .year
+                    .value()
+                    .map(|year| magazine_issues::year.eq(year.0 as i32)),
+                changes
+                    .published_on
+                    .value()
+                    .map(|day| magazine_issues::published_on.eq(day.0)),
+                changes.description.into_update().map(|text| {
+                    magazine_issues::description.eq(text.map(|d| d.0).unwrap_or_default())
+                }),
+                changes
+                    .cover_media_id
+                    .into_update()
+                    .map(|cover| magazine_issues::cover_media_id.eq(cover.map(|id| id.0))),
+                changes
+                    .status
+                    .value()
+                    .map(|value| magazine_issues::status.eq(status(value))),
+            ))
+            .execute(conn)?;
+        if let Some(ids) = changes.article_ids.into_update() {
+            replace_articles(conn, current.id, &ids.map(|ids| ids.0).unwrap_or_default())?;
+        }
+        Ok(String::new())
+    }
+
+    fn view(
+        conn: &mut AnyConnection,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<MagazineIssue, ApiError> {
+        queries::by_id_any_status(conn, now, id)?
+            .ok_or_else(|| ApiError::not_found(Self::KIND, id.to_string()))
+    }
 }
 
-pub fn create(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<i64, ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        check_references(conn, &changes)?;
-        let id: i64 = diesel::insert_into(magazine_issues::table)
+impl Creatable for MagazineIssues {
+    type New = NewMagazineIssue;
+
+    fn insert(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        input: NewMagazineIssue,
+        now: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError> {
+        check_references(conn, &input.cover_media_id, &input.article_ids)?;
+        let id = diesel::insert_into(magazine_issues::table)
             .values((
-                magazine_issues::title.eq(changes.title.clone().value().unwrap_or_default()),
-                magazine_issues::number.eq(changes.number.clone().value().map(|n| n as i32)),
-                magazine_issues::year.eq(changes.year.clone().value().unwrap_or_default() as i32),
-                magazine_issues::description.eq(changes
+                magazine_issues::title.eq(input.title.0),
+                magazine_issues::number.eq(input.number.value().map(|n| n.0 as i32)),
+                magazine_issues::year.eq(input.year.0 as i32),
+                magazine_issues::description.eq(input
                     .description
-                    .clone()
                     .value()
+                    .map(|d| d.0)
                     .unwrap_or_default()),
-                magazine_issues::cover_media_id.eq(changes.cover_media_id.clone().value()),
-                magazine_issues::published_on.eq(changes
-                    .published_on
-                    .clone()
-                    .value()
-                    .unwrap_or_default()),
-                magazine_issues::status.eq(changes
-                    .status
-                    .clone()
-                    .value()
-                    .unwrap_or_else(|| "draft".into())),
+                magazine_issues::cover_media_id.eq(input.cover_media_id.value().map(|id| id.0)),
+                magazine_issues::published_on.eq(input.published_on.0),
+                magazine_issues::status.eq(status(
+                    input.status.value().unwrap_or(PublicationStatus::Draft),
+                )),
                 magazine_issues::created_at.eq(now),
                 magazine_issues::updated_at.eq(now),
             ))
             .returning(magazine_issues::id)
             .get_result(conn)?;
-        if let Patch::Value(ids) = &changes.article_ids {
-            replace_articles(conn, id, ids)?;
+        if let Some(Ids(ids)) = input.article_ids.value() {
+            replace_articles(conn, id, &ids)?;
         }
-        audit::queries::record(conn, user, "create", "magazine_issue", Some(id), "", now)?;
-        Ok(id)
-    })
+        Ok((id, String::new()))
+    }
+
+    fn location(issue: &MagazineIssue) -> String {
+        format!("/api/v1/magazine/issues/{}", issue.id)
+    }
 }
 
-pub fn update(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    id: i64,
-    if_match: Option<&str>,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let current = version(conn, id)?;
-        check_if_match(if_match, "magazine issue", current)?;
-        check_references(conn, &changes)?;
-        let target = magazine_issues::table.filter(magazine_issues::id.eq(id));
-        let bumped = diesel::update(target.filter(magazine_issues::version.eq(current)))
-            .set((
-                magazine_issues::updated_at.eq(now),
-                magazine_issues::version.eq(current + 1),
-            ))
-            .execute(conn)?;
-        swapped(bumped, "magazine issue")?;
-        if let Some(title) = changes.title.clone().value() {
-            diesel::update(target)
-                .set(magazine_issues::title.eq(title))
-                .execute(conn)?;
-        }
-        if let Some(number) = changes.number.clone().into_update() {
-            diesel::update(target)
-                .set(magazine_issues::number.eq(number.map(|n| n as i32)))
-                .execute(conn)?;
-        }
-        if let Some(year) = changes.year.clone().value() {
-            diesel::update(target)
-                .set(magazine_issues::year.eq(year as i32))
-                .execute(conn)?;
-        }
-        if let Some(description) = changes.description.clone().into_update() {
-            diesel::update(target)
-                .set(magazine_issues::description.eq(description.unwrap_or_default()))
-                .execute(conn)?;
-        }
-        if let Some(cover) = changes.cover_media_id.clone().into_update() {
-            diesel::update(target)
-                .set(magazine_issues::cover_media_id.eq(cover))
-                .execute(conn)?;
-        }
-        if let Some(date) = changes.published_on.clone().value() {
-            diesel::update(target)
-                .set(magazine_issues::published_on.eq(date))
-                .execute(conn)?;
-        }
-        if let Some(status) = changes.status.clone().value() {
-            diesel::update(target)
-                .set(magazine_issues::status.eq(status))
-                .execute(conn)?;
-        }
-        match &changes.article_ids {
-            Patch::Value(ids) => replace_articles(conn, id, ids)?,
-            Patch::Null => replace_articles(conn, id, &[])?,
-            Patch::Absent => {}
-        }
-        audit::queries::record(conn, user, "update", "magazine_issue", Some(id), "", now)?;
-        Ok(())
-    })
-}
-
-pub fn delete(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    id: i64,
-    if_match: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    user.require(&[Role::Admin, Role::Editor])?;
-    crate::db::write(conn, |conn| {
-        let current = version(conn, id)?;
-        check_if_match(if_match, "magazine issue", current)?;
-        let deleted = diesel::delete(
-            magazine_issues::table
-                .filter(magazine_issues::id.eq(id))
-                .filter(magazine_issues::version.eq(current)),
-        )
-        .execute(conn)?;
-        swapped(deleted, "magazine issue")?;
-        audit::queries::record(conn, user, "delete", "magazine_issue", Some(id), "", now)?;
-        Ok(())
-    })
+impl Deletable for MagazineIssues {
+    fn before_delete(
+        _: &mut AnyConnection,
+        _: &Actor,
+        _: &Current<()>,
+    ) -> Result<String, ApiError> {
+        // Its articles stay: only the running order goes (ON DELETE CASCADE).
+        Ok(String::new())
+    }
 }

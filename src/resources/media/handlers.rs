@@ -1,23 +1,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
-use super::types::Image;
-use super::{queries, writes};
+use super::queries;
+use super::types::{Image, MediaChanges, NewMedia};
+use super::writes::Media;
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::ApiError;
-use crate::http::params::NoParams;
-use crate::http::preconditions::if_match;
+use crate::http::params::{path_id, IdOrSlug, NoParams};
 use crate::http::responses;
-use crate::resources::editing;
+use crate::http::valid::Valid;
+use crate::resources::editing::{self, Editable};
 use crate::state::AppState;
-
-async fn load(state: &AppState, id: i64) -> Result<Image, ApiError> {
-    crate::db::find_one(&state.pool, "media", id.to_string(), move |conn, _| {
-        Ok(queries::by_id(conn, id)?)
-    })
-    .await
-}
 
 /// One media record.
 ///
@@ -39,7 +32,11 @@ pub async fn get_media(
     _query: web::Query<NoParams>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let image = load(&state, crate::http::params::path_id(&id, "media")?).await?;
+    let id = path_id(&id, Media::KIND)?;
+    let image = crate::db::find_one(&state.pool, Media::KIND, id.to_string(), move |conn, _| {
+        Ok(queries::by_id(conn, id)?)
+    })
+    .await?;
     if user.0.is_some() {
         return Ok(editing::respond(StatusCode::OK, image.version, &image));
     }
@@ -53,8 +50,7 @@ pub async fn get_media(
 #[utoipa::path(
     tag = "media",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "`url` (required: http(s), mailto, tel or a relative path), `mime_type` (required), `alt`, `caption`, `width`, `height`",
-        example = json!({"url": "/media/2021/11/humiao-training.jpg", "mime_type": "image/jpeg", "alt": "培训现场", "caption": "培训现场", "width": 1080, "height": 720})),
+    request_body = NewMedia,
     responses(
         (status = 201, description = "Created", body = Image,
             headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
@@ -65,29 +61,18 @@ pub async fn get_media(
 pub async fn create_media(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<NewMedia>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = writes::Changes::parse(body.into_inner(), true)?;
-    let now = state.clock.now();
-    let id = crate::db::run(&state.pool, move |conn| {
-        writes::create(conn, &user, changes, now)
-    })
-    .await?;
-    let image = load(&state, id).await?;
-    Ok(editing::created(
-        &format!("/api/v1/media/{id}"),
-        image.version,
-        &image,
-    ))
+    editing::create::<Media>(&state, user.0, body.0).await
 }
 
 /// Change a media record.
 ///
-/// Editors and admins; honours `If-Match`.
+/// Editors and admins; partial. Honours `If-Match`.
 #[utoipa::path(
     tag = "media",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body(content = Object, description = "Any of `url`, `mime_type`, `alt`, `caption`, `width`, `height`"),
+    request_body = MediaChanges,
     params(
         ("id" = i64, Path, description = "The media record's id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read"),
@@ -104,23 +89,16 @@ pub async fn update_media(
     req: HttpRequest,
     user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<Value>,
+    body: Valid<MediaChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "media")?;
-    let changes = writes::Changes::parse(body.into_inner(), false)?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::update(conn, &user, id, precondition.as_deref(), changes, now)
-    })
-    .await?;
-    let image = load(&state, id).await?;
-    Ok(editing::respond(StatusCode::OK, image.version, &image))
+    let id = path_id(&id, Media::KIND)?;
+    editing::update::<Media>(&state, &req, user.0, IdOrSlug::Id(id), body.0).await
 }
 
 /// Delete a media record.
 ///
-/// Editors and admins; covers using it become empty. Honours `If-Match`.
+/// Editors and admins; covers using it become empty and inline image lists drop it.
+/// Honours `If-Match`.
 #[utoipa::path(
     tag = "media",
     security(("bearer" = []), ("integration_token" = [])),
@@ -140,12 +118,6 @@ pub async fn delete_media(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = crate::http::params::path_id(&id, "media")?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        writes::delete(conn, &user, id, precondition.as_deref(), now)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let id = path_id(&id, Media::KIND)?;
+    editing::delete::<Media>(&state, &req, user.0, IdOrSlug::Id(id)).await
 }
