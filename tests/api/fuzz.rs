@@ -200,6 +200,20 @@ async fn probe(app: &TestApp, method: &str, path: &str, token: Option<&str>, bod
     );
 }
 
+/// The fields of a typed write body, from its schema: exactly those its parser reads.
+fn fields_of<T: utoipa::PartialSchema>() -> &'static [&'static str] {
+    use utoipa::openapi::{schema::Schema, RefOr};
+    let RefOr::T(Schema::Object(object)) = T::schema() else {
+        panic!("a write body is an object");
+    };
+    let names: Vec<&'static str> = object
+        .properties
+        .into_keys()
+        .map(|name| &*Box::leak(name.into_boxed_str()))
+        .collect();
+    Box::leak(names.into_boxed_slice())
+}
+
 #[actix_rt::test]
 async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
     let app = TestApp::empty().await;
@@ -237,7 +251,7 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
 
     // The fields each write reads, from the parsers themselves.
     use masthead::resources::{articles, categories, magazine, media, pages, site, users};
-    const ARTICLE: &[&str] = articles::writes::FIELDS;
+    let article_fields = fields_of::<articles::types::NewArticle>();
     const TAXONOMY: &[&str] = categories::writes::FIELDS;
     const PAGE: &[&str] = pages::writes::FIELDS;
     const ISSUE: &[&str] = magazine::writes::FIELDS;
@@ -254,13 +268,13 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
         (
             "POST",
             "/api/v1/articles".into(),
-            ARTICLE,
+            article_fields,
             json!({"title": "t"}),
         ),
         (
             "PATCH",
             format!("/api/v1/articles/{article}"),
-            ARTICLE,
+            article_fields,
             empty.clone(),
         ),
         (
