@@ -374,6 +374,60 @@ async fn every_bad_field_is_named_at_once_and_nothing_is_written() {
 }
 
 #[actix_rt::test]
+async fn a_change_names_every_bad_field_at_once_and_writes_nothing() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = create(&app, &editor, json!({"title": "原标题"})).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().expect("id");
+    let bad = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            Some(&json!({
+                "title": null, "slug": null, "status": "live", "image_ids": [1, 1],
+                "seo_description": "长".repeat(501), "published_at": 20261201, "colour": "red",
+                "summary": "不会写入"
+            })),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let mut fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "colour",
+            "image_ids",
+            "published_at",
+            "seo_description",
+            "slug",
+            "status",
+            "title"
+        ]
+    );
+    let article = app
+        .send(
+            "GET",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(article.header("etag").as_deref(), Some("\"1\""));
+    assert_eq!(article.json()["summary"], "");
+    assert_eq!(article.json()["title"], "原标题");
+}
+
+#[actix_rt::test]
 async fn article_html_is_sanitised_on_write() {
     let app = TestApp::empty().await;
     let editor = app.token_for(Role::Editor).await;

@@ -2,47 +2,33 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
 use super::queries;
-use super::types::{Article, ArticleInput, PreviewLink};
-use super::writes::{self, Changes};
+use super::types::{Article, ArticleChanges, NewArticle, PreviewLink};
+use super::writes::{self, Articles};
 use crate::auth::extract::AuthUser;
 use crate::error::ApiError;
 use crate::http::params::IdOrSlug;
 use crate::http::params::NoParams;
-use crate::http::preconditions::if_match;
 use crate::http::responses;
+use crate::http::valid::Valid;
+use crate::resources::editing;
 use crate::state::AppState;
 
 /// The editor's view of one article, with its version as a strong ETag for `If-Match`.
 pub fn editor_response(status: StatusCode, article: &Article) -> HttpResponse {
-    crate::resources::editing::respond(status, article.version, article)
-}
-
-async fn editor_page(state: &AppState, id: i64) -> Result<Article, ApiError> {
-    let now = state.clock.now();
-    crate::db::find_one(
-        &state.pool,
-        "article",
-        id.to_string(),
-        move |conn, _| match queries::by_id(conn, id)? {
-            Some(row) => Ok(Some(queries::page(conn, now, row)?)),
-            None => Ok(None),
-        },
-    )
-    .await
+    editing::respond(status, article.version, article)
 }
 
 /// Create an article.
 ///
 /// Any signed-in role. Authors create drafts or articles in review; editors and admins
-/// may also schedule and publish. Answers 201 with the article, its `Location` and its
-/// `ETag`.
+/// may also schedule and publish. The category, tags and media named must exist (all
+/// missing ids are named in one 422), and a slug given must be free.
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body = ArticleInput,
+    request_body = NewArticle,
     responses(
         (status = 201, description = "Created", body = Article,
             headers(("Location" = String, description = "The new resource's URL"), ("ETag" = String, description = "The version as a strong ETag, for `If-Match`"), ("Cache-Control" = String, description = "`private, no-cache`"))),
@@ -53,31 +39,21 @@ async fn editor_page(state: &AppState, id: i64) -> Result<Article, ApiError> {
 pub async fn create_article(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<Value>,
+    body: Valid<NewArticle>,
 ) -> Result<HttpResponse, ApiError> {
-    let changes = Changes::parse(body.into_inner(), true)?;
-    let now = state.clock.now();
-    let id = crate::db::run(&state.pool, move |conn| {
-        writes::create(conn, &user, changes, now)
-    })
-    .await?;
-    let article = editor_page(&state, id).await?;
-    let mut response = editor_response(StatusCode::CREATED, &article);
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/articles/{id}")) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    editing::create::<Articles>(&state, user.0, body.0).await
 }
 
 /// Change an article.
 ///
 /// Partial: only the fields sent change; `null` clears a nullable field. Send the ETag
 /// you read as `If-Match`: if someone changed the article since, the answer is 412 and
-/// nothing is written. Authors may change their own drafts and articles in review.
+/// nothing is written. Authors may change their own drafts and articles in review. As on
+/// create, references must exist and a new slug must be free.
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = []), ("integration_token" = [])),
-    request_body = ArticleInput,
+    request_body = ArticleChanges,
     params(
         ("slug_or_id" = String, Path, description = "The article's id or slug"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read, e.g. `\"3\"`"),
@@ -94,20 +70,10 @@ pub async fn update_article(
     req: HttpRequest,
     user: AuthUser,
     slug_or_id: web::Path<String>,
-    body: web::Json<Value>,
+    body: Valid<ArticleChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&slug_or_id);
-    let changes = Changes::parse(body.into_inner(), false)?;
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    let id = crate::db::run(&state.pool, move |conn| {
-        let id = writes::resolve(conn, &key)?;
-        writes::update(conn, &user, id, precondition.as_deref(), changes, now)?;
-        Ok(id)
-    })
-    .await?;
-    let article = editor_page(&state, id).await?;
-    Ok(editor_response(StatusCode::OK, &article))
+    editing::update::<Articles>(&state, &req, user.0, key, body.0).await
 }
 
 /// Delete an article.
@@ -132,15 +98,7 @@ pub async fn delete_article(
     user: AuthUser,
     slug_or_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = IdOrSlug::parse(&slug_or_id);
-    let now = state.clock.now();
-    let precondition = if_match(&req);
-    crate::db::run(&state.pool, move |conn| {
-        let id = writes::resolve(conn, &key)?;
-        writes::delete(conn, &user, id, precondition.as_deref(), now)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    editing::delete::<Articles>(&state, &req, user.0, IdOrSlug::parse(&slug_or_id)).await
 }
 
 /// Preview an article as it will be published.

@@ -16,15 +16,13 @@ impl ListArticlesQuery {
     fn parse(&self, user: Option<&AuthUser>) -> Result<(ListRequest, PageRequest), ApiError> {
         let status = match self.status.as_deref() {
             None => None,
-            Some(raw) => Some(status::Status::parse(raw.trim()).ok_or_else(|| {
-                ApiError::invalid(
-                    "status",
-                    "must be one of draft, review, scheduled, published, archived",
-                )
-            })?),
+            Some(raw) => Some(
+                status::ArticleStatus::parse(raw.trim())
+                    .ok_or_else(|| ApiError::invalid("status", status::ArticleStatus::ONE_OF))?,
+            ),
         };
         let author_id = match (status, user) {
-            (None | Some(status::Status::Published), _) => None,
+            (None | Some(status::ArticleStatus::Published), _) => None,
             (Some(_), None) => {
                 return Err(ApiError::Unauthorized(
                     "listing by `status` needs an editor's token".into(),

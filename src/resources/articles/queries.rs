@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::status::Status;
+use super::status::ArticleStatus;
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
 use crate::clock::at_offset;
 use crate::content::{visible, PUBLISHED};
@@ -41,8 +41,8 @@ pub struct ArticleRow {
 
 impl ArticleRow {
     /// Its workflow state at `now`.
-    pub fn status_at(&self, now: NaiveDateTime) -> Status {
-        Status::of_stored(&self.status, self.published_at, now)
+    pub fn status_at(&self, now: NaiveDateTime) -> ArticleStatus {
+        ArticleStatus::of_stored(&self.status, self.published_at, now)
     }
 }
 
@@ -115,7 +115,7 @@ pub struct ArticleFilter {
     pub author: Option<String>,
     pub ascending: bool,
     /// Editors' lists by workflow state; None is the public list.
-    pub status: Option<Status>,
+    pub status: Option<ArticleStatus>,
     /// Limits an editors' list to one author's articles (authors see only their own).
     pub author_id: Option<i64>,
 }
@@ -123,7 +123,7 @@ pub struct ArticleFilter {
 impl ArticleFilter {
     /// The public list: published articles whose time has come.
     fn is_public(&self) -> bool {
-        matches!(self.status, None | Some(Status::Published))
+        matches!(self.status, None | Some(ArticleStatus::Published))
     }
 }
 
@@ -136,7 +136,7 @@ pub struct ListRequest {
     pub month: Option<u32>,
     pub author: Option<String>,
     pub ascending: bool,
-    pub status: Option<Status>,
+    pub status: Option<ArticleStatus>,
     pub author_id: Option<i64>,
 }
 
@@ -205,8 +205,8 @@ fn filtered(
     filter: &ArticleFilter,
 ) -> articles::BoxedQuery<'static, MultiBackend> {
     let mut query = match filter.status {
-        None | Some(Status::Published) => articles::table.filter(visible(now)).into_boxed(),
-        Some(Status::Scheduled) => articles::table
+        None | Some(ArticleStatus::Published) => articles::table.filter(visible(now)).into_boxed(),
+        Some(ArticleStatus::Scheduled) => articles::table
             .filter(articles::status.eq(PUBLISHED))
             .filter(articles::published_at.gt(now))
             .into_boxed(),
@@ -354,7 +354,7 @@ pub fn summaries(
             tags: tags.remove(&row.id).unwrap_or_default(),
             author_name: row.author_name,
             source: row.source,
-            status: Status::of_stored(&row.status, row.published_at, now)
+            status: ArticleStatus::of_stored(&row.status, row.published_at, now)
                 .as_str()
                 .to_owned(),
             // Drafts without a date show their last change.

@@ -1,14 +1,17 @@
 //! The article workflow: the states an editor sees and how they map to what is stored.
-//! Plain Rust, read by both the queries and the write rules.
+//! Read by the queries, the write rules and, as a field of a write body, the parser.
 
 use chrono::NaiveDateTime;
+use serde::{de, Deserialize, Deserializer};
+use utoipa::ToSchema;
 
 use crate::content::PUBLISHED;
 
-/// The workflow states an editor sees. `scheduled` is stored as `published` with a future
+/// An article's workflow state. `scheduled` is stored as `published` with a future
 /// `published_at`, so it goes live on time by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
     Draft,
     Review,
     Scheduled,
@@ -16,7 +19,10 @@ pub enum Status {
     Archived,
 }
 
-impl Status {
+impl ArticleStatus {
+    /// What a name that is none of them is told.
+    pub const ONE_OF: &'static str = "must be one of draft, review, scheduled, published, archived";
+
     pub fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
             "draft" => Self::Draft,
@@ -56,5 +62,21 @@ impl Status {
     /// States an author (not an editor) may leave an article in.
     pub fn open_to_authors(self) -> bool {
         matches!(self, Self::Draft | Self::Review)
+    }
+
+    /// Whether an article stored as `status` is in a state an author may still change
+    /// ([`Self::open_to_authors`] of [`Self::of_stored`]) at any time: the clock only decides
+    /// between scheduled and published, and neither is.
+    pub fn stored_open_to_authors(status: &str) -> bool {
+        !matches!(status, PUBLISHED | "archived")
+    }
+}
+
+/// A state by its name, trimmed.
+impl<'de> Deserialize<'de> for ArticleStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)
+            .map_err(|_| de::Error::custom(ArticleStatus::ONE_OF))?;
+        Self::parse(raw.trim()).ok_or_else(|| de::Error::custom(Self::ONE_OF))
     }
 }

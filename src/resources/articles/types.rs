@@ -2,7 +2,10 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::status::ArticleStatus;
 use crate::http::pagination::PageMeta;
+use crate::input::kinds::{Id, Ids, Instant, Line, Slug, Text};
+use crate::input::{Optional, Patch};
 use crate::resources::categories::types::CategoryRef;
 use crate::resources::media::types::Image;
 use crate::resources::tags::types::TagRef;
@@ -222,9 +225,9 @@ pub struct ListArticlesQuery {
     pub status: Option<String>,
 }
 
-/// The fields an editor writes. On `POST` only `title` is required; on `PATCH` every field
-/// is optional and `null` clears a nullable one. Unknown fields are refused, and every bad
-/// field is reported at once (422 with `errors`).
+/// A new article. Only `title` is required; `null` is the same as leaving a field out.
+/// Whether the category, tags and media named exist is checked against the database (all
+/// missing ids named in one 422), and so is whether a slug given is free.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -232,59 +235,123 @@ pub struct ListArticlesQuery {
     "body_html": "<p>11月15日,……</p><h2>多方合力,共同落实未保法</h2>",
     "category_id": 1, "tag_ids": [1, 2], "status": "scheduled", "published_at": "2026-12-01T08:00:00+08:00"
 }))]
-pub struct ArticleInput {
-    /// 1–200 characters. Required to create.
-    #[schema(min_length = 1, max_length = 200)]
-    pub title: Option<String>,
-    /// Generated from the title when absent (Chinese becomes toneless pinyin:
-    /// 护苗有我 → `hu-miao-you-wo`), made unique with `-2`, `-3` …. Lowercase letters,
-    /// digits, hyphens or other Unicode letters; not all digits. A renamed article's
-    /// old slug answers 301 with the new one.
-    #[schema(min_length = 1, max_length = 120, pattern = r"^[^\s/?#%A-Z]+$")]
-    pub slug: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
-    pub subtitle: Option<String>,
-    #[schema(max_length = 2000)]
-    pub summary: Option<String>,
+pub struct NewArticle {
+    #[schema(inline)]
+    pub title: Line<200>,
+    /// Made from the title when left out (Chinese becomes toneless pinyin:
+    /// 护苗有我 → `hu-miao-you-wo`), made unique with `-2`, `-3` ….
+    #[serde(default)]
+    #[schema(inline)]
+    pub slug: Optional<Slug>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub subtitle: Patch<Line<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub summary: Patch<Text<2000>>,
     /// HTML, sanitised on write: scripts, event handlers, `javascript:` URLs and styles
     /// are removed; headings, paragraphs, links, images, figures, captions, tables stay.
-    pub body_html: Option<String>,
-    #[schema(minimum = 1)]
-    pub category_id: Option<i64>,
-    /// Replaces the article's tags.
-    #[schema(max_items = 50)]
-    pub tag_ids: Option<Vec<i64>>,
-    #[schema(minimum = 1)]
-    pub cover_media_id: Option<i64>,
-    /// Replaces the article's inline images, in order.
-    #[schema(max_items = 200)]
-    pub image_ids: Option<Vec<i64>>,
-    #[schema(min_length = 1, max_length = 200)]
-    pub source: Option<String>,
-    /// The byline; defaults to the signed-in user's name.
-    #[schema(min_length = 1, max_length = 200)]
-    pub author_name: Option<String>,
-    /// `draft` (default), `review`, `scheduled` (needs a future `published_at`),
-    /// `published`, `archived`. Authors may use `draft` and `review` only.
-    pub status: Option<ArticleStatus>,
-    /// RFC 3339 with offset, in the years 1900–2200 once in UTC. For `published`,
-    /// defaults to now; the offset given is the one the article is shown in.
-    pub published_at: Option<DateTime<FixedOffset>>,
-    #[schema(min_length = 1, max_length = 200)]
-    pub seo_title: Option<String>,
-    #[schema(min_length = 1, max_length = 500)]
-    pub seo_description: Option<String>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub body_html: Patch<Text<500000>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub category_id: Patch<Id>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub tag_ids: Patch<Ids<50>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub cover_media_id: Patch<Id>,
+    /// The article's inline images, in order.
+    #[serde(default)]
+    #[schema(inline)]
+    pub image_ids: Patch<Ids<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub source: Patch<Line<200>>,
+    /// The byline; the signed-in user's name when left out.
+    #[serde(default)]
+    #[schema(inline)]
+    pub author_name: Patch<Line<200>>,
+    /// `draft` when left out; `scheduled` needs a future `published_at`. Authors may use
+    /// `draft` and `review` only.
+    #[serde(default)]
+    #[schema(inline)]
+    pub status: Optional<ArticleStatus>,
+    /// RFC 3339 with its offset, in the years 1900–2200 once in UTC. For `published`, now
+    /// when left out; the offset given is the one the article is shown in.
+    #[serde(default)]
+    #[schema(inline)]
+    pub published_at: Patch<Instant>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub seo_title: Patch<Line<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub seo_description: Patch<Line<500>>,
 }
 
-/// An article's workflow state.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ArticleStatus {
-    Draft,
-    Review,
-    Scheduled,
-    Published,
-    Archived,
+/// Changes to an article: the fields to change, the others left out; `null` clears a
+/// nullable field (an empty text or list for `summary`, `body_html`, `tag_ids` and
+/// `image_ids`). References and a new slug are checked against the database, as on create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "scheduled", "published_at": "2026-12-01T08:00:00+08:00"}))]
+pub struct ArticleChanges {
+    #[serde(default)]
+    #[schema(inline)]
+    pub title: Optional<Line<200>>,
+    /// The old slug keeps answering 301 with the new one.
+    #[serde(default)]
+    #[schema(inline)]
+    pub slug: Optional<Slug>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub subtitle: Patch<Line<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub summary: Patch<Text<2000>>,
+    /// HTML, sanitised on write, as on create.
+    #[serde(default)]
+    #[schema(inline)]
+    pub body_html: Patch<Text<500000>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub category_id: Patch<Id>,
+    /// Replaces the article's tags.
+    #[serde(default)]
+    #[schema(inline)]
+    pub tag_ids: Patch<Ids<50>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub cover_media_id: Patch<Id>,
+    /// Replaces the article's inline images, in order.
+    #[serde(default)]
+    #[schema(inline)]
+    pub image_ids: Patch<Ids<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub source: Patch<Line<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub author_name: Patch<Line<200>>,
+    /// `scheduled` needs a future `published_at`. Authors may use `draft` and `review`
+    /// only, on their own articles.
+    #[serde(default)]
+    #[schema(inline)]
+    pub status: Optional<ArticleStatus>,
+    /// RFC 3339 with its offset, in the years 1900–2200 once in UTC; the offset given is
+    /// the one the article is shown in.
+    #[serde(default)]
+    #[schema(inline)]
+    pub published_at: Patch<Instant>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub seo_title: Patch<Line<200>>,
+    #[serde(default)]
+    #[schema(inline)]
+    pub seo_description: Patch<Line<500>>,
 }
 
 /// A link that shows one unpublished article to anyone who has it, until it expires.

@@ -1,149 +1,27 @@
-//! Creating, changing and deleting articles: validation (every bad field at once), the
-//! editorial workflow and its role rules, slugs and their history, audit, all in one
-//! transaction per request.
+//! Articles through the editing kit: every role writes them, and what an author may do is
+//! decided in one place ([`check_role`]). Slugs keep their history (an old slug redirects),
+//! references must exist, the body is sanitised.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
 
-use super::queries::ArticleRow;
-use super::status::Status;
+use super::queries::{self, ArticleRow};
+use super::status::ArticleStatus;
+use super::types::{Article, ArticleChanges, NewArticle};
 use crate::auth::actor::Actor;
-use crate::auth::Role;
 use crate::content::PUBLISHED;
 use crate::db::schema::{
     article_media, article_slug_history, article_tags, articles, categories, media, tags,
 };
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
-use crate::http::input::{Input, Patch};
-use crate::http::preconditions::{check_if_match, swapped};
-use crate::resources::{audit, site};
+use crate::http::params::IdOrSlug;
+use crate::input::kinds::{Id, Ids, Instant};
+use crate::input::Patch;
+use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
+use crate::resources::site;
 
-pub const FIELDS: &[&str] = &[
-    "title",
-    "slug",
-    "subtitle",
-    "summary",
-    "body_html",
-    "category_id",
-    "tag_ids",
-    "cover_media_id",
-    "image_ids",
-    "source",
-    "author_name",
-    "status",
-    "published_at",
-    "seo_title",
-    "seo_description",
-];
-
-pub const MAX_TITLE: usize = 200;
-const MAX_BODY_CHARS: usize = 500_000;
-
-/// A checked request body.
-#[derive(Debug)]
-pub struct Changes {
-    title: Patch<String>,
-    slug: Patch<String>,
-    subtitle: Patch<String>,
-    summary: Patch<String>,
-    body_html: Patch<String>,
-    category_id: Patch<i64>,
-    tag_ids: Patch<Vec<i64>>,
-    cover_media_id: Patch<i64>,
-    image_ids: Patch<Vec<i64>>,
-    source: Patch<String>,
-    author_name: Patch<String>,
-    status: Patch<Status>,
-    published_at: Patch<DateTime<FixedOffset>>,
-    seo_title: Patch<String>,
-    seo_description: Patch<String>,
-}
-
-impl Changes {
-    /// Checks the body's shape; `creating` requires a title.
-    pub fn parse(body: Value, creating: bool) -> Result<Self, ApiError> {
-        let mut input = Input::new(body, FIELDS);
-        let title = input.string("title", MAX_TITLE);
-        if title == Patch::Null || (creating && title.is_absent() && !input.has_errors()) {
-            input.error("title", "is required");
-        }
-        let slug = input.string("slug", crate::slug::MAX_CHARS);
-        if let Patch::Value(slug) = &slug {
-            if let Err(message) = crate::slug::check(slug) {
-                input.error("slug", message);
-            }
-        } else if slug == Patch::Null {
-            input.error(
-                "slug",
-                "cannot be null; leave it out to keep the current one",
-            );
-        }
-        let status = match input.string("status", 20) {
-            Patch::Value(raw) => match Status::parse(&raw) {
-                Some(status) => Patch::Value(status),
-                None => {
-                    input.error(
-                        "status",
-                        "must be one of draft, review, scheduled, published, archived",
-                    );
-                    Patch::Absent
-                }
-            },
-            Patch::Null => {
-                input.error("status", "cannot be null");
-                Patch::Absent
-            }
-            Patch::Absent => Patch::Absent,
-        };
-        let changes = Self {
-            title,
-            slug,
-            subtitle: input.string("subtitle", MAX_TITLE),
-            summary: input.text("summary", 2_000),
-            body_html: input.text("body_html", MAX_BODY_CHARS),
-            category_id: input.id("category_id"),
-            tag_ids: input.ids("tag_ids", 50),
-            cover_media_id: input.id("cover_media_id"),
-            image_ids: input.ids("image_ids", 200),
-            source: input.string("source", 200),
-            author_name: input.string("author_name", 200),
-            status,
-            published_at: input.datetime("published_at"),
-            seo_title: input.string("seo_title", 200),
-            seo_description: input.string("seo_description", 500),
-        };
-        input.finish()?;
-        Ok(changes)
-    }
-
-    /// Names of the fields the body sets, for the audit trail.
-    fn summary(&self) -> String {
-        let set = [
-            ("title", self.title.is_absent()),
-            ("slug", self.slug.is_absent()),
-            ("subtitle", self.subtitle.is_absent()),
-            ("summary", self.summary.is_absent()),
-            ("body_html", self.body_html.is_absent()),
-            ("category_id", self.category_id.is_absent()),
-            ("tag_ids", self.tag_ids.is_absent()),
-            ("cover_media_id", self.cover_media_id.is_absent()),
-            ("image_ids", self.image_ids.is_absent()),
-            ("source", self.source.is_absent()),
-            ("author_name", self.author_name.is_absent()),
-            ("status", self.status.is_absent()),
-            ("published_at", self.published_at.is_absent()),
-            ("seo_title", self.seo_title.is_absent()),
-            ("seo_description", self.seo_description.is_absent()),
-        ];
-        set.iter()
-            .filter(|(_, absent)| !absent)
-            .map(|(name, _)| *name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
+pub struct Articles;
 
 /// The HTML allow-list: text structure, links, images, figures with captions, tables. No
 /// scripts, event handlers, `javascript:` URLs or styles.
@@ -151,67 +29,82 @@ pub fn sanitize(html: &str) -> String {
     crate::http::html::sanitize(html)
 }
 
-fn missing_ids(
-    conn: &mut AnyConnection,
-    table: &'static str,
-    wanted: &[i64],
-) -> QueryResult<Vec<i64>> {
-    if wanted.is_empty() {
-        return Ok(Vec::new());
+/// The author role's rules, all of them: an author changes or deletes only their own
+/// articles (an integration token owns none) while they are in draft or review, and leaves
+/// an article in draft or review (an editor publishes, schedules and archives). Editors and
+/// admins may do anything. `before` is the article as it is (none on create), `after` the
+/// state it is left in (none on delete).
+fn check_role(
+    actor: &Actor,
+    before: Option<&ArticleRow>,
+    after: Option<ArticleStatus>,
+) -> Result<(), ApiError> {
+    if actor.role.edits_all_content() {
+        return Ok(());
     }
-    let found: Vec<i64> = match table {
-        "categories" => categories::table
-            .filter(categories::id.eq_any(wanted))
-            .select(categories::id)
-            .load(conn)?,
-        "tags" => tags::table
-            .filter(tags::id.eq_any(wanted))
-            .select(tags::id)
-            .load(conn)?,
-        _ => media::table
-            .filter(media::id.eq_any(wanted))
-            .select(media::id)
-            .load(conn)?,
-    };
-    Ok(wanted
-        .iter()
-        .copied()
-        .filter(|id| !found.contains(id))
-        .collect())
+    if before.is_some_and(|row| {
+        !actor.owns(row.author_id) || !ArticleStatus::stored_open_to_authors(&row.status)
+    }) {
+        return Err(ApiError::Forbidden(
+            "authors may change only their own articles, and only in draft or review".into(),
+        ));
+    }
+    match after {
+        Some(status) if !status.open_to_authors() => Err(ApiError::Forbidden(format!(
+            "authors may keep articles in draft or review, not {}: an editor publishes",
+            status.as_str()
+        ))),
+        _ => Ok(()),
+    }
 }
 
-/// Every reference in the body must exist; reports all that do not.
-fn check_references(conn: &mut AnyConnection, changes: &Changes) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    let checks: [(&str, &'static str, Vec<i64>); 4] = [
-        (
-            "category_id",
-            "categories",
-            changes.category_id.clone().value().into_iter().collect(),
-        ),
-        (
-            "tag_ids",
-            "tags",
-            changes.tag_ids.clone().value().unwrap_or_default(),
-        ),
-        (
-            "cover_media_id",
-            "media",
-            changes.cover_media_id.clone().value().into_iter().collect(),
-        ),
+/// Every category, tag and media id named must exist; all that do not are reported at once.
+fn check_references(
+    conn: &mut AnyConnection,
+    category_id: &Patch<Id>,
+    tag_ids: &Patch<Ids<50>>,
+    cover_media_id: &Patch<Id>,
+    image_ids: &Patch<Ids<200>>,
+) -> Result<(), ApiError> {
+    let one = |id: &Patch<Id>| id.clone().value().map(|id| vec![id.0]);
+    let checks = [
+        ("category_id", one(category_id), "categories"),
+        ("tag_ids", tag_ids.clone().value().map(|ids| ids.0), "tags"),
+        ("cover_media_id", one(cover_media_id), "media"),
         (
             "image_ids",
+            image_ids.clone().value().map(|ids| ids.0),
             "media",
-            changes.image_ids.clone().value().unwrap_or_default(),
         ),
     ];
-    for (field, table, ids) in checks {
-        let missing = missing_ids(conn, table, &ids)?;
+    let mut errors = Vec::new();
+    for (field, wanted, table) in checks {
+        let Some(wanted) = wanted.filter(|ids| !ids.is_empty()) else {
+            continue;
+        };
+        let found: Vec<i64> = match table {
+            "categories" => categories::table
+                .filter(categories::id.eq_any(&wanted))
+                .select(categories::id)
+                .load(conn)?,
+            "tags" => tags::table
+                .filter(tags::id.eq_any(&wanted))
+                .select(tags::id)
+                .load(conn)?,
+            _ => media::table
+                .filter(media::id.eq_any(&wanted))
+                .select(media::id)
+                .load(conn)?,
+        };
+        let missing: Vec<String> = wanted
+            .iter()
+            .filter(|id| !found.contains(id))
+            .map(i64::to_string)
+            .collect();
         if !missing.is_empty() {
-            let list: Vec<String> = missing.iter().map(i64::to_string).collect();
             errors.push(FieldError::new(
                 field,
-                format!("no such id: {}", list.join(", ")),
+                format!("no such id: {}", missing.join(", ")),
             ));
         }
     }
@@ -240,17 +133,19 @@ fn slug_taken(conn: &mut AnyConnection, slug: &str, article_id: Option<i64>) -> 
         || former.first::<i64>(conn).optional()?.is_some())
 }
 
-/// A free slug from the title: `base`, `base-2`, `base-3` …
-fn free_slug(conn: &mut AnyConnection, title: &str) -> Result<String, ApiError> {
-    let base = crate::slug::from_title(title, "article");
-    crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
-        .ok_or_else(|| ApiError::Conflict(format!("no free slug near `{base}`: give one")))
+fn taken() -> ApiError {
+    ApiError::Invalid(vec![FieldError::new("slug", "is taken by another article")])
 }
 
-fn replace_tags(conn: &mut AnyConnection, article_id: i64, ids: &[i64]) -> QueryResult<()> {
+/// The tags of the article become `ids` (a `null` in the body, none).
+fn replace_tags(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    ids: Option<Ids<50>>,
+) -> QueryResult<()> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
         .execute(conn)?;
-    for tag_id in ids {
+    for tag_id in ids.map(|ids| ids.0).unwrap_or_default() {
         diesel::insert_into(article_tags::table)
             .values((
                 article_tags::article_id.eq(article_id),
@@ -261,10 +156,20 @@ fn replace_tags(conn: &mut AnyConnection, article_id: i64, ids: &[i64]) -> Query
     Ok(())
 }
 
-fn replace_images(conn: &mut AnyConnection, article_id: i64, ids: &[i64]) -> QueryResult<()> {
+/// The inline images of the article become `ids`, in order.
+fn replace_images(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    ids: Option<Ids<200>>,
+) -> QueryResult<()> {
     diesel::delete(article_media::table.filter(article_media::article_id.eq(article_id)))
         .execute(conn)?;
-    for (position, media_id) in ids.iter().enumerate() {
+    for (position, media_id) in ids
+        .map(|ids| ids.0)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
         diesel::insert_into(article_media::table)
             .values((
                 article_media::article_id.eq(article_id),
@@ -278,305 +183,238 @@ fn replace_images(conn: &mut AnyConnection, article_id: i64, ids: &[i64]) -> Que
 
 /// The stored status and publication time the final state implies.
 fn resolve_status(
-    status: Status,
+    status: ArticleStatus,
     published_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> Result<(&'static str, Option<NaiveDateTime>), ApiError> {
     match status {
-        Status::Scheduled => match published_at {
+        ArticleStatus::Scheduled => match published_at {
             Some(at) if at > now => Ok((PUBLISHED, Some(at))),
             _ => Err(ApiError::Invalid(vec![FieldError::new(
                 "published_at",
                 "a scheduled article needs a published_at in the future",
             )])),
         },
-        Status::Published => Ok((PUBLISHED, Some(published_at.unwrap_or(now)))),
-        Status::Draft => Ok(("draft", published_at)),
-        Status::Review => Ok(("review", published_at)),
-        Status::Archived => Ok(("archived", published_at)),
+        ArticleStatus::Published => Ok((PUBLISHED, Some(published_at.unwrap_or(now)))),
+        ArticleStatus::Draft => Ok(("draft", published_at)),
+        ArticleStatus::Review => Ok(("review", published_at)),
+        ArticleStatus::Archived => Ok(("archived", published_at)),
     }
 }
 
-fn forbid_author(user: &Actor, status: Status) -> Result<(), ApiError> {
-    if user.role == Role::Author && !status.open_to_authors() {
-        return Err(ApiError::Forbidden(format!(
-            "authors may keep articles in draft or review, not {}: an editor publishes",
-            status.as_str()
-        )));
-    }
-    Ok(())
+/// The offset an article dated `at` is shown in, in minutes east of UTC.
+fn offset_minutes(at: &Instant) -> i32 {
+    at.0.offset().local_minus_utc() / 60
 }
 
-/// Creates an article; returns its id.
-pub fn create(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<i64, ApiError> {
-    let status = changes.status.clone().value().unwrap_or(Status::Draft);
-    forbid_author(user, status)?;
-    crate::db::write(conn, |conn| {
-        check_references(conn, &changes)?;
-        let title = changes.title.clone().value().unwrap_or_default();
-        let slug = match changes.slug.clone().value() {
-            Some(slug) if slug_taken(conn, &slug, None)? => {
-                return Err(ApiError::Invalid(vec![FieldError::new(
-                    "slug",
-                    "is taken by another article",
-                )]))
-            }
-            Some(slug) => slug,
-            None => free_slug(conn, &title)?,
+/// The new value of a nullable field (`Some(None)` for `null`), or `None` to leave it.
+fn set<T, U>(patch: Patch<T>, value: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    patch.map(value).into_update()
+}
+
+impl Editable for Articles {
+    const KIND: &'static str = "article";
+    const TABLE: &'static str = "articles";
+    type Changes = ArticleChanges;
+    type Row = ArticleRow;
+    type View = Article;
+
+    /// Every role writes articles; what an author may do depends on the article
+    /// ([`check_role`]).
+    fn authorize(_: &Actor, _: Action) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<ArticleRow>>> {
+        let query = articles::table.select(articles::all_columns).into_boxed();
+        let query = match key {
+            IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
+            IdOrSlug::Slug(slug) => query.filter(articles::slug.eq(slug.clone())),
         };
-        let offset = match &changes.published_at {
-            Patch::Value(at) => at.offset().local_minus_utc() / 60,
-            _ => site::queries::utc_offset_minutes(conn)?,
-        };
-        let (stored, published_at) = resolve_status(
-            status,
-            changes
-                .published_at
-                .clone()
-                .value()
-                .map(|at| at.naive_utc()),
-            now,
+        Ok(query
+            .first::<ArticleRow>(conn)
+            .optional()?
+            .map(|row| Current {
+                id: row.id,
+                version: row.version,
+                row,
+            }))
+    }
+
+    fn apply(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        current: &Current<ArticleRow>,
+        changes: ArticleChanges,
+        now: NaiveDateTime,
+    ) -> Result<String, ApiError> {
+        let row = &current.row;
+        let status = changes
+            .status
+            .as_ref()
+            .copied()
+            .unwrap_or_else(|| row.status_at(now));
+        check_role(actor, Some(row), Some(status))?;
+        check_references(
+            conn,
+            &changes.category_id,
+            &changes.tag_ids,
+            &changes.cover_media_id,
+            &changes.image_ids,
         )?;
+        let published_at = match &changes.published_at {
+            Patch::Value(at) => Some(at.0.naive_utc()),
+            Patch::Null => None,
+            Patch::Absent => row.published_at,
+        };
+        let (stored, published_at) = resolve_status(status, published_at, now)?;
+        let slug = changes
+            .slug
+            .value()
+            .map_or_else(|| row.slug.clone(), |slug| slug.0);
+        if slug != row.slug {
+            if slug_taken(conn, &slug, Some(row.id))? {
+                return Err(taken());
+            }
+            // The old slug keeps redirecting; the new one leaves the history if it was there.
+            diesel::delete(
+                article_slug_history::table.filter(article_slug_history::slug.eq(&slug)),
+            )
+            .execute(conn)?;
+            diesel::insert_into(article_slug_history::table)
+                .values((
+                    article_slug_history::slug.eq(&row.slug),
+                    article_slug_history::article_id.eq(row.id),
+                ))
+                .execute(conn)?;
+        }
+        diesel::update(articles::table.filter(articles::id.eq(row.id)))
+            .set((
+                articles::slug.eq(&slug),
+                changes.title.value().map(|t| articles::title.eq(t.0)),
+                set(changes.subtitle, |l| l.0).map(|v| articles::subtitle.eq(v)),
+                set(changes.summary, |t| t.0).map(|v| articles::summary.eq(v.unwrap_or_default())),
+                set(changes.body_html, |t| sanitize(&t.0))
+                    .map(|v| articles::body_html.eq(v.unwrap_or_default())),
+                set(changes.category_id, |id| id.0).map(|v| articles::category_id.eq(v)),
+                set(changes.cover_media_id, |id| id.0).map(|v| articles::cover_media_id.eq(v)),
+                set(changes.source, |l| l.0).map(|v| articles::source.eq(v)),
+                set(changes.author_name, |l| l.0).map(|v| articles::author_name.eq(v)),
+                articles::status.eq(stored),
+                articles::published_at.eq(published_at),
+                changes
+                    .published_at
+                    .value()
+                    .map(|at| articles::utc_offset_minutes.eq(offset_minutes(&at))),
+                set(changes.seo_title, |l| l.0).map(|v| articles::seo_title.eq(v)),
+                set(changes.seo_description, |l| l.0).map(|v| articles::seo_description.eq(v)),
+                articles::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if let Some(ids) = changes.tag_ids.into_update() {
+            replace_tags(conn, row.id, ids)?;
+        }
+        if let Some(ids) = changes.image_ids.into_update() {
+            replace_images(conn, row.id, ids)?;
+        }
+        Ok(slug)
+    }
+
+    fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Article, ApiError> {
+        let row = queries::by_id(conn, id)?
+            .ok_or_else(|| ApiError::not_found("article", id.to_string()))?;
+        Ok(queries::page(conn, now, row)?)
+    }
+}
+
+impl Creatable for Articles {
+    type New = NewArticle;
+
+    fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: NewArticle,
+        now: NaiveDateTime,
+    ) -> Result<(i64, String), ApiError> {
+        let status = input.status.value().unwrap_or(ArticleStatus::Draft);
+        check_role(actor, None, Some(status))?;
+        check_references(
+            conn,
+            &input.category_id,
+            &input.tag_ids,
+            &input.cover_media_id,
+            &input.image_ids,
+        )?;
+        let slug = match input.slug.value() {
+            Some(slug) if slug_taken(conn, &slug.0, None)? => return Err(taken()),
+            Some(slug) => slug.0,
+            None => {
+                let base = crate::slug::from_title(&input.title.0, "article");
+                crate::slug::first_free(&base, |candidate| slug_taken(conn, candidate, None))?
+                    .ok_or_else(|| {
+                        ApiError::Conflict(format!("no free slug near `{base}`: give one"))
+                    })?
+            }
+        };
+        let published_at = input.published_at.value();
+        let offset = match &published_at {
+            Some(at) => offset_minutes(at),
+            None => site::queries::utc_offset_minutes(conn)?,
+        };
+        let (stored, published_at) =
+            resolve_status(status, published_at.map(|at| at.0.naive_utc()), now)?;
         let id: i64 = diesel::insert_into(articles::table)
             .values((
                 articles::slug.eq(&slug),
-                articles::title.eq(&title),
-                articles::subtitle.eq(changes.subtitle.clone().value()),
-                articles::summary.eq(changes.summary.clone().value().unwrap_or_default()),
+                articles::title.eq(input.title.0),
+                articles::subtitle.eq(input.subtitle.value().map(|line| line.0)),
+                articles::summary.eq(input.summary.value().map(|t| t.0).unwrap_or_default()),
                 articles::body_html.eq(sanitize(
-                    &changes.body_html.clone().value().unwrap_or_default(),
+                    &input.body_html.value().map(|t| t.0).unwrap_or_default(),
                 )),
-                articles::cover_media_id.eq(changes.cover_media_id.clone().value()),
-                articles::source.eq(changes.source.clone().value()),
-                articles::author_name.eq(changes
+                articles::cover_media_id.eq(input.cover_media_id.value().map(|id| id.0)),
+                articles::source.eq(input.source.value().map(|line| line.0)),
+                articles::author_name.eq(input
                     .author_name
-                    .clone()
                     .value()
-                    .unwrap_or_else(|| user.name.clone())),
-                articles::category_id.eq(changes.category_id.clone().value()),
+                    .map_or_else(|| actor.name.clone(), |line| line.0)),
+                articles::category_id.eq(input.category_id.value().map(|id| id.0)),
                 articles::status.eq(stored),
                 articles::published_at.eq(published_at),
                 articles::utc_offset_minutes.eq(offset),
-                articles::seo_title.eq(changes.seo_title.clone().value()),
-                articles::seo_description.eq(changes.seo_description.clone().value()),
-                articles::author_id.eq(user.id),
+                articles::seo_title.eq(input.seo_title.value().map(|line| line.0)),
+                articles::seo_description.eq(input.seo_description.value().map(|line| line.0)),
+                articles::author_id.eq(actor.id),
                 articles::created_at.eq(now),
                 articles::updated_at.eq(now),
             ))
             .returning(articles::id)
             .get_result(conn)?;
-        if let Patch::Value(ids) = &changes.tag_ids {
-            replace_tags(conn, id, ids)?;
+        if let Some(ids) = input.tag_ids.value() {
+            replace_tags(conn, id, Some(ids))?;
         }
-        if let Patch::Value(ids) = &changes.image_ids {
-            replace_images(conn, id, ids)?;
+        if let Some(ids) = input.image_ids.value() {
+            replace_images(conn, id, Some(ids))?;
         }
-        audit::queries::record(
-            conn,
-            user,
-            "create",
-            "article",
-            Some(id),
-            &changes.summary(),
-            now,
-        )?;
-        Ok(id)
-    })
-}
+        Ok((id, slug))
+    }
 
-/// The id of the article a path names, in any state.
-pub fn resolve(
-    conn: &mut AnyConnection,
-    key: &crate::http::params::IdOrSlug,
-) -> Result<i64, ApiError> {
-    use crate::http::params::IdOrSlug;
-    match key {
-        IdOrSlug::Id(id) => Ok(*id),
-        IdOrSlug::Slug(slug) => articles::table
-            .filter(articles::slug.eq(slug))
-            .select(articles::id)
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| ApiError::not_found("article", slug.clone())),
+    /// By id, as before: the slug may still change.
+    fn location(article: &Article) -> String {
+        format!("/api/v1/articles/{}", article.id)
     }
 }
 
-fn load(conn: &mut AnyConnection, id: i64) -> Result<ArticleRow, ApiError> {
-    super::queries::by_id(conn, id)?.ok_or_else(|| ApiError::not_found("article", id.to_string()))
-}
-
-/// What an author may touch: their own articles while in draft or review.
-fn check_author_owns(user: &Actor, row: &ArticleRow, now: NaiveDateTime) -> Result<(), ApiError> {
-    if user.role == Role::Author
-        && (!user.owns(row.author_id) || !row.status_at(now).open_to_authors())
-    {
-        return Err(ApiError::Forbidden(
-            "authors may change only their own articles, and only in draft or review".into(),
-        ));
+impl Deletable for Articles {
+    fn before_delete(
+        _: &mut AnyConnection,
+        actor: &Actor,
+        current: &Current<ArticleRow>,
+    ) -> Result<String, ApiError> {
+        check_role(actor, Some(&current.row), None)?;
+        // Tags, images and former slugs go with it (ON DELETE CASCADE).
+        Ok(current.row.slug.clone())
     }
-    Ok(())
-}
-
-/// Applies a partial update.
-pub fn update(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    id: i64,
-    if_match: Option<&str>,
-    changes: Changes,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    crate::db::write(conn, |conn| {
-        let row = load(conn, id)?;
-        check_if_match(if_match, "article", row.version)?;
-        check_author_owns(user, &row, now)?;
-        check_references(conn, &changes)?;
-        let status = changes
-            .status
-            .clone()
-            .value()
-            .unwrap_or_else(|| row.status_at(now));
-        forbid_author(user, status)?;
-        let published_at = match &changes.published_at {
-            Patch::Value(at) => Some(at.naive_utc()),
-            Patch::Null => None,
-            Patch::Absent => row.published_at,
-        };
-        let (stored, published_at) = resolve_status(status, published_at, now)?;
-        if let Patch::Value(slug) = &changes.slug {
-            if *slug != row.slug {
-                if slug_taken(conn, slug, Some(id))? {
-                    return Err(ApiError::Invalid(vec![FieldError::new(
-                        "slug",
-                        "is taken by another article",
-                    )]));
-                }
-                // The old slug keeps redirecting; the new one leaves the history if it was there.
-                diesel::delete(
-                    article_slug_history::table.filter(article_slug_history::slug.eq(slug)),
-                )
-                .execute(conn)?;
-                diesel::insert_into(article_slug_history::table)
-                    .values((
-                        article_slug_history::slug.eq(&row.slug),
-                        article_slug_history::article_id.eq(id),
-                    ))
-                    .execute(conn)?;
-            }
-        }
-        let offset = match &changes.published_at {
-            Patch::Value(at) => at.offset().local_minus_utc() / 60,
-            _ => row.utc_offset_minutes,
-        };
-        let bumped = diesel::update(
-            articles::table
-                .filter(articles::id.eq(id))
-                .filter(articles::version.eq(row.version)),
-        )
-        .set((
-            articles::title.eq(changes.title.clone().value().unwrap_or(row.title.clone())),
-            articles::slug.eq(changes.slug.clone().value().unwrap_or(row.slug.clone())),
-            articles::subtitle.eq(changes
-                .subtitle
-                .clone()
-                .into_update()
-                .unwrap_or(row.subtitle.clone())),
-            articles::summary.eq(changes
-                .summary
-                .clone()
-                .into_update()
-                .map_or(row.summary.clone(), Option::unwrap_or_default)),
-            articles::body_html.eq(match changes.body_html.clone().into_update() {
-                Some(body) => sanitize(&body.unwrap_or_default()),
-                None => row.body_html.clone(),
-            }),
-            articles::cover_media_id.eq(changes
-                .cover_media_id
-                .clone()
-                .into_update()
-                .unwrap_or(row.cover_media_id)),
-            articles::source.eq(changes
-                .source
-                .clone()
-                .into_update()
-                .unwrap_or(row.source.clone())),
-            articles::author_name.eq(changes
-                .author_name
-                .clone()
-                .into_update()
-                .unwrap_or(row.author_name.clone())),
-            articles::category_id.eq(changes
-                .category_id
-                .clone()
-                .into_update()
-                .unwrap_or(row.category_id)),
-            articles::status.eq(stored),
-            articles::published_at.eq(published_at),
-            articles::utc_offset_minutes.eq(offset),
-            articles::seo_title.eq(changes
-                .seo_title
-                .clone()
-                .into_update()
-                .unwrap_or(row.seo_title.clone())),
-            articles::seo_description.eq(changes
-                .seo_description
-                .clone()
-                .into_update()
-                .unwrap_or(row.seo_description.clone())),
-            articles::updated_at.eq(now),
-            articles::version.eq(row.version + 1),
-        ))
-        .execute(conn)?;
-        swapped(bumped, "article")?;
-        match &changes.tag_ids {
-            Patch::Value(ids) => replace_tags(conn, id, ids)?,
-            Patch::Null => replace_tags(conn, id, &[])?,
-            Patch::Absent => {}
-        }
-        match &changes.image_ids {
-            Patch::Value(ids) => replace_images(conn, id, ids)?,
-            Patch::Null => replace_images(conn, id, &[])?,
-            Patch::Absent => {}
-        }
-        audit::queries::record(
-            conn,
-            user,
-            "update",
-            "article",
-            Some(id),
-            &changes.summary(),
-            now,
-        )?;
-        Ok(())
-    })
-}
-
-pub fn delete(
-    conn: &mut AnyConnection,
-    user: &Actor,
-    id: i64,
-    if_match: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    crate::db::write(conn, |conn| {
-        let row = load(conn, id)?;
-        check_if_match(if_match, "article", row.version)?;
-        check_author_owns(user, &row, now)?;
-        let deleted = diesel::delete(
-            articles::table
-                .filter(articles::id.eq(id))
-                .filter(articles::version.eq(row.version)),
-        )
-        .execute(conn)?;
-        swapped(deleted, "article")?;
-        audit::queries::record(conn, user, "delete", "article", Some(id), &row.slug, now)?;
-        Ok(())
-    })
 }
 
 /// An article as an editor may see it: any state for editors and admins; for authors,
@@ -584,10 +422,9 @@ pub fn delete(
 pub fn find_for_editor(
     conn: &mut AnyConnection,
     user: &Actor,
-    key: &crate::http::params::IdOrSlug,
+    key: &IdOrSlug,
     now: NaiveDateTime,
 ) -> QueryResult<Option<ArticleRow>> {
-    use crate::http::params::IdOrSlug;
     let query = articles::table.select(articles::all_columns).into_boxed();
     let query = match key {
         IdOrSlug::Id(id) => query.filter(articles::id.eq(*id)),
