@@ -86,9 +86,11 @@ fn string<E: de::Error>(value: Value, what: &str) -> Result<String, E> {
 }
 
 fn checked_line<E: de::Error>(value: Value, max: usize) -> Result<String, E> {
-    let text = string::<E>(value, "a string")?.trim().to_owned();
-    let chars = text.chars().count();
-    if chars == 0 {
+    let raw = string::<E>(value, "a string")?;
+    // Measured as sent, as the schema's `maxLength` counts; stored trimmed.
+    let chars = raw.chars().count();
+    let text = raw.trim().to_owned();
+    if text.is_empty() {
         return Err(E::custom("must not be empty"));
     }
     if chars > max {

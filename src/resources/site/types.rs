@@ -202,15 +202,27 @@ impl<T> Default for OrBlank<T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for OrBlank<T> {
+impl<'de, T: DeserializeOwned + PartialSchema> Deserialize<'de> for OrBlank<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Value::deserialize(deserializer)? {
             Value::Null => Ok(Self(None)),
-            Value::String(text) if text.trim().is_empty() => Ok(Self(None)),
+            // A blank is "none", within the length the schema states for `T`.
+            Value::String(text) if text.trim().is_empty() && within_max_length::<T>(&text) => {
+                Ok(Self(None))
+            }
             value => T::deserialize(value)
                 .map(|value| Self(Some(value)))
                 .map_err(de::Error::custom),
         }
+    }
+}
+
+fn within_max_length<T: PartialSchema>(text: &str) -> bool {
+    match T::schema() {
+        RefOr::T(Schema::Object(object)) => object
+            .max_length
+            .is_none_or(|max| text.chars().count() <= max),
+        _ => true,
     }
 }
 
