@@ -3,7 +3,7 @@
 
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::Response;
-use utoipa::openapi::schema::SchemaType;
+use utoipa::openapi::schema::{AllOfBuilder, SchemaType};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, Schema, Type};
 use utoipa::{Modify, OpenApi};
@@ -84,6 +84,7 @@ impl Modify for Conventions {
         let components = openapi.components.get_or_insert_with(Default::default);
         security_schemes(components);
         input_kinds_inline(components);
+        menu_link_rule(components);
         for shared in Shared::ALL {
             components
                 .responses
@@ -162,6 +163,25 @@ fn input_kinds_inline(components: &mut utoipa::openapi::Components) {
     }
 }
 
+/// The rule across a menu item's fields (`kind` says which of `target_id` and `url` it
+/// needs) joins the item's own schema: `allOf` the object and the rule's branches.
+fn menu_link_rule(components: &mut utoipa::openapi::Components) {
+    for name in ["NewMenuItem", "MenuTreeItem"] {
+        let Some(schema) = components.schemas.get_mut(name) else {
+            continue;
+        };
+        let RefOr::T(object) = schema.clone() else {
+            continue;
+        };
+        *schema = RefOr::T(Schema::AllOf(
+            AllOfBuilder::new()
+                .item(object)
+                .item(crate::resources::menus::types::link_rule())
+                .build(),
+        ));
+    }
+}
+
 fn with_request_id(response: &mut Response) {
     response.headers.insert(
         "x-request-id".to_owned(),
@@ -171,10 +191,17 @@ fn with_request_id(response: &mut Response) {
 
 /// What `http::params` checks on every request before routing: text path parameters are
 /// non-empty and hold no control characters, and neither do query parameters (a read also
-/// refuses one it does not know). So any operation, with parameters or without, can
-/// answer 400 naming the parameter.
+/// refuses one it does not know), and `If-Match` is `*` or a list of entity tags
+/// (`http::preconditions`). So any operation, with parameters or without, can answer 400
+/// naming the parameter.
 fn checked_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
+        if matches!(parameter.parameter_in, ParameterIn::Header) && parameter.name == "If-Match" {
+            if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                object.pattern = Some(crate::http::preconditions::IF_MATCH_PATTERN.to_owned());
+            }
+            continue;
+        }
         if !matches!(parameter.parameter_in, ParameterIn::Path) {
             continue;
         }

@@ -10,12 +10,44 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The request's `If-Match`, if any.
-pub fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get(header::IF_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
+/// [`if_match`]'s syntax as a JSON Schema pattern, for the spec: `*`, or a comma-separated
+/// list of entity tags (`"3"`, `W/"…"`).
+pub const IF_MATCH_PATTERN: &str =
+    "^[ \\t]*(\\*|(W/)?\"[-!#-+.-~]*\"([ \\t]*,[ \\t]*(W/)?\"[-!#-+.-~]*\")*)[ \\t]*$";
+
+/// The request's `If-Match`, if any. One that is neither `*` nor a list of entity tags
+/// (`"3"`, `W/"3"`) is a 400 naming the header: read as "matches nothing", a typo such as
+/// `If-Match: 3` would look like someone else's write.
+pub fn if_match(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().ok().filter(|text| {
+        let list = text.trim_matches([' ', '\t']);
+        list == "*"
+            || list
+                .split(',')
+                .all(|tag| is_entity_tag(tag.trim_matches([' ', '\t'])))
+    });
+    match text {
+        Some(text) => Ok(Some(text.to_owned())),
+        None => Err(ApiError::InvalidParameter {
+            parameter: "If-Match".into(),
+            message: "must be * or a list of ETags such as \"3\"".into(),
+        }),
+    }
+}
+
+/// `"…"` or `W/"…"`, the quoted part visible ASCII without `"` (RFC 9110's `entity-tag`,
+/// without the obsolete non-ASCII bytes, and without `,`, which would split the list).
+fn is_entity_tag(tag: &str) -> bool {
+    let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+    opaque.len() >= 2
+        && opaque.starts_with('"')
+        && opaque.ends_with('"')
+        && opaque[1..opaque.len() - 1]
+            .bytes()
+            .all(|b| b == b'!' || (b'#'..=b'~').contains(&b) && b != b',')
 }
 
 /// `If-Match`: `*`, or a list holding the current strong ETag.

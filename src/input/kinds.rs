@@ -98,7 +98,9 @@ fn checked_line<E: de::Error>(value: Value, max: usize) -> Result<String, E> {
             "must be at most {max} characters (it has {chars})"
         )));
     }
-    single_line(&text).map_err(E::custom)?;
+    // Checked as sent, as the schema's pattern does: a tab or line break around a one-line
+    // value is refused, not trimmed away.
+    single_line(&raw).map_err(E::custom)?;
     Ok(text)
 }
 
@@ -192,10 +194,20 @@ impl<const MAX: usize> PartialSchema for Url<MAX> {
     }
 }
 
+/// A JSON number that is an integer as JSON Schema counts them: `3`, and also `3.0` (a
+/// number with no fractional part), which clients that have only floats send.
+fn integer(number: &serde_json::Number) -> Option<i64> {
+    number.as_i64().or_else(|| {
+        let float = number.as_f64()?;
+        // Exactly representable and inside i64: below 2^63 in magnitude.
+        (float.fract() == 0.0 && float.abs() < 9_223_372_036_854_775_808.0).then_some(float as i64)
+    })
+}
+
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Value::deserialize(deserializer)? {
-            Value::Number(number) => match number.as_i64().filter(|id| *id > 0) {
+            Value::Number(number) => match integer(&number).filter(|id| *id > 0) {
                 Some(id) => Ok(Self(id)),
                 None => Err(de::Error::custom("must be a positive integer id")),
             },
@@ -222,7 +234,10 @@ impl<'de, const MAX: usize> Deserialize<'de> for Ids<MAX> {
         };
         let ids: Vec<i64> = items
             .iter()
-            .filter_map(|item| item.as_i64().filter(|id| *id > 0))
+            .filter_map(|item| match item {
+                Value::Number(number) => integer(number).filter(|id| *id > 0),
+                _ => None,
+            })
             .collect();
         if ids.len() != items.len() {
             return Err(de::Error::custom(
@@ -255,8 +270,7 @@ impl<const MAX: usize> PartialSchema for Ids<MAX> {
 impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for Int<MIN, MAX> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Value::deserialize(deserializer)? {
-            Value::Number(number) => number
-                .as_i64()
+            Value::Number(number) => integer(&number)
                 .filter(|n| (MIN..=MAX).contains(n))
                 .map(Self)
                 .ok_or_else(|| {

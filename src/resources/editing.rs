@@ -164,7 +164,7 @@ pub async fn update<R: Editable>(
 ) -> Result<HttpResponse, ApiError> {
     R::authorize(&actor, Action::Update)?;
     let now = state.clock.now();
-    let precondition = if_match(req);
+    let precondition = if_match(req)?;
     let (view, version) = crate::db::run(&state.pool, move |conn| {
         crate::db::write(conn, |conn| {
             let current = found::<R>(conn, &key, precondition.as_deref())?;
@@ -202,7 +202,7 @@ pub async fn delete<R: Deletable>(
 ) -> Result<HttpResponse, ApiError> {
     R::authorize(&actor, Action::Delete)?;
     let now = state.clock.now();
-    let precondition = if_match(req);
+    let precondition = if_match(req)?;
     crate::db::run(&state.pool, move |conn| {
         crate::db::write(conn, |conn| {
             let current = found::<R>(conn, &key, precondition.as_deref())?;
@@ -244,7 +244,7 @@ pub async fn put<R: Puttable>(
     R::authorize(&actor, Action::Create)?;
     R::authorize(&actor, Action::Update)?;
     let now = state.clock.now();
-    let precondition = if_match(req);
+    let precondition = if_match(req)?;
     let (view, version, created) = crate::db::run(&state.pool, move |conn| {
         crate::db::write(conn, |conn| {
             let (id, version, action, summary) = match R::find(conn, &key)? {

@@ -760,3 +760,83 @@ async fn an_author_cannot_read_someone_elses_embargoed_article() {
         }
     }
 }
+
+#[actix_rt::test]
+async fn a_malformed_if_match_is_400_naming_the_header_and_writes_nothing() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    app.tag("humiao", "护苗");
+    // `If-Match: 1` (the quotes forgotten) used to be read as "matches nothing" and answered
+    // 412, as if another editor had written.
+    for malformed in ["1", "null", "\"1\" \"2\"", "W/1", "\"1\",", "*, \"1\""] {
+        let response = app
+            .send(
+                "PATCH",
+                "/api/v1/tags/humiao",
+                Some(&admin),
+                Some(&json!({"name": "改名"})),
+                &[("If-Match", malformed)],
+            )
+            .await;
+        assert_eq!(response.status, 400, "{malformed}: {}", response.text());
+        assert_eq!(
+            response.json()["errors"][0]["field"],
+            "If-Match",
+            "{malformed}"
+        );
+    }
+    assert_eq!(app.get_json("/api/v1/tags/humiao").await["name"], "护苗");
+    for wellformed in ["\"1\"", " \"9\" , \"1\" ", "*"] {
+        let response = app
+            .send(
+                "PATCH",
+                "/api/v1/tags/humiao",
+                Some(&admin),
+                Some(&json!({"description": "护苗行动"})),
+                &[("If-Match", wellformed)],
+            )
+            .await;
+        assert!(
+            matches!(response.status.as_u16(), 200 | 412),
+            "{wellformed}: {}",
+            response.text()
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn an_integer_may_be_sent_as_a_number_without_a_fraction() {
+    // JSON Schema counts 1080.0 as an integer, so a client with only floats sends it.
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let category = app.category("news", "新闻", None);
+    let response = app
+        .send(
+            "POST",
+            "/api/v1/media",
+            Some(&admin),
+            Some(&json!({"url": "/media/a.jpg", "mime_type": "image/jpeg", "width": 1080.0, "height": 720})),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    assert_eq!(response.json()["width"], 1080);
+    let response = create(
+        &app,
+        &admin,
+        json!({"title": "护苗", "category_id": category as f64}),
+    )
+    .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    assert_eq!(response.json()["category"]["id"], category);
+    let response = app
+        .send(
+            "POST",
+            "/api/v1/media",
+            Some(&admin),
+            Some(&json!({"url": "/media/b.jpg", "mime_type": "image/jpeg", "width": 1080.5})),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 422, "{}", response.text());
+}

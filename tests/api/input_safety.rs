@@ -481,3 +481,42 @@ async fn sanitised_html_keeps_only_safe_urls_in_every_url_attribute() {
     assert_eq!(page.status, 201, "{}", page.text());
     assert!(!page.text().contains("javascript"), "{}", page.text());
 }
+
+#[actix_rt::test]
+async fn a_tab_or_line_break_around_a_one_line_value_is_refused_as_the_schema_says() {
+    // The schema's pattern refuses control characters anywhere in a one-line field; the
+    // server used to trim them away first and accept `"\t\t*"` as `*`.
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    for (method, path, body, field) in [
+        (
+            "POST",
+            "/api/v1/articles",
+            json!({"title": "\t护苗"}),
+            "title",
+        ),
+        ("POST", "/api/v1/tags", json!({"name": "护苗\n"}), "name"),
+        (
+            "PATCH",
+            "/api/v1/site",
+            json!({"contacts": [{"label": "联络处", "email": "\t\t\t*"}]}),
+            "contacts[0].email",
+        ),
+    ] {
+        let response = app.send(method, path, Some(&admin), Some(&body), &[]).await;
+        assert_eq!(response.status, 422, "{body}: {}", response.text());
+        assert_eq!(fields(&response.json()), vec![field.to_owned()], "{body}");
+    }
+    // Spaces around a value are still trimmed away.
+    let response = app
+        .send(
+            "POST",
+            "/api/v1/tags",
+            Some(&admin),
+            Some(&json!({"name": "  护苗  "})),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    assert_eq!(response.json()["name"], "护苗");
+}

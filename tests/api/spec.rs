@@ -534,3 +534,74 @@ async fn every_query_parameter_is_constrained() {
     }
     assert!(seen >= 13, "{seen} query parameters");
 }
+
+/// A request schema as a document of its own: the component `name`, with every component
+/// under `$defs`.
+fn request_validator(spec: &Value, name: &str) -> jsonschema::Validator {
+    let defs = serde_json::to_string(&spec["components"]["schemas"])
+        .expect("schemas")
+        .replace("#/components/schemas/", "#/$defs/");
+    let document = serde_json::json!({
+        "$defs": serde_json::from_str::<Value>(&defs).expect("schemas"),
+        "$ref": format!("#/$defs/{name}"),
+    });
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&document)
+        .unwrap_or_else(|error| panic!("{name} does not compile: {error}"))
+}
+
+#[actix_rt::test]
+async fn the_menu_item_link_rule_is_in_the_request_schema_as_in_the_server() {
+    use masthead::auth::Role;
+    use serde_json::json;
+
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let category = app.category("news", "新闻", None);
+    app.menu("header", &[]);
+    let spec = app.get_json("/openapi.json").await;
+    let new_item = request_validator(&spec, "NewMenuItem");
+    for (body, accepted) in [
+        (
+            json!({"label": "返回首页", "kind": "url", "url": "/"}),
+            true,
+        ),
+        (json!({"label": "返回首页", "kind": "url"}), false),
+        (
+            json!({"label": "返回首页", "kind": "url", "url": null}),
+            false,
+        ),
+        (
+            json!({"label": "新闻动态", "kind": "category", "target_id": category}),
+            true,
+        ),
+        (json!({"label": "新闻动态", "kind": "category"}), false),
+        (
+            json!({"label": "新闻动态", "kind": "category", "url": "/news"}),
+            false,
+        ),
+        (json!({"label": "栏目", "kind": "group"}), true),
+    ] {
+        assert_eq!(new_item.is_valid(&body), accepted, "schema on {body}");
+        let response = app
+            .send(
+                "POST",
+                "/api/v1/menus/header/items",
+                Some(&admin),
+                Some(&body),
+                &[],
+            )
+            .await;
+        let expected = if accepted { 201 } else { 422 };
+        assert_eq!(
+            response.status,
+            expected,
+            "server on {body}: {}",
+            response.text()
+        );
+    }
+    let tree_item = request_validator(&spec, "MenuTreeItem");
+    assert!(!tree_item.is_valid(&json!({"label": "返回首页", "kind": "url"})));
+    assert!(tree_item.is_valid(&json!({"label": "返回首页", "kind": "url", "url": "/"})));
+}

@@ -225,7 +225,8 @@ pub struct ListArticlesQuery {
     pub status: Option<String>,
 }
 
-/// A new article. Only `title` is required; `null` is the same as leaving a field out.
+/// A new article. Only `title` is required; on the optional fields that allow it, `null` is
+/// the same as leaving the field out (`slug` and `status` must be a value when sent).
 /// Whether the category, tags and media named exist is checked against the database (all
 /// missing ids named in one 422), and so is whether a slug given is free.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,7 +1,7 @@
 use std::borrow::Cow;
 
 use serde::{de, Deserialize, Deserializer, Serialize};
-use utoipa::openapi::schema::{ArrayBuilder, Schema};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -30,6 +30,17 @@ pub enum MenuItemKind {
     /// A heading that only groups its children.
     Group,
 }
+
+/// Every kind, for the schema of the link rule.
+const KINDS: [MenuItemKind; 7] = [
+    MenuItemKind::Category,
+    MenuItemKind::Article,
+    MenuItemKind::Page,
+    MenuItemKind::MagazineIssue,
+    MenuItemKind::Tag,
+    MenuItemKind::Url,
+    MenuItemKind::Group,
+];
 
 impl MenuItemKind {
     pub fn parse(raw: &str) -> Option<Self> {
@@ -245,6 +256,40 @@ fn linked<E: de::Error, A, B>(
         Some(field @ "url") if !matches!(url, Patch::Value(_)) => Err(E::missing_field(field)),
         _ => Ok(()),
     }
+}
+
+/// [`linked`] as a schema, for the request schemas that hold it (`NewMenuItem`,
+/// `MenuTreeItem`): one branch per link field, so a client generated from the spec refuses a
+/// `url` item without `url` or a category item without `target_id`, as the server does.
+pub fn link_rule() -> Schema {
+    let kinds = |field: Option<&str>| -> Vec<serde_json::Value> {
+        KINDS
+            .iter()
+            .filter(|kind| kind.link_field() == field)
+            .map(|kind| kind.as_str().into())
+            .collect()
+    };
+    let branch = |link: Option<(&'static str, Type)>| {
+        let mut branch = ObjectBuilder::new().property(
+            "kind",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(kinds(link.as_ref().map(|(field, _)| *field)))),
+        );
+        if let Some((field, value)) = link {
+            branch = branch
+                .property(field, ObjectBuilder::new().schema_type(value))
+                .required(field);
+        }
+        branch.required("kind").build()
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(branch(Some(("target_id", Type::Integer))))
+            .item(branch(Some(("url", Type::String))))
+            .item(branch(None))
+            .build(),
+    )
 }
 
 impl<'de> Deserialize<'de> for MenuTreeItem {
