@@ -41,6 +41,13 @@ diesel::table! {
         mime_type -> Text,
         created_at -> Timestamp,
         version -> BigInt,
+        storage_key -> Nullable<Text>,
+        byte_size -> Nullable<BigInt>,
+        credit -> Nullable<Text>,
+        focal_x -> Nullable<Integer>,
+        focal_y -> Nullable<Integer>,
+        placeholder -> Nullable<Text>,
+        renditions -> Text,
     }
 }
 

@@ -113,30 +113,73 @@ async fn media_records_are_added_by_anyone_signed_in_and_managed_by_editors() {
         .await;
     assert_eq!(by_editor.status, 200, "{}", by_editor.text());
     assert!(by_editor.json()["caption"].is_null());
-    // An article using it as a cover keeps working after the record goes.
+    // While content shows it, it cannot go: the 409 names every user.
     let article = app
         .send("POST", "/api/v1/articles", Some(&editor), Some(&json!({"title": "有图", "slug": "with-image", "cover_media_id": id, "image_ids": [id], "status": "published"})), &[])
         .await;
     assert_eq!(article.status, 201, "{}", article.text());
-    assert_eq!(
-        app.get_json("/api/v1/articles/with-image").await["cover"]["id"],
-        id
-    );
-    assert_eq!(
-        app.send(
+    let issue = app
+        .send("POST", "/api/v1/magazine/issues", Some(&editor), Some(&json!({"title": "2021年第11期", "year": 2021, "published_on": "2021-11-01", "cover_media_id": id})), &[])
+        .await;
+    assert_eq!(issue.status, 201, "{}", issue.text());
+    let refused = app
+        .send(
             "DELETE",
             &format!("/api/v1/media/{id}"),
             Some(&editor),
             None,
-            &[]
+            &[],
         )
-        .await
-        .status,
-        204
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    let detail = refused.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for user in [
+        "article with-image (cover)",
+        "article with-image (image)",
+        "magazine issue",
+    ] {
+        assert!(detail.contains(user), "{user} in {detail}");
+    }
+    assert_eq!(
+        app.get_json("/api/v1/articles/with-image").await["cover"]["id"],
+        id
     );
-    let after = app.get_json("/api/v1/articles/with-image").await;
-    assert!(after["cover"].is_null());
-    assert_eq!(after["images"], json!([]));
+    // Taken out of the content, it goes.
+    let article_etag = article.header("etag").expect("etag");
+    let unused = app
+        .send(
+            "PATCH",
+            "/api/v1/articles/with-image",
+            Some(&editor),
+            Some(&json!({"cover_media_id": null, "image_ids": []})),
+            &[("if-match", &article_etag)],
+        )
+        .await;
+    assert_eq!(unused.status, 200, "{}", unused.text());
+    let issue_id = issue.json()["id"].as_i64().expect("id");
+    let unused = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/magazine/issues/{issue_id}"),
+            Some(&editor),
+            Some(&json!({"cover_media_id": null})),
+            &[],
+        )
+        .await;
+    assert_eq!(unused.status, 200, "{}", unused.text());
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
 }
 
 #[actix_rt::test]

@@ -439,3 +439,78 @@ async fn a_menu_put_racing_a_delete_answers_with_the_menu_it_wrote() {
         }
     }
 }
+
+#[actix_rt::test]
+async fn a_media_delete_racing_writes_that_use_it_never_leaves_content_pointing_at_nothing() {
+    // Each round: one DELETE of a media record against an article and a magazine issue that
+    // take it as their cover. Whichever lands first decides: the delete (204, then the
+    // writes are 422 naming the missing record) or a write (then the delete is 409).
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    for round in 0..6 {
+        let (media, _) = create(
+            &app,
+            &admin,
+            "/api/v1/media",
+            json!({"url": format!("/m{round}.jpg"), "mime_type": "image/jpeg"}),
+        )
+        .await;
+        let id: i64 = media
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("id");
+        let calls: Vec<Call> = vec![
+            ("DELETE", media.clone(), None, None),
+            (
+                "POST",
+                "/api/v1/articles".into(),
+                Some(json!({"title": format!("封面{round}"), "cover_media_id": id})),
+                None,
+            ),
+            (
+                "POST",
+                "/api/v1/magazine/issues".into(),
+                Some(
+                    json!({"title": format!("第{round}期"), "year": 2021, "published_on": "2021-11-01", "cover_media_id": id}),
+                ),
+                None,
+            ),
+        ];
+        let answers = race(&app, &admin, &calls).await;
+        let [deleted, article, issue] = statuses(&answers)[..] else {
+            unreachable!()
+        };
+        match deleted {
+            204 => {
+                // Writes after the delete: refused; writes before it would have made it 409.
+                assert_eq!(
+                    (article, issue),
+                    (422, 422),
+                    "round {round}: {:?}",
+                    statuses(&answers)
+                );
+            }
+            409 => {
+                assert!(
+                    article == 201 || issue == 201,
+                    "round {round}: {:?}",
+                    statuses(&answers)
+                );
+                let still = app.send("GET", &media, Some(&admin), None, &[]).await;
+                assert_eq!(still.status, 200);
+            }
+            other => panic!(
+                "round {round}: delete answered {other}: {}",
+                answers[0].text()
+            ),
+        }
+        for (answer, path) in [(&answers[1], "cover"), (&answers[2], "cover")] {
+            if answer.status == 201 {
+                let location = answer.header("location").expect("location");
+                let shown = app.send("GET", &location, Some(&admin), None, &[]).await;
+                assert_eq!(shown.json()[path]["id"], id, "a kept write shows the cover");
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::types::Image;
+use super::types::{FocalPoint, Image};
 use crate::db::schema::{article_media, media};
 use crate::db::AnyConnection;
 
@@ -17,6 +17,13 @@ struct MediaRow {
     mime_type: String,
     _created_at: chrono::NaiveDateTime,
     version: i64,
+    _storage_key: Option<String>,
+    byte_size: Option<i64>,
+    credit: Option<String>,
+    focal_x: Option<i32>,
+    focal_y: Option<i32>,
+    placeholder: Option<String>,
+    renditions: String,
 }
 
 impl From<MediaRow> for Image {
@@ -29,6 +36,12 @@ impl From<MediaRow> for Image {
             width: row.width,
             height: row.height,
             mime_type: row.mime_type,
+            credit: row.credit,
+            byte_size: row.byte_size,
+            placeholder: row.placeholder,
+            focal_point: FocalPoint::from_stored(row.focal_x, row.focal_y),
+            // Written by this program only; a row it cannot read shows no renditions.
+            renditions: serde_json::from_str(&row.renditions).unwrap_or_default(),
             version: row.version,
         }
     }
@@ -59,4 +72,50 @@ pub fn for_article(conn: &mut AnyConnection, article_id: i64) -> QueryResult<Vec
 
 pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Image>> {
     Ok(by_ids(conn, &[id])?.remove(&id))
+}
+
+/// What shows this media record, by name (`article hu-miao-you-wo (cover)`): article
+/// covers and inline images, magazine covers, and the site logo when its URL is this
+/// file's. One query each, for a delete's 409.
+pub fn users(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<String>> {
+    use crate::db::schema::{articles, magazine_issues, site_settings};
+    let covers: Vec<String> = articles::table
+        .filter(articles::cover_media_id.eq(id))
+        .order(articles::id.asc())
+        .select(articles::slug)
+        .load(conn)?;
+    let inline: Vec<String> = article_media::table
+        .inner_join(articles::table)
+        .filter(article_media::media_id.eq(id))
+        .order(articles::id.asc())
+        .select(articles::slug)
+        .load(conn)?;
+    let issues: Vec<i64> = magazine_issues::table
+        .filter(magazine_issues::cover_media_id.eq(id))
+        .order(magazine_issues::id.asc())
+        .select(magazine_issues::id)
+        .load(conn)?;
+    let url: String = media::table
+        .filter(media::id.eq(id))
+        .select(media::url)
+        .first(conn)?;
+    let logo: i64 = site_settings::table
+        .filter(site_settings::logo_url.eq(&url))
+        .count()
+        .get_result(conn)?;
+    Ok(covers
+        .into_iter()
+        .map(|slug| format!("article {slug} (cover)"))
+        .chain(
+            inline
+                .into_iter()
+                .map(|slug| format!("article {slug} (image)")),
+        )
+        .chain(
+            issues
+                .into_iter()
+                .map(|id| format!("magazine issue {id} (cover)")),
+        )
+        .chain((logo > 0).then(|| "the site (logo)".to_owned()))
+        .collect())
 }

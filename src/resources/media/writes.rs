@@ -5,12 +5,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::queries;
-use super::types::{Image, MediaChanges, NewMedia};
+use super::types::{FocalPoint, Image, MediaChanges, NewMedia};
 use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::media;
 use crate::db::AnyConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::params::IdOrSlug;
 use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
 
@@ -21,7 +21,8 @@ impl Editable for Media {
     const AUDIT_KIND: &'static str = "media";
     const TABLE: &'static str = "media";
     type Changes = MediaChanges;
-    type Row = ();
+    /// Where an uploaded file's copies are (`None` for a record of a file kept elsewhere).
+    type Row = Option<String>;
     type View = Image;
 
     fn authorize(actor: &Actor, action: Action) -> Result<(), ApiError> {
@@ -31,30 +32,40 @@ impl Editable for Media {
         }
     }
 
-    fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<()>>> {
+    fn find(
+        conn: &mut AnyConnection,
+        key: &IdOrSlug,
+    ) -> QueryResult<Option<Current<Option<String>>>> {
         // Media records have no slug: anything but an id names none.
         let IdOrSlug::Id(id) = key else {
             return Ok(None);
         };
         Ok(media::table
             .filter(media::id.eq(*id))
-            .select((media::id, media::version))
-            .first::<(i64, i64)>(conn)
+            .select((media::id, media::version, media::storage_key))
+            .first::<(i64, i64, Option<String>)>(conn)
             .optional()?
-            .map(|(id, version)| Current {
+            .map(|(id, version, storage_key)| Current {
                 id,
                 version,
-                row: (),
+                row: storage_key,
             }))
     }
 
     fn apply(
         conn: &mut AnyConnection,
         _: &Actor,
-        current: &Current<()>,
+        current: &Current<Option<String>>,
         changes: MediaChanges,
         _: NaiveDateTime,
     ) -> Result<String, ApiError> {
+        if current.row.is_some() {
+            refuse_file_facts(&changes)?;
+        }
+        let focal = changes
+            .focal_point
+            .into_update()
+            .map(|point| point.map(FocalPoint::stored));
         diesel::update(media::table.filter(media::id.eq(current.id)))
             .set((
                 changes.url.value().map(|url| media::url.eq(url.0)),
@@ -78,6 +89,12 @@ impl Editable for Media {
                     .height
                     .into_update()
                     .map(|height| media::height.eq(height.map(|h| h.0 as i32))),
+                changes
+                    .credit
+                    .into_update()
+                    .map(|credit| media::credit.eq(credit.map(|c| c.0))),
+                focal.map(|point| media::focal_x.eq(point.map(|(x, _)| x))),
+                focal.map(|point| media::focal_y.eq(point.map(|(_, y)| y))),
             ))
             .execute(conn)
             // A body without fields changes nothing but the version.
@@ -99,6 +116,7 @@ impl Creatable for Media {
         input: NewMedia,
         now: NaiveDateTime,
     ) -> Result<(i64, String), ApiError> {
+        let focal = input.focal_point.value().map(FocalPoint::stored);
         let id = diesel::insert_into(media::table)
             .values((
                 media::url.eq(input.url.0),
@@ -107,6 +125,9 @@ impl Creatable for Media {
                 media::width.eq(input.width.value().map(|w| w.0 as i32)),
                 media::height.eq(input.height.value().map(|h| h.0 as i32)),
                 media::mime_type.eq(input.mime_type.0),
+                media::credit.eq(input.credit.value().map(|c| c.0)),
+                media::focal_x.eq(focal.map(|(x, _)| x)),
+                media::focal_y.eq(focal.map(|(_, y)| y)),
                 media::created_at.eq(now),
             ))
             .returning(media::id)
@@ -120,13 +141,46 @@ impl Creatable for Media {
 }
 
 impl Deletable for Media {
+    /// Refused while content shows it (409 naming every user): deleting it would leave a
+    /// grey box on a published page.
     fn before_delete(
-        _: &mut AnyConnection,
+        conn: &mut AnyConnection,
         _: &Actor,
-        _: &Current<()>,
+        current: &Current<Option<String>>,
     ) -> Result<String, ApiError> {
-        // Covers that used it become empty (ON DELETE SET NULL) and inline image lists drop
-        // it (ON DELETE CASCADE).
-        Ok(String::new())
+        let users = queries::users(conn, current.id)?;
+        if users.is_empty() {
+            return Ok(String::new());
+        }
+        Err(ApiError::Conflict(format!(
+            "media record {} is in use by {}; remove it from them first",
+            current.id,
+            users.join(", ")
+        )))
+    }
+}
+
+/// The width, height, type and URL of an uploaded file are the file's: they change only
+/// with a new file.
+fn refuse_file_facts(changes: &MediaChanges) -> Result<(), ApiError> {
+    let fixed: Vec<FieldError> = [
+        ("url", !changes.url.is_absent()),
+        ("mime_type", !changes.mime_type.is_absent()),
+        ("width", !changes.width.is_absent()),
+        ("height", !changes.height.is_absent()),
+    ]
+    .into_iter()
+    .filter(|(_, sent)| *sent)
+    .map(|(field, _)| {
+        FieldError::new(
+            field,
+            "is the uploaded file's own: upload a new file to change it",
+        )
+    })
+    .collect();
+    if fixed.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(fixed))
     }
 }
