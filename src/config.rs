@@ -162,13 +162,56 @@ pub struct Config {
     pub body_timeout: std::time::Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-address limits).
     pub trusted_proxies: crate::http::client_address::TrustedProxies,
+    /// Uploaded pictures: where they are kept, how they are sized and served.
+    pub media: MediaSettings,
+}
+
+/// Uploaded pictures.
+#[derive(Debug, Clone)]
+pub struct MediaSettings {
+    /// Where the files are kept: a folder, or an S3-compatible bucket.
+    pub store: crate::storage::StoreUrl,
+    /// What media URLs start with: `/media` (served by this server) or a CDN's origin and
+    /// path, without a trailing `/`.
+    pub base_url: String,
+    /// The largest upload, in bytes; a larger one is 413.
+    pub max_upload_bytes: usize,
+    /// Rendition widths, the pixel limit and encoder qualities.
+    pub pictures: crate::pictures::Settings,
+    /// Keep each upload's bytes as sent (with its metadata), never served.
+    pub keep_originals: bool,
+    /// Pictures decoded and resized at once, at most; others wait their turn.
+    pub image_workers: usize,
+}
+
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+impl MediaSettings {
+    /// The defaults, with the files in a `media` folder beside a SQLite database (or under
+    /// `data/` for PostgreSQL): one folder holds the whole site.
+    pub fn beside(database_url: &DatabaseUrl) -> Self {
+        let folder = match database_url {
+            DatabaseUrl::Sqlite(file) => file
+                .parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("media"), |dir| dir.join("media")),
+            DatabaseUrl::Postgres(_) => PathBuf::from("data/media"),
+        };
+        Self {
+            store: crate::storage::StoreUrl::Local(folder),
+            base_url: "/media".into(),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            pictures: crate::pictures::Settings::default(),
+            keep_originals: false,
+            image_workers: 2,
+        }
+    }
 }
 
 impl Config {
     /// A configuration for a given database with every other setting at its default.
     pub fn for_database(database_url: DatabaseUrl) -> Self {
         Self {
-            database_url,
             bind: "127.0.0.1:8080".into(),
             cors_origins: CorsOrigins::Any,
             demo: true,
@@ -180,6 +223,8 @@ impl Config {
             dev: true,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             trusted_proxies: Default::default(),
+            media: MediaSettings::beside(&database_url),
+            database_url,
         }
     }
 }

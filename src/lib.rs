@@ -12,10 +12,12 @@ pub mod error;
 pub mod http;
 pub mod input;
 pub mod openapi;
+pub mod pictures;
 pub mod portability;
 pub mod resources;
 pub mod slug;
 pub mod state;
+pub mod storage;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -96,6 +98,7 @@ pub fn app(
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(resources::configure_api))
+        .configure(resources::configure_root)
         .split_for_parts();
     let api = openapi::with_conventions(api);
     let routes = web::Data::new(framework_errors::RouteTable::from_openapi(&api));

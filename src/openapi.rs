@@ -197,7 +197,10 @@ fn with_request_id(response: &mut Response) {
 fn checked_parameters(operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
         if matches!(parameter.parameter_in, ParameterIn::Header) && parameter.name == "If-Match" {
+            // A string when sent (utoipa makes `Option<String>` nullable; a header is
+            // left out, never null).
             if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                object.schema_type = SchemaType::Type(Type::String);
                 object.pattern = Some(crate::http::preconditions::IF_MATCH_PATTERN.to_owned());
             }
             continue;
@@ -254,6 +257,7 @@ pub fn spec() -> OpenApiDoc {
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::resources::configure_api))
+        .configure(crate::resources::configure_root)
         .split_for_parts();
     with_conventions(api)
 }

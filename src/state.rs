@@ -20,6 +20,8 @@ pub struct AppState {
     pub body_timeout: std::time::Duration,
     /// Whose `X-Forwarded-For` names the client (see `http::client_address`).
     pub trusted_proxies: crate::http::client_address::TrustedProxies,
+    /// Uploaded pictures: the media store and its rules.
+    pub media: Arc<crate::resources::media::files::MediaFiles>,
 }
 
 /// Token signing, login throttling and the bound on password checks, shared by all workers.

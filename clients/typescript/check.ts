@@ -15,6 +15,23 @@ type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
   ? B
   : never;
 
+/** The `multipart/form-data` request body of an operation (an upload), as the spec declares it. */
+type Form<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody: { content: { "multipart/form-data": infer F } };
+}
+  ? F
+  : never;
+
+/** A form as sent: the text parts as text, the file as the picture's bytes. */
+function formData(fields: Record<string, unknown>, file: Blob): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (name !== "file" && typeof value === "string") data.append(name, value);
+  }
+  data.append("file", file, "photo.jpg");
+  return data;
+}
+
 const api = createClient<paths>({ baseUrl: "http://localhost:8080" });
 const auth = { headers: { Authorization: "Bearer mh_example" } };
 const ifMatch = (etag: string) => ({ headers: { ...auth.headers, "If-Match": etag } });
@@ -180,6 +197,37 @@ export async function media(): Promise<void> {
   // @ts-expect-error: the URL cannot be cleared
   const nowhere: Body<"/api/v1/media/{id}", "patch"> = { url: null };
   void [untyped, textWidth, nowhere];
+}
+
+export async function uploads(): Promise<void> {
+  const picture = new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: "image/jpeg" });
+  const upload: Form<"/api/v1/media", "post"> = {
+    file: "(the picture's bytes)",
+    alt: "南山区儿童主任网络安全专题培训暨护苗工作站交流活动",
+    caption: "培训现场",
+    credit: "南山区妇联",
+  };
+  const created = await api.POST("/api/v1/media", {
+    ...auth,
+    body: upload,
+    bodySerializer: (fields) => formData(fields, picture),
+  });
+  const id = created.data?.id ?? 1;
+  const widest = created.data?.renditions.at(-1)?.url;
+  void widest;
+  const replacement: Form<"/api/v1/media/{id}/file", "put"> = { file: "(the new picture's bytes)" };
+  await api.PUT("/api/v1/media/{id}/file", {
+    ...ifMatch('"1"'),
+    params: { path: { id } },
+    body: replacement,
+    bodySerializer: (fields) => formData(fields, picture),
+  });
+
+  // @ts-expect-error: an upload needs its file
+  const fileless: Form<"/api/v1/media", "post"> = { alt: "图" };
+  // @ts-expect-error: a replacement is the file alone (the text changes with PATCH)
+  const withText: Form<"/api/v1/media/{id}/file", "put"> = { file: "x", alt: "图" };
+  void [fileless, withText];
 }
 
 export async function menus(): Promise<void> {

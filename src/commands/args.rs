@@ -44,7 +44,7 @@ pub enum LogFormat {
 pub enum Command {
     /// Run the HTTP server (the default): migrates, fills an empty database with the demo
     /// site unless --no-demo, and serves.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the OpenAPI document and exit.
@@ -170,6 +170,43 @@ pub struct ServeArgs {
     /// A server bound to a loopback address is in dev mode.
     #[arg(long, env = "MASTHEAD_DEV")]
     pub dev: bool,
+
+    /// Where uploaded pictures are kept: a folder (default: `media` beside a SQLite
+    /// database, `data/media` with PostgreSQL) or an S3-compatible bucket,
+    /// `s3://bucket/prefix?endpoint=https://…&region=…` (credentials from
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "MASTHEAD_MEDIA_STORE")]
+    pub media_store: Option<String>,
+
+    /// What media URLs start with: `/media` (this server serves them) or a CDN's origin,
+    /// `https://cdn.example.com/media`.
+    #[arg(long, env = "MASTHEAD_MEDIA_BASE_URL", default_value = "/media")]
+    pub media_base_url: String,
+
+    /// The largest upload in bytes (413 beyond).
+    #[arg(long, env = "MASTHEAD_MAX_UPLOAD_BYTES", default_value_t = crate::config::DEFAULT_MAX_UPLOAD_BYTES)]
+    pub max_upload_bytes: usize,
+
+    /// The most pixels (width × height) an uploaded picture may have (422 beyond, refused
+    /// before it is decoded).
+    #[arg(long, env = "MASTHEAD_MAX_IMAGE_PIXELS", default_value_t = 50_000_000)]
+    pub max_image_pixels: u64,
+
+    /// Rendition widths in pixels, comma-separated; none wider than the picture is made.
+    #[arg(
+        long,
+        env = "MASTHEAD_IMAGE_WIDTHS",
+        default_value = "320,640,960,1280,1920"
+    )]
+    pub image_widths: String,
+
+    /// Pictures processed at once, at most (each holds its decoded pixels in memory).
+    #[arg(long, env = "MASTHEAD_IMAGE_WORKERS", default_value_t = 2)]
+    pub image_workers: usize,
+
+    /// Keep each upload's bytes as sent, metadata included (never served).
+    #[arg(long, env = "MASTHEAD_KEEP_ORIGINALS")]
+    pub keep_originals: bool,
 }
 
 impl Default for ServeArgs {
@@ -190,6 +227,13 @@ impl Default for ServeArgs {
             dev: false,
             body_timeout_ms: 15_000,
             trusted_proxies: String::new(),
+            media_store: None,
+            media_base_url: "/media".into(),
+            max_upload_bytes: crate::config::DEFAULT_MAX_UPLOAD_BYTES,
+            max_image_pixels: 50_000_000,
+            image_widths: "320,640,960,1280,1920".into(),
+            image_workers: 2,
+            keep_originals: false,
         }
     }
 }
@@ -204,8 +248,10 @@ pub struct GenerateArgs {
 impl Cli {
     /// The server configuration these flags describe.
     pub fn config(&self, serve: &ServeArgs) -> Result<Config, String> {
+        let database_url = DatabaseUrl::parse(&self.database_url)?;
         Ok(Config {
-            database_url: DatabaseUrl::parse(&self.database_url)?,
+            media: media_settings(&database_url, serve)?,
+            database_url,
             bind: serve.bind.clone(),
             cors_origins: CorsOrigins::parse(&serve.cors_origins),
             demo: !serve.no_demo,
@@ -227,4 +273,38 @@ impl Cli {
             trusted_proxies: TrustedProxies::parse(&serve.trusted_proxies)?,
         })
     }
+}
+
+fn media_settings(
+    database_url: &DatabaseUrl,
+    serve: &ServeArgs,
+) -> Result<crate::config::MediaSettings, String> {
+    let mut media = crate::config::MediaSettings::beside(database_url);
+    if let Some(store) = &serve.media_store {
+        media.store = store
+            .parse()
+            .map_err(|error| format!("--media-store: {error}"))?;
+    }
+    let base_url = serve.media_base_url.trim().trim_end_matches('/');
+    if crate::http::input::check_url(base_url).is_err() || base_url.contains(['?', '#']) {
+        return Err(format!(
+            "--media-base-url: {base_url:?} is not a path (/media) or an http(s) URL without query"
+        ));
+    }
+    media.base_url = base_url.to_owned();
+    media.max_upload_bytes = serve.max_upload_bytes;
+    media.pictures.max_pixels = serve.max_image_pixels;
+    media.pictures.widths = serve
+        .image_widths
+        .split(',')
+        .map(|width| match width.trim().parse::<u32>() {
+            Ok(width) if (16..=8192).contains(&width) => Ok(width),
+            _ => Err(format!(
+                "--image-widths: {width:?} is not a width from 16 to 8192"
+            )),
+        })
+        .collect::<Result<_, _>>()?;
+    media.image_workers = serve.image_workers.max(1);
+    media.keep_originals = serve.keep_originals;
+    Ok(media)
 }

@@ -11,6 +11,7 @@ use crate::auth::tokens::{Key, TokenConfig, Tokens};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::response_cache::ResponseCache;
+use crate::resources::media::files::MediaFiles;
 use crate::state::{AppState, Auth};
 
 /// The configured JWT keys; in dev mode without any, one random key for this process.
@@ -53,6 +54,8 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
         }),
         body_timeout: config.body_timeout,
         trusted_proxies: config.trusted_proxies.clone(),
+        media: MediaFiles::open(config.media.clone())
+            .map_err(|error| format!("media store: {error}"))?,
     })
 }
 
@@ -66,8 +69,18 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
         config.workers
     };
     tracing::info!(bind = %config.bind, database = %config.database_url.redacted(), workers, "serving");
+    let demo = config.demo;
     actix_web::rt::System::new()
         .block_on(async move {
+            if demo {
+                match crate::demo::pictures::attach(&state.media, &state.pool, state.clock.now())
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(count) => tracing::info!(count, "demo pictures stored"),
+                    Err(error) => tracing::warn!(%error, "demo pictures not stored"),
+                }
+            }
             HttpServer::new(move || crate::app(state.clone(), &cors))
                 .workers(workers)
                 .bind(&config.bind)?

@@ -2,6 +2,7 @@
 //! first start so that `cargo run --release` serves a real site.
 
 pub mod generate;
+pub mod pictures;
 
 use std::collections::HashMap;
 

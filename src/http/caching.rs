@@ -24,6 +24,12 @@ fn matches_if_none_match(value: &str, etag: &str) -> bool {
             .any(|candidate| bare(candidate) == bare(etag))
 }
 
+/// Marks a response that validates itself (a stored file: its own strong ETag,
+/// `Last-Modified`, 304 and 206): it passes through this layer unread, as a static file
+/// server would send it.
+#[derive(Debug, Clone, Copy)]
+pub struct SelfValidating;
+
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -36,6 +42,13 @@ pub async fn middleware(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let mut response = next.call(req).await?;
+    if response
+        .response()
+        .extensions()
+        .contains::<SelfValidating>()
+    {
+        return Ok(response.map_into_boxed_body());
+    }
     if !is_read || response.status() != StatusCode::OK {
         let policy = cache_control(is_read, personal, response.status());
         if !response.headers().contains_key(header::CACHE_CONTROL) {

@@ -32,13 +32,14 @@ pub enum Shared {
     Conflict,
     PreconditionFailed,
     PayloadTooLarge,
+    RangeNotSatisfiable,
     ValidationFailed,
     TooManyRequests,
     ServiceUnavailable,
 }
 
 impl Shared {
-    pub const ALL: [Shared; 15] = [
+    pub const ALL: [Shared; 16] = [
         Self::NotModified,
         Self::InvalidParameter,
         Self::MalformedBody,
@@ -51,6 +52,7 @@ impl Shared {
         Self::Conflict,
         Self::PreconditionFailed,
         Self::PayloadTooLarge,
+        Self::RangeNotSatisfiable,
         Self::ValidationFailed,
         Self::TooManyRequests,
         Self::ServiceUnavailable,
@@ -71,6 +73,7 @@ impl Shared {
             Self::Conflict => "Conflict",
             Self::PreconditionFailed => "PreconditionFailed",
             Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::RangeNotSatisfiable => "RangeNotSatisfiable",
             Self::ValidationFailed => "ValidationFailed",
             Self::TooManyRequests => "TooManyRequests",
             Self::ServiceUnavailable => "ServiceUnavailable",
@@ -88,6 +91,7 @@ impl Shared {
             Self::Conflict => 409,
             Self::PreconditionFailed => 412,
             Self::PayloadTooLarge => 413,
+            Self::RangeNotSatisfiable => 416,
             Self::ValidationFailed => 422,
             Self::TooManyRequests => 429,
             Self::ServiceUnavailable => 503,
@@ -107,7 +111,8 @@ impl Shared {
             Self::NotFound => "No such resource, or not one the caller may see (drafts are invisible without an editor's token).",
             Self::Conflict => "The write would break a uniqueness rule or a reference (a record still in use, the last active admin, no free slug).",
             Self::PreconditionFailed => "`If-Match` names a version that is no longer current: nothing was written; read again and reapply.",
-            Self::PayloadTooLarge => "The body is over 1 MiB.",
+            Self::PayloadTooLarge => "The body is over its limit: 1 MiB for JSON; for an upload, the server's upload limit (20 MiB by default).",
+            Self::RangeNotSatisfiable => "The `Range` asked for starts past the file's end; `Content-Range` gives its size.",
             Self::ValidationFailed => "The body is JSON but fails validation: every unknown, missing, mistyped, too long or dangling field is named in `errors`.",
             Self::TooManyRequests => "Too many failed sign-ins for this account or address, or too many passwords being checked or hashed at once; retry after `Retry-After` seconds.",
             Self::ServiceUnavailable => "The database is unavailable or overloaded; retry after `Retry-After` seconds.",
@@ -146,6 +151,10 @@ impl Shared {
                     .into(),
             ),
             Self::PayloadTooLarge => ApiError::PayloadTooLarge(MAX_JSON_BODY),
+            Self::RangeNotSatisfiable => ApiError::Refused(
+                actix_web::http::StatusCode::RANGE_NOT_SATISFIABLE,
+                "the range starts past the file's end".into(),
+            ),
             Self::ValidationFailed => ApiError::Invalid(vec![
                 FieldError::new("title", "must not be empty"),
                 FieldError::new("category_id", "must be a positive integer id"),
@@ -175,6 +184,12 @@ impl Shared {
                 response = response.header(
                     "WWW-Authenticate",
                     header(Type::String, "`Bearer`: the scheme to authenticate with."),
+                );
+            }
+            Self::RangeNotSatisfiable => {
+                response = response.header(
+                    "Content-Range",
+                    header(Type::String, "`bytes */<size>`: the file's size."),
                 );
             }
             Self::TooManyRequests | Self::ServiceUnavailable => {
@@ -244,6 +259,12 @@ response_sets! {
     Update = [MalformedBody, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, ValidationFailed, ServiceUnavailable];
     /// A delete, honouring `If-Match`.
     Delete = [Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, ServiceUnavailable];
+    /// A stored file: it is there or not, and a range may miss it.
+    StoredFile = [NotFound, RangeNotSatisfiable, ServiceUnavailable];
+    /// An upload: a form with a file, any signed-in role.
+    Upload = [MalformedBody, Unauthorized, Forbidden, PayloadTooLarge, ValidationFailed, ServiceUnavailable];
+    /// A file replacing another, honouring `If-Match`.
+    Replace = [MalformedBody, Unauthorized, Forbidden, NotFound, PreconditionFailed, PayloadTooLarge, ValidationFailed, ServiceUnavailable];
     /// Signing in or refreshing: a JSON body and credentials in it.
     Credentials = [MalformedBody, BadCredentials, PayloadTooLarge, ValidationFailed, ServiceUnavailable];
     /// 400 for a bad query parameter.

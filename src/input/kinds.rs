@@ -406,9 +406,10 @@ pub struct EmailAddress(pub crate::auth::email::Email);
 pub const EMAIL_MAX_CHARS: usize = 254;
 
 /// Matches [`crate::auth::email::Email::parse`] before trimming: a local part without `@`,
-/// `@`, a domain, no blanks or control characters but around it.
+/// `@`, a domain, no blanks or control characters; spaces around it (not tabs or line
+/// breaks, which are control characters).
 const EMAIL_PATTERN: &str =
-    "^\\s*[^\\s@\\u0000-\\u001F\\u007F-\\u009F]+@[^\\s\\u0000-\\u001F\\u007F-\\u009F]+\\s*$";
+    "^[^\\S\\u0000-\\u001F\\u007F-\\u009F]*[^\\s@\\u0000-\\u001F\\u007F-\\u009F]+@[^\\s\\u0000-\\u001F\\u007F-\\u009F]+[^\\S\\u0000-\\u001F\\u007F-\\u009F]*$";
 
 impl<'de> Deserialize<'de> for EmailAddress {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

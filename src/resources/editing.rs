@@ -162,10 +162,23 @@ pub async fn update<R: Editable>(
     key: IdOrSlug,
     changes: R::Changes,
 ) -> Result<HttpResponse, ApiError> {
+    let (view, version) = updated::<R>(state, req, actor, key, changes).await?;
+    Ok(respond(StatusCode::OK, version, &view))
+}
+
+/// [`update`], answering the view and its version for a handler that adds to the view
+/// what only the server's configuration knows.
+pub async fn updated<R: Editable>(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: Actor,
+    key: IdOrSlug,
+    changes: R::Changes,
+) -> Result<(R::View, i64), ApiError> {
     R::authorize(&actor, Action::Update)?;
     let now = state.clock.now();
     let precondition = if_match(req)?;
-    let (view, version) = crate::db::run(&state.pool, move |conn| {
+    crate::db::run(&state.pool, move |conn| {
         crate::db::write(conn, |conn| {
             let current = found::<R>(conn, &key, precondition.as_deref())?;
             let bumped = diesel::sql_query(format!(
@@ -189,8 +202,7 @@ pub async fn update<R: Editable>(
             Ok::<_, ApiError>((R::view(conn, current.id, now)?, current.version + 1))
         })
     })
-    .await?;
-    Ok(respond(StatusCode::OK, version, &view))
+    .await
 }
 
 /// Deletes the row `key` names, honouring `If-Match`: 204.

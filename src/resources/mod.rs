@@ -21,6 +21,11 @@ pub mod users;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every `/api/v1` route; registering a route also documents it.
+/// The routes outside `/api/v1` that the spec documents: the stored pictures.
+pub fn configure_root(cfg: &mut ServiceConfig) {
+    cfg.service(media::delivery::media_file);
+}
+
 pub fn configure_api(cfg: &mut ServiceConfig) {
     cfg.service(site::handlers::get_site)
         .service(site::handlers::update_site)
@@ -64,6 +69,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(media::handlers::create_media)
         .service(media::handlers::update_media)
         .service(media::handlers::delete_media)
+        .service(media::handlers::replace_media_file)
         .service(health::get_health)
         .service(health::get_ready)
         .service(auth::handlers::login)

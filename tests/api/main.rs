@@ -30,6 +30,7 @@ mod menu_editing;
 mod menus;
 mod outage;
 mod pages;
+mod pictures;
 mod portability;
 mod raw_http;
 mod roles;

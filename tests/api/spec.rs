@@ -168,7 +168,8 @@ async fn schema_names_are_unique_and_all_in_the_spec() {
                 && (line.starts_with("pub struct ") || line.starts_with("pub enum "))
             {
                 let name = line.split_whitespace().nth(2).unwrap_or_default();
-                names.push(name.trim_end_matches(['{', '(', ';']).to_owned());
+                let end = name.find(['{', '(', ';', '<']).unwrap_or(name.len());
+                names.push(name[..end].to_owned());
                 derives_schema = false;
             }
         }

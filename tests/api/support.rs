@@ -132,6 +132,25 @@ impl Response {
     }
 }
 
+/// What a test site starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Demo {
+    None,
+    /// The demo content; its pictures stay placeholders (storing them costs a second).
+    Content,
+    WithPictures,
+}
+
+impl From<bool> for Demo {
+    fn from(demo: bool) -> Self {
+        if demo {
+            Self::Content
+        } else {
+            Self::None
+        }
+    }
+}
+
 impl TestApp {
     /// An empty site.
     pub async fn empty() -> Self {
@@ -144,12 +163,17 @@ impl TestApp {
     }
 
     async fn start(demo: bool) -> Self {
-        Self::start_with(demo, test_keys(), |_| {}).await
+        Self::start_with(Demo::from(demo), test_keys(), |_| {}).await
+    }
+
+    /// The demo site with its pictures stored, as `masthead serve` makes it.
+    pub async fn demo_with_pictures() -> Self {
+        Self::start_with(Demo::WithPictures, test_keys(), |_| {}).await
     }
 
     /// An empty site whose tokens use these keys.
     pub async fn with_keys(keys: Vec<Key>) -> Self {
-        Self::start_with(false, keys, |_| {}).await
+        Self::start_with(Demo::None, keys, |_| {}).await
     }
 
     /// An empty site that waits at most `timeout` for a request body.
@@ -159,22 +183,29 @@ impl TestApp {
 
     /// An empty site with some settings changed from the tests' defaults.
     pub async fn configured(configure: impl FnOnce(&mut Config)) -> Self {
-        Self::start_with(false, test_keys(), configure).await
+        Self::start_with(Demo::None, test_keys(), configure).await
     }
 
-    async fn start_with(demo: bool, keys: Vec<Key>, configure: impl FnOnce(&mut Config)) -> Self {
+    async fn start_with(demo: Demo, keys: Vec<Key>, configure: impl FnOnce(&mut Config)) -> Self {
         conformance::prepare();
         let dir = tempfile::tempdir().expect("temp dir");
         let database = TestDatabase::create(&dir);
         let mut config = Config::for_database(database.url.clone());
-        config.demo = demo;
+        config.demo = demo != Demo::None;
         config.jwt_keys = keys;
         config.dev = false;
         config.pool.size = 4;
         // Short, so that the outage test's 503s come quickly.
         config.pool.connection_timeout = std::time::Duration::from_millis(1500);
+        config.media.store = masthead::storage::StoreUrl::Local(dir.path().join("media"));
         configure(&mut config);
         let mut state = masthead::commands::serve::prepare(&config).expect("prepare database");
+        if demo == Demo::WithPictures {
+            let now = state.clock.now();
+            masthead::demo::pictures::attach(&state.media, &state.pool, now)
+                .await
+                .expect("demo pictures");
+        }
         let clock = Clock::fixed(instant(NOW));
         state.clock = clock.clone();
         let pool = state.pool.clone();
@@ -247,6 +278,41 @@ impl TestApp {
         let bytes = response
             .body()
             .limit(16 * 1024 * 1024)
+            .await
+            .expect("body read");
+        Response {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: bytes.to_vec(),
+        }
+        .conforming(method, path)
+    }
+
+    /// Sends `method path` with a raw body of this content type (an upload's form).
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let verb = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self
+            .server
+            .request(verb, self.server.url(path))
+            .insert_header(("content-type", content_type));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request.send_body(body).await.expect("request sent");
+        let bytes = response
+            .body()
+            .limit(64 * 1024 * 1024)
             .await
             .expect("body read");
         Response {

@@ -547,7 +547,10 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
         title: row.title,
         subtitle: row.subtitle,
         summary: row.summary,
-        body_html: row.body_html,
+        body_html: media::html::responsive(
+            &row.body_html,
+            &images.iter().chain(cover.iter()).collect::<Vec<_>>(),
+        ),
         cover,
         images,
         category: row.category_id.and_then(|id| categories.get(&id).cloned()),

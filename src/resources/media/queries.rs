@@ -119,3 +119,14 @@ pub fn users(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<String>> {
         .chain((logo > 0).then(|| "the site (logo)".to_owned()))
         .collect())
 }
+
+/// The folder of a media record's uploaded file (`None` for a record of a file kept
+/// elsewhere, or no record).
+pub fn folder(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<String>> {
+    Ok(media::table
+        .filter(media::id.eq(id))
+        .select(media::storage_key)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}

@@ -126,9 +126,10 @@ pub struct MimeType(pub String);
 const MIME_MAX: usize = 100;
 
 /// Matches [`MimeType`] before trimming: a part without `/`, a `/`, then at least one more
-/// character, none white space or a control character.
+/// character, none white space or a control character; spaces around it (not tabs or
+/// line breaks).
 const MIME_PATTERN: &str =
-    "^\\s*[^/\\s\\u0000-\\u001F\\u007F-\\u009F]+/[^\\s\\u0000-\\u001F\\u007F-\\u009F]+\\s*$";
+    "^[^\\S\\u0000-\\u001F\\u007F-\\u009F]*[^/\\s\\u0000-\\u001F\\u007F-\\u009F]+/[^\\s\\u0000-\\u001F\\u007F-\\u009F]+[^\\S\\u0000-\\u001F\\u007F-\\u009F]*$";
 
 impl<'de> Deserialize<'de> for MimeType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

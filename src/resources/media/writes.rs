@@ -4,8 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::files::StoredFile;
 use super::queries;
 use super::types::{FocalPoint, Image, MediaChanges, NewMedia};
+use super::upload::UploadForm;
 use crate::auth::actor::Actor;
 use crate::auth::Role;
 use crate::db::schema::media;
@@ -16,11 +18,24 @@ use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable}
 
 pub struct Media;
 
+/// What a create records: a file kept elsewhere (a JSON body naming its URL), or an
+/// upload, already stored, with its text.
+pub enum NewMediaItem {
+    Record(NewMedia),
+    Upload(StoredFile, UploadForm),
+}
+
+/// What an update changes: the record's fields, or its file (a new upload, stored).
+pub enum MediaEdit {
+    Fields(MediaChanges),
+    File(StoredFile),
+}
+
 impl Editable for Media {
     const KIND: &'static str = "media record";
     const AUDIT_KIND: &'static str = "media";
     const TABLE: &'static str = "media";
-    type Changes = MediaChanges;
+    type Changes = MediaEdit;
     /// Where an uploaded file's copies are (`None` for a record of a file kept elsewhere).
     type Row = Option<String>;
     type View = Image;
@@ -56,9 +71,18 @@ impl Editable for Media {
         conn: &mut AnyConnection,
         _: &Actor,
         current: &Current<Option<String>>,
-        changes: MediaChanges,
+        changes: MediaEdit,
         _: NaiveDateTime,
     ) -> Result<String, ApiError> {
+        let changes = match changes {
+            MediaEdit::Fields(changes) => changes,
+            MediaEdit::File(stored) => {
+                diesel::update(media::table.filter(media::id.eq(current.id)))
+                    .set(file_columns(&stored))
+                    .execute(conn)?;
+                return Ok(format!("file {}", stored.url));
+            }
+        };
         if current.row.is_some() {
             refuse_file_facts(&changes)?;
         }
@@ -108,14 +132,30 @@ impl Editable for Media {
 }
 
 impl Creatable for Media {
-    type New = NewMedia;
+    type New = NewMediaItem;
 
     fn insert(
         conn: &mut AnyConnection,
         _: &Actor,
-        input: NewMedia,
+        input: NewMediaItem,
         now: NaiveDateTime,
     ) -> Result<(i64, String), ApiError> {
+        let input = match input {
+            NewMediaItem::Record(input) => input,
+            NewMediaItem::Upload(stored, fields) => {
+                let id = diesel::insert_into(media::table)
+                    .values((
+                        media::alt.eq(fields.alt.value().map(|a| a.0).unwrap_or_default()),
+                        media::caption.eq(fields.caption.value().map(|c| c.0)),
+                        media::credit.eq(fields.credit.value().map(|c| c.0)),
+                        media::created_at.eq(now),
+                        file_columns(&stored),
+                    ))
+                    .returning(media::id)
+                    .get_result::<i64>(conn)?;
+                return Ok((id, stored.url));
+            }
+        };
         let focal = input.focal_point.value().map(FocalPoint::stored);
         let id = diesel::insert_into(media::table)
             .values((
@@ -158,6 +198,33 @@ impl Deletable for Media {
             users.join(", ")
         )))
     }
+}
+
+/// The columns an uploaded file sets, on upload and on replacement.
+#[allow(clippy::type_complexity)]
+pub fn file_columns(
+    stored: &StoredFile,
+) -> (
+    diesel::dsl::Eq<media::url, String>,
+    diesel::dsl::Eq<media::mime_type, String>,
+    diesel::dsl::Eq<media::width, Option<i32>>,
+    diesel::dsl::Eq<media::height, Option<i32>>,
+    diesel::dsl::Eq<media::storage_key, Option<String>>,
+    diesel::dsl::Eq<media::byte_size, Option<i64>>,
+    diesel::dsl::Eq<media::placeholder, Option<String>>,
+    diesel::dsl::Eq<media::renditions, String>,
+) {
+    (
+        media::url.eq(stored.url.clone()),
+        media::mime_type.eq(stored.mime_type.clone()),
+        media::width.eq(Some(stored.width as i32)),
+        media::height.eq(Some(stored.height as i32)),
+        media::storage_key.eq(Some(stored.folder.clone())),
+        media::byte_size.eq(Some(stored.byte_size)),
+        media::placeholder.eq(Some(stored.placeholder.clone())),
+        media::renditions
+            .eq(serde_json::to_string(&stored.renditions).unwrap_or_else(|_| "[]".into())),
+    )
 }
 
 /// The width, height, type and URL of an uploaded file are the file's: they change only

@@ -30,7 +30,8 @@ pub async fn get_site(
     user: MaybeAuthUser,
     _query: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
+    let mut site = crate::db::run(&state.pool, |conn| Ok(queries::load(conn)?)).await?;
+    site.media_base_url = state.media.settings.base_url.clone();
     if user.0.is_some() {
         return Ok(editing::respond(StatusCode::OK, site.version, &site));
     }
@@ -60,5 +61,9 @@ pub async fn update_site(
     user: AuthUser,
     body: Valid<SiteChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    editing::update::<Settings>(&state, &req, user.0, IdOrSlug::Id(SETTINGS_ID), body.0).await
+    let (mut site, version) =
+        editing::updated::<Settings>(&state, &req, user.0, IdOrSlug::Id(SETTINGS_ID), body.0)
+            .await?;
+    site.media_base_url = state.media.settings.base_url.clone();
+    Ok(editing::respond(StatusCode::OK, version, &site))
 }

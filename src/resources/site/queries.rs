@@ -67,6 +67,8 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<Site> {
             credits: row.credits,
             icp_record: row.icp_record,
             contacts,
+            // Configuration, not content: the handler fills it in.
+            media_base_url: String::new(),
             version: row.version,
         },
         None => Site {
@@ -81,6 +83,7 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<Site> {
             credits: String::new(),
             icp_record: None,
             contacts,
+            media_base_url: String::new(),
             version: 0,
         },
     })

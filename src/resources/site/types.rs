@@ -20,6 +20,7 @@ use crate::input::{Optional, Patch};
     "copyright": "© 南方大视野 版权所有", "credits": "网站全程独家策划设计制作:亚网互联",
     "icp_record": null,
     "contacts": [{"label": "联络处", "address": "龙华区和平路御经堂386室", "phone": "13751426049", "email": null}],
+    "media_base_url": "/media",
     "version": 1
 }))]
 pub struct Site {
@@ -47,6 +48,9 @@ pub struct Site {
     pub icp_record: Option<String>,
     /// Contact entries in display order.
     pub contacts: Vec<Contact>,
+    /// Where uploaded pictures are served from: what every media URL starts with (this
+    /// server's `/media`, or a CDN's origin the operator configured).
+    pub media_base_url: String,
     /// Incremented on every change (0 before the first); admins send it back as
     /// `If-Match: "<version>"`.
     pub version: i64,

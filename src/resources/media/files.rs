@@ -1,0 +1,153 @@
+//! Uploaded files: from the bytes a client sent to the copies in the media store that a
+//! media record points at.
+//!
+//! Each upload gets a folder of its own, `YYYY/MM/<hash>-<nonce>` (the hash of the bytes
+//! and a random part), holding `full.<ext>` (the picture upright, every metadata block
+//! gone) and `w<width>.<ext>` per rendition. A folder is written once and never changed:
+//! its URLs can be cached for ever, and a new file is a new folder, so its URLs change.
+//! Files are written before the row that names them, so a URL never names a missing file;
+//! a write that fails after storing them removes them again.
+
+use std::sync::Arc;
+
+use actix_web::web::{self, Bytes};
+use chrono::{Datelike, NaiveDateTime};
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+
+use super::types::Rendition;
+use crate::config::MediaSettings;
+use crate::error::{ApiError, FieldError};
+use crate::pictures::{self, Encoded, PictureError};
+use crate::storage::{Key, MediaStore};
+
+/// The media store with the rules for what goes in it; shared by every worker.
+pub struct MediaFiles {
+    pub store: MediaStore,
+    pub settings: MediaSettings,
+    /// Bounds the pictures decoded at once: each holds its pixels in memory.
+    permits: Semaphore,
+}
+
+/// Where a kept original goes: outside every upload folder, and never served.
+pub const ORIGINALS: &str = "originals";
+
+/// A stored upload, ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub folder: String,
+    pub url: String,
+    pub mime_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub byte_size: i64,
+    pub placeholder: String,
+    pub renditions: Vec<Rendition>,
+}
+
+impl MediaFiles {
+    pub fn open(settings: MediaSettings) -> Result<Arc<Self>, String> {
+        let store = MediaStore::open(&settings.store).map_err(|error| error.to_string())?;
+        Ok(Arc::new(Self {
+            store,
+            permits: Semaphore::new(settings.image_workers.max(1)),
+            settings,
+        }))
+    }
+
+    /// The public URL of a stored file.
+    pub fn url(&self, key: &str) -> String {
+        format!("{}/{key}", self.settings.base_url)
+    }
+
+    /// Checks, resizes and stores an upload. A file that is not a picture this server
+    /// reads, or one with too many pixels, is a 422 naming `file`; the pixels are decoded
+    /// only after the size in the header passed, and at most `image_workers` at once, off
+    /// the request threads.
+    pub async fn store(&self, bytes: Bytes, now: NaiveDateTime) -> Result<StoredFile, ApiError> {
+        let permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Unavailable("the picture workers stopped".into()))?;
+        let settings = self.settings.pictures.clone();
+        let input = bytes.clone();
+        let processed = web::block(move || pictures::process(&input, &settings))
+            .await
+            .map_err(|error| ApiError::Internal(format!("picture worker: {error}")))?
+            .map_err(refusal)?;
+        drop(permit);
+
+        let digest = Sha256::digest(&bytes);
+        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let nonce: String = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let folder = format!("{:04}/{:02}/{hash}-{nonce}", now.year(), now.month());
+
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let full_key = format!("{folder}/full.{}", processed.full.format.extension());
+        let byte_size = processed.full.bytes.len() as i64;
+        let mut renditions = Vec::new();
+        for Encoded {
+            format,
+            width,
+            height,
+            bytes,
+        } in processed.renditions
+        {
+            let key = format!("{folder}/w{width}.{}", format.extension());
+            renditions.push(Rendition {
+                url: self.url(&key),
+                width,
+                height,
+                mime_type: format.mime().to_owned(),
+            });
+            files.push((key, bytes));
+        }
+        renditions.sort_by(|a, b| (a.width, &a.mime_type).cmp(&(b.width, &b.mime_type)));
+        files.push((full_key.clone(), processed.full.bytes));
+        if self.settings.keep_originals {
+            let original = format!(
+                "{ORIGINALS}/{hash}-{nonce}.{}",
+                processed.format.extension()
+            );
+            files.push((original, bytes.to_vec()));
+        }
+        for (key, data) in files {
+            let key = Key::parse(&key).map_err(|error| ApiError::Internal(error.to_string()))?;
+            if let Err(error) = self.store.put(&key, data).await {
+                self.remove(&folder).await;
+                return Err(ApiError::Unavailable(format!("the media store: {error}")));
+            }
+        }
+        Ok(StoredFile {
+            url: self.url(&full_key),
+            folder,
+            mime_type: processed.format.mime().to_owned(),
+            width: processed.width,
+            height: processed.height,
+            byte_size,
+            placeholder: processed.placeholder,
+            renditions,
+        })
+    }
+
+    /// Removes an upload's folder, once nothing names it; a failure is logged, as it leaves
+    /// only unused files behind.
+    pub async fn remove(&self, folder: &str) {
+        let name = folder.rsplit('/').next().unwrap_or(folder);
+        for prefix in [format!("{folder}/"), format!("{ORIGINALS}/{name}.")] {
+            if let Err(error) = self.store.delete_prefix(&prefix).await {
+                tracing::warn!(folder, %error, "could not remove an unused upload");
+            }
+        }
+    }
+}
+
+/// A picture refused for what it is: 422 naming `file`; a failure to encode what decoded
+/// fine is this server's (500, logged).
+fn refusal(error: PictureError) -> ApiError {
+    match error {
+        PictureError::Internal(message) => ApiError::Internal(format!("picture: {message}")),
+        refused => ApiError::Invalid(vec![FieldError::new("file", refused.to_string())]),
+    }
+}

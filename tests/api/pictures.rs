@@ -1,0 +1,735 @@
+//! Pictures through HTTP as a newsroom uses them: upload (multipart), the sized copies,
+//! delivery as a static file server sends them, replacement, deletion, and every refusal.
+
+use futures_util::future::join_all;
+use image::{ImageEncoder, Rgb, RgbImage};
+use masthead::auth::Role;
+use serde_json::{json, Value};
+
+use crate::support::{Response, TestApp};
+
+const BOUNDARY: &str = "masthead-test-7d3f0c";
+
+/// A `multipart/form-data` body: (part name, file name for a file part, bytes).
+fn form(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file_name, data) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(file) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn form_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
+
+/// A picture with something in it (gradients), so encoders have work to do.
+fn picture(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(width, height, |x, y| {
+        Rgb([
+            (x % 256) as u8,
+            (y % 256) as u8,
+            ((x / 3 + y / 2) % 256) as u8,
+        ])
+    })
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&picture(width, height))
+        .expect("jpeg");
+    out
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(
+            picture(width, height).as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgb8,
+        )
+        .expect("png");
+    out
+}
+
+/// A JPEG as a phone writes it: an EXIF block with an orientation and a GPS position.
+fn phone_jpeg(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+    let plain = jpeg(width, height);
+    let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend(2u16.to_be_bytes());
+    // Orientation, SHORT, inline.
+    tiff.extend(0x0112u16.to_be_bytes());
+    tiff.extend(3u16.to_be_bytes());
+    tiff.extend(1u32.to_be_bytes());
+    tiff.extend(orientation.to_be_bytes());
+    tiff.extend([0, 0]);
+    // The GPS block, at 8 + 2 + 2 × 12 + 4 = 38.
+    tiff.extend(0x8825u16.to_be_bytes());
+    tiff.extend(4u16.to_be_bytes());
+    tiff.extend(1u32.to_be_bytes());
+    tiff.extend(38u32.to_be_bytes());
+    tiff.extend(0u32.to_be_bytes());
+    tiff.extend(1u16.to_be_bytes());
+    // GPSLatitudeRef "N".
+    tiff.extend(0x0001u16.to_be_bytes());
+    tiff.extend(2u16.to_be_bytes());
+    tiff.extend(2u32.to_be_bytes());
+    tiff.extend(b"N\0\0\0");
+    tiff.extend(0u32.to_be_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&plain[2..]);
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG whose header claims 100,000 × 100,000 pixels (40 GB decoded), in 69 bytes: its
+/// pixel data is an empty zlib stream, which a decoder would only find out about after
+/// allocating the picture.
+fn png_bomb() -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut body = kind.to_vec();
+        body.extend(data);
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+        out
+    };
+    let mut header = 100_000u32.to_be_bytes().to_vec();
+    header.extend(100_000u32.to_be_bytes());
+    header.extend([8, 6, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend(chunk(b"IHDR", &header));
+    out.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    ));
+    out.extend(chunk(b"IEND", &[]));
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+async fn upload(app: &TestApp, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Response {
+    app.send_bytes(
+        "POST",
+        "/api/v1/media",
+        Some(token),
+        &form_type(),
+        form(parts),
+        &[],
+    )
+    .await
+}
+
+fn field_names(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|error| error["field"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[actix_rt::test]
+async fn an_uploaded_photo_is_served_upright_without_its_metadata_in_every_size() {
+    let app = TestApp::empty().await;
+    let author = app.token_for(Role::Author).await;
+    // 1600 wide as stored, turned a quarter (orientation 6): 1200 × 1600 upright.
+    let photo = phone_jpeg(1600, 1200, 6);
+    let created = upload(
+        &app,
+        &author,
+        &[
+            ("file", Some("IMG_0001.jpg"), &photo),
+            ("alt", None, "南山区儿童主任网络安全专题培训".as_bytes()),
+            ("caption", None, "培训现场".as_bytes()),
+            ("credit", None, "南山区妇联".as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let image = created.json();
+    assert_eq!(
+        (image["width"].as_i64(), image["height"].as_i64()),
+        (Some(1200), Some(1600))
+    );
+    assert_eq!(image["mime_type"], "image/jpeg");
+    assert_eq!(image["alt"], "南山区儿童主任网络安全专题培训");
+    assert_eq!(image["credit"], "南山区妇联");
+    assert!(
+        image["placeholder"]
+            .as_str()
+            .is_some_and(|hash| hash.len() >= 6),
+        "{image}"
+    );
+    let location = created.header("location").expect("location");
+    assert_eq!(app.get_json(&location).await["url"], image["url"]);
+
+    // Renditions: each configured width below the picture's, in WebP and JPEG.
+    let renditions = image["renditions"].as_array().expect("renditions");
+    let mut widths: Vec<(i64, String)> = renditions
+        .iter()
+        .map(|r| {
+            (
+                r["width"].as_i64().unwrap_or(0),
+                r["mime_type"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    widths.sort();
+    let expected: Vec<(i64, String)> = [320, 640, 960]
+        .iter()
+        .flat_map(|w| [(*w, "image/jpeg".to_owned()), (*w, "image/webp".to_owned())])
+        .collect();
+    assert_eq!(widths, expected, "{image}");
+    for rendition in renditions {
+        let (width, height) = (
+            rendition["width"].as_i64().unwrap(),
+            rendition["height"].as_i64().unwrap(),
+        );
+        assert_eq!(
+            height,
+            (width * 1600 + 600) / 1200,
+            "aspect kept: {rendition}"
+        );
+        let url = rendition["url"].as_str().expect("url");
+        let served = app.get(url).await;
+        assert_eq!(served.status, 200, "{url}");
+        assert_eq!(
+            served.header("content-type").as_deref(),
+            rendition["mime_type"].as_str()
+        );
+        let decoded = image::load_from_memory(&served.body).expect("decodes");
+        assert_eq!(
+            (i64::from(decoded.width()), i64::from(decoded.height())),
+            (width, height)
+        );
+    }
+
+    // The full-size copy: upright, no EXIF (no orientation, no GPS), cacheable for ever.
+    let url = image["url"].as_str().expect("url");
+    let full = app.get(url).await;
+    assert_eq!(full.status, 200);
+    assert!(!contains(&full.body, b"Exif\0\0"), "metadata removed");
+    assert!(contains(&photo, b"Exif\0\0"));
+    let decoded = image::load_from_memory(&full.body).expect("decodes");
+    assert_eq!((decoded.width(), decoded.height()), (1200, 1600));
+    assert_eq!(
+        full.header("cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(
+        full.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(image["byte_size"].as_u64(), Some(full.body.len() as u64));
+    let etag = full.header("etag").expect("etag");
+    assert!(!etag.starts_with("W/"), "a strong ETag: {etag}");
+    let again = app.get_with(url, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, 304);
+    let part = app.get_with(url, &[("range", "bytes=0-9")]).await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, full.body[..10].to_vec());
+    assert!(part
+        .header("content-range")
+        .is_some_and(|range| range.starts_with("bytes 0-9/")));
+}
+
+#[actix_rt::test]
+async fn the_kind_of_file_comes_from_its_bytes_and_a_small_picture_is_never_upscaled() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    // A PNG named .jpg and sent as image/jpeg is a PNG.
+    let created = upload(&app, &editor, &[("file", Some("logo.jpg"), &png(500, 200))]).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let image = created.json();
+    assert_eq!(image["mime_type"], "image/png");
+    assert!(image["url"]
+        .as_str()
+        .is_some_and(|url| url.ends_with(".png")));
+    let widths: Vec<i64> = image["renditions"]
+        .as_array()
+        .expect("renditions")
+        .iter()
+        .map(|r| r["width"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(widths, vec![320, 320], "only 320 is below 500: {image}");
+}
+
+#[actix_rt::test]
+async fn every_refused_file_gets_one_clear_problem() {
+    let app = TestApp::configured(|config| config.media.max_upload_bytes = 300 * 1024).await;
+    let author = app.token_for(Role::Author).await;
+    let text = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec();
+    let truncated = jpeg(400, 300)[..600].to_vec();
+    let bomb = png_bomb();
+    for (parts, field, what) in [
+        (
+            vec![("file", Some("a.svg"), text.as_slice())],
+            "file",
+            "an SVG",
+        ),
+        (
+            vec![("file", Some("notes.txt"), b"hello".as_slice())],
+            "file",
+            "text",
+        ),
+        (
+            vec![("file", Some("cut.jpg"), truncated.as_slice())],
+            "file",
+            "a truncated JPEG",
+        ),
+        (
+            vec![("file", Some("bomb.png"), bomb.as_slice())],
+            "file",
+            "a decompression bomb",
+        ),
+        (vec![("alt", None, "图".as_bytes())], "file", "no file"),
+        (
+            vec![
+                ("file", Some("a.png"), png(10, 10).as_slice()),
+                ("owner", None, b"me".as_slice()),
+            ],
+            "owner",
+            "an unknown part",
+        ),
+    ] {
+        let response = upload(&app, &author, &parts).await;
+        assert_eq!(response.status, 422, "{what}: {}", response.text());
+        assert_eq!(
+            response.header("content-type").as_deref(),
+            Some("application/problem+json")
+        );
+        assert!(
+            field_names(&response.json()).contains(&field.to_owned()),
+            "{what}: {}",
+            response.text()
+        );
+    }
+    let bomb = upload(&app, &author, &[("file", Some("bomb.png"), &png_bomb())]).await;
+    assert!(bomb.text().contains("pixels"), "{}", bomb.text());
+    // Over the upload limit: 413, before the picture is looked at.
+    let big = vec![0u8; 400 * 1024];
+    let response = upload(&app, &author, &[("file", Some("big.jpg"), &big)]).await;
+    assert_eq!(response.status, 413, "{}", response.text());
+    // Not signed in: 401; nothing was stored.
+    let response = app
+        .send_bytes(
+            "POST",
+            "/api/v1/media",
+            None,
+            &form_type(),
+            form(&[("file", Some("a.png"), &png(10, 10))]),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 401);
+    use diesel::prelude::*;
+    let records: i64 = masthead::db::schema::media::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(records, 0, "no refused upload left a record");
+}
+
+#[actix_rt::test]
+async fn a_replaced_file_keeps_its_record_and_changes_every_url() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let author = app.token_for(Role::Author).await;
+    let created = upload(
+        &app,
+        &author,
+        &[
+            ("file", Some("a.jpg"), &jpeg(800, 600)),
+            ("alt", None, "旧图".as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let before = created.json();
+    let id = before["id"].as_i64().expect("id");
+    let path = format!("/api/v1/media/{id}/file");
+    let body = form(&[("file", Some("b.png"), &png(700, 700))]);
+    // Authors add pictures; editors replace them.
+    let refused = app
+        .send_bytes("PUT", &path, Some(&author), &form_type(), body.clone(), &[])
+        .await;
+    assert_eq!(refused.status, 403);
+    let stale = app
+        .send_bytes(
+            "PUT",
+            &path,
+            Some(&editor),
+            &form_type(),
+            body.clone(),
+            &[("if-match", "\"7\"")],
+        )
+        .await;
+    assert_eq!(stale.status, 412, "{}", stale.text());
+    let replaced = app
+        .send_bytes(
+            "PUT",
+            &path,
+            Some(&editor),
+            &form_type(),
+            body,
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let after = replaced.json();
+    assert_eq!(after["id"], id);
+    assert_eq!(after["alt"], "旧图");
+    assert_eq!(after["version"], 2);
+    assert_eq!(
+        (after["width"].as_i64(), after["mime_type"].as_str()),
+        (Some(700), Some("image/png"))
+    );
+    assert_ne!(after["url"], before["url"]);
+    assert_eq!(app.get(after["url"].as_str().unwrap()).await.status, 200);
+    for old in std::iter::once(&before["url"]).chain(
+        before["renditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["url"]),
+    ) {
+        assert_eq!(
+            app.get(old.as_str().unwrap()).await.status,
+            404,
+            "{old} is gone"
+        );
+    }
+    // The file's own facts change only with a file.
+    let patched = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            Some(&json!({"width": 10, "caption": "新"})),
+            &[],
+        )
+        .await;
+    assert_eq!(patched.status, 422, "{}", patched.text());
+    assert_eq!(field_names(&patched.json()), vec!["width"]);
+    let focal = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            Some(&json!({"focal_point": {"x": 0.25, "y": 0.75}, "credit": "本刊记者"})),
+            &[],
+        )
+        .await;
+    assert_eq!(focal.status, 200, "{}", focal.text());
+    assert_eq!(focal.json()["focal_point"], json!({"x": 0.25, "y": 0.75}));
+    // Deleting the record removes its files.
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert_eq!(app.get(after["url"].as_str().unwrap()).await.status, 404);
+}
+
+#[actix_rt::test]
+async fn racing_uploads_and_replacements_lose_nothing_acknowledged() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    // Eight uploads at once: eight records, eight folders, every file served.
+    let pictures: Vec<Vec<u8>> = (0..8).map(|i| jpeg(400 + i * 10, 300)).collect();
+    let answers = join_all(pictures.iter().map(|bytes| async {
+        upload(&app, &editor, &[("file", Some("p.jpg"), bytes.as_slice())]).await
+    }))
+    .await;
+    let mut urls = Vec::new();
+    for answer in &answers {
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        urls.push(answer.json()["url"].as_str().unwrap().to_owned());
+    }
+    urls.sort();
+    urls.dedup();
+    assert_eq!(urls.len(), 8);
+    for url in &urls {
+        assert_eq!(app.get(url).await.status, 200);
+    }
+    // Six replacements of one record with the same If-Match: one wins, and the record's
+    // URLs are the winner's and all served.
+    let id = answers[0].json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/media/{id}/file");
+    let bodies: Vec<Vec<u8>> = (0..6)
+        .map(|i| form(&[("file", Some("r.png"), &png(300 + i, 200))]))
+        .collect();
+    let replaced = join_all(bodies.into_iter().map(|body| {
+        let path = path.clone();
+        let editor = editor.clone();
+        let app = &app;
+        async move {
+            app.send_bytes(
+                "PUT",
+                &path,
+                Some(&editor),
+                &form_type(),
+                body,
+                &[("if-match", "\"1\"")],
+            )
+            .await
+        }
+    }))
+    .await;
+    let statuses: Vec<u16> = replaced.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 412).count(),
+        5,
+        "{statuses:?}"
+    );
+    let winner = replaced.iter().find(|r| r.status == 200).unwrap().json();
+    let now = app.get_json(&format!("/api/v1/media/{id}")).await;
+    assert_eq!(now["url"], winner["url"]);
+    for url in std::iter::once(&now["url"]).chain(
+        now["renditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["url"]),
+    ) {
+        assert_eq!(app.get(url.as_str().unwrap()).await.status, 200, "{url}");
+    }
+}
+
+#[actix_rt::test]
+async fn stored_files_are_only_what_uploads_made() {
+    let app = TestApp::configured(|config| config.media.keep_originals = true).await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = upload(
+        &app,
+        &editor,
+        &[("file", Some("a.jpg"), &phone_jpeg(400, 300, 1))],
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    for path in [
+        "/media/../Cargo.toml",
+        "/media/%2e%2e/%2e%2e/etc/passwd",
+        "/media/2021/11/x/full.exe",
+        "/media/originals/anything.jpg",
+        "/media/nothing/here.jpg",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status, 404, "{path}: {}", response.text());
+    }
+    // A kept original is never served, whatever its name.
+    let folder = created.json()["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/media/originals/{folder}.jpg"))
+            .await
+            .status,
+        404
+    );
+}
+
+#[actix_rt::test]
+async fn the_demo_article_shows_its_photos_responsive() {
+    let app = TestApp::demo_with_pictures().await;
+    let article = app
+        .get_json("/api/v1/articles/humiao-safety-training-nanshan")
+        .await;
+    let images = article["images"].as_array().expect("images");
+    assert_eq!(images.len(), 5, "{article}");
+    let body = article["body_html"].as_str().expect("body");
+    for image in images {
+        let url = image["url"].as_str().expect("url");
+        assert!(
+            url.starts_with("/media/2026/"),
+            "stored by the pipeline: {url}"
+        );
+        assert!(!image["renditions"].as_array().unwrap().is_empty());
+        assert_eq!(app.get(url).await.status, 200, "{url}");
+        // The body's <img> of it is responsive and names it.
+        let id = image["id"].as_i64().unwrap();
+        assert!(body.contains(&format!("data-media-id=\"{id}\"")), "{body}");
+    }
+    assert!(
+        body.contains("<picture><source type=\"image/webp\" srcset=\""),
+        "{body}"
+    );
+    assert!(body.contains("loading=\"lazy\""));
+    assert!(
+        !body.contains("/media/2021/11/humiao-"),
+        "no placeholder is left: {body}"
+    );
+    // The demo's photo with a GPS position is served without it.
+    let training = images
+        .iter()
+        .find(|image| {
+            image["caption"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("南山区儿童主任"))
+        })
+        .expect("training photo");
+    let full = app.get(training["url"].as_str().unwrap()).await;
+    assert!(!contains(&full.body, b"Exif\0\0"));
+    // The logo and the magazine cover are stored files too.
+    let site = app.get_json("/api/v1/site").await;
+    assert_eq!(site["media_base_url"], "/media");
+    let logo = site["logo_url"].as_str().expect("logo");
+    assert_eq!(
+        app.get(logo).await.header("content-type").as_deref(),
+        Some("image/png")
+    );
+    let issues = app.get_json("/api/v1/magazine/issues").await;
+    let cover = &issues["data"][0]["cover"];
+    assert!(
+        !cover["renditions"].as_array().unwrap().is_empty(),
+        "{issues}"
+    );
+}
+
+/// The media store in the S3-compatible server of `MASTHEAD_TEST_S3_URL`
+/// (`scripts/s3-test-server.sh`), under a prefix of this test's own; `None` (skipped) without
+/// one, unless `MASTHEAD_TEST_REQUIRE_S3=1`.
+fn s3_store() -> Option<masthead::storage::StoreUrl> {
+    let Ok(url) = std::env::var("MASTHEAD_TEST_S3_URL") else {
+        assert!(
+            std::env::var("MASTHEAD_TEST_REQUIRE_S3").ok().as_deref() != Some("1"),
+            "MASTHEAD_TEST_REQUIRE_S3=1 but MASTHEAD_TEST_S3_URL is not set"
+        );
+        eprintln!("skipped: MASTHEAD_TEST_S3_URL not set (scripts/s3-test-server.sh starts one)");
+        return None;
+    };
+    let mut store: masthead::storage::StoreUrl = url.parse().expect("MASTHEAD_TEST_S3_URL");
+    if let masthead::storage::StoreUrl::S3(location) = &mut store {
+        let prefix = format!("http-{}", uuid::Uuid::new_v4().simple());
+        location.prefix = Some(masthead::storage::Key::parse(&prefix).expect("prefix"));
+    }
+    Some(store)
+}
+
+#[actix_rt::test]
+async fn pictures_in_an_s3_bucket_are_uploaded_served_replaced_and_deleted() {
+    let Some(store) = s3_store() else {
+        return;
+    };
+    let app = TestApp::configured(|config| config.media.store = store).await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = upload(
+        &app,
+        &editor,
+        &[("file", Some("a.jpg"), &phone_jpeg(800, 600, 1))],
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let image = created.json();
+    let rendition = image["renditions"][0].clone();
+    let url = rendition["url"].as_str().expect("url");
+    let served = app.get(url).await;
+    assert_eq!(served.status, 200, "{url}: {}", served.text());
+    assert_eq!(
+        served.header("content-type").as_deref(),
+        rendition["mime_type"].as_str()
+    );
+    assert_eq!(
+        served.header("cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    let decoded = image::load_from_memory(&served.body).expect("decodes");
+    assert_eq!(
+        i64::from(decoded.width()),
+        rendition["width"].as_i64().unwrap()
+    );
+    let etag = served.header("etag").expect("etag");
+    assert_eq!(
+        app.get_with(url, &[("if-none-match", &etag)]).await.status,
+        304
+    );
+    let part = app.get_with(url, &[("range", "bytes=2-5")]).await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, served.body[2..6].to_vec());
+    let past = app.get_with(url, &[("range", "bytes=99999999-")]).await;
+    assert_eq!(past.status, 416);
+    let full = app.get(image["url"].as_str().unwrap()).await;
+    assert!(!contains(&full.body, b"Exif\0\0"));
+
+    let id = image["id"].as_i64().unwrap();
+    let replaced = app
+        .send_bytes(
+            "PUT",
+            &format!("/api/v1/media/{id}/file"),
+            Some(&editor),
+            &form_type(),
+            form(&[("file", Some("b.png"), &png(500, 400))]),
+            &[],
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    assert_eq!(
+        app.get(url).await.status,
+        404,
+        "the old file's copies are gone"
+    );
+    let new_url = replaced.json()["url"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&new_url).await.status, 200);
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert_eq!(app.get(&new_url).await.status, 404);
+}
