@@ -72,20 +72,26 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     let demo = config.demo;
     actix_web::rt::System::new()
         .block_on(async move {
+            let server = HttpServer::new({
+                let state = state.clone();
+                move || crate::app(state.clone(), &cors)
+            })
+            .workers(workers)
+            .bind(&config.bind)?
+            .run();
+            // The demo's pictures go through the pipeline while the site already answers
+            // (its articles show the placeholders for those few seconds).
             if demo {
-                match crate::demo::pictures::attach(&state.media, &state.pool, state.clock.now())
-                    .await
-                {
-                    Ok(0) => {}
-                    Ok(count) => tracing::info!(count, "demo pictures stored"),
-                    Err(error) => tracing::warn!(%error, "demo pictures not stored"),
-                }
+                actix_web::rt::spawn(async move {
+                    let now = state.clock.now();
+                    match crate::demo::pictures::attach(&state.media, &state.pool, now).await {
+                        Ok(0) => {}
+                        Ok(count) => tracing::info!(count, "demo pictures stored"),
+                        Err(error) => tracing::warn!(%error, "demo pictures not stored"),
+                    }
+                });
             }
-            HttpServer::new(move || crate::app(state.clone(), &cors))
-                .workers(workers)
-                .bind(&config.bind)?
-                .run()
-                .await
+            server.await
         })
         .map_err(|error| format!("server: {error}"))
 }
