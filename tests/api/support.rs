@@ -120,6 +120,25 @@ impl Response {
     }
 
     /// Panics unless the response is what the OpenAPI document says `method path` answers.
+    /// The whole answer, checked against the spec.
+    async fn read<S>(mut response: awc::ClientResponse<S>, method: &str, path: &str) -> Self
+    where
+        S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+            + Unpin,
+    {
+        let bytes = response
+            .body()
+            .limit(64 * 1024 * 1024)
+            .await
+            .expect("body read");
+        Self {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: bytes.to_vec(),
+        }
+        .conforming(method, path)
+    }
+
     fn conforming(self, method: &str, path: &str) -> Self {
         conformance::check(
             method,
@@ -262,30 +281,12 @@ impl TestApp {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Response {
-        let verb = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = self.server.request(verb, self.server.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        for (name, value) in headers {
-            request = request.insert_header((*name, *value));
-        }
+        let request = self.request(method, path, token, headers);
         let sent = match body {
             Some(body) => request.send_json(body).await,
             None => request.send().await,
         };
-        let mut response = sent.expect("request sent");
-        let bytes = response
-            .body()
-            .limit(16 * 1024 * 1024)
-            .await
-            .expect("body read");
-        Response {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: bytes.to_vec(),
-        }
-        .conforming(method, path)
+        Response::read(sent.expect("request sent"), method, path).await
     }
 
     /// Sends `method path` with a raw body of this content type (an upload's form).
@@ -298,29 +299,32 @@ impl TestApp {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> Response {
+        // A picture is decoded and resized before the answer: on a busy machine that
+        // takes longer than the client's default 5 s.
+        let request = self
+            .request(method, path, token, headers)
+            .insert_header(("content-type", content_type))
+            .timeout(std::time::Duration::from_secs(120));
+        let sent = request.send_body(body).await;
+        Response::read(sent.expect("request sent"), method, path).await
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> awc::ClientRequest {
         let verb = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = self
-            .server
-            .request(verb, self.server.url(path))
-            .insert_header(("content-type", content_type));
+        let mut request = self.server.request(verb, self.server.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        let mut response = request.send_body(body).await.expect("request sent");
-        let bytes = response
-            .body()
-            .limit(64 * 1024 * 1024)
-            .await
-            .expect("body read");
-        Response {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: bytes.to_vec(),
-        }
-        .conforming(method, path)
+        request
     }
 
     /// A user with this role, straight into the database; returns its id.
