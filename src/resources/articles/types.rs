@@ -36,6 +36,8 @@ pub struct ArticleLink {
     "summary": "11月15日,深圳市南山区儿童主任网络安全专题培训暨“护苗有我 安全同行”2021年护苗工作站系列活动在腾讯滨海大厦举行。",
     "cover": {"id": 1, "url": "/media/2021/11/humiao-training.jpg", "alt": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动",
               "caption": "南山区儿童主任网络安全专题培训暨护苗工作站交流活动", "width": 1080, "height": 720, "mime_type": "image/jpeg",
+              "credit": null, "byte_size": 182113, "placeholder": "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "focal_point": null,
+              "renditions": [{"url": "/media/2021/11/3f9a0c1e2b7d-4a55c1d2/w320.webp", "width": 320, "height": 213, "mime_type": "image/webp"}],
               "version": 1},
     "category": {"id": 1, "slug": "news", "name": "新闻动态", "path": "/categories/news"},
     "tags": [{"id": 2, "slug": "humiao", "name": "护苗", "path": "/tags/humiao"}],
