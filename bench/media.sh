@@ -12,14 +12,15 @@
 # Before each part it waits for the 1-minute load to drop below QUIET_LOAD (1.5), for at
 # most QUIET_WAIT seconds (900), and prints the load it measured at. Prints one line per
 # run (CPU in % of one core over the run: the server's, wrk's, and the rest of the
-# machine's, from /proc/stat), then medians and ratios. Needs wrk and nginx (apt-get install -y wrk nginx), curl,
-# python3 with Pillow (pip install Pillow).
+# machine's, from /proc/stat), then medians and ratios. Needs wrk and nginx (apt-get
+# install -y wrk nginx), curl, python3 with Pillow (pip install Pillow). Honours
+# CARGO_TARGET_DIR.
 #
 #   bash bench/media.sh [SECONDS] [ROUNDS] [UPLOADS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
-rounds=${2:-3}
+rounds=${2:-5}
 uploads=${3:-3}
 at_once=8
 quiet_load=${QUIET_LOAD:-1.5}
