@@ -30,6 +30,13 @@ impl Format {
         }
     }
 
+    /// The format a stored file's extension names (the inverse of [`Format::extension`]).
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        [Format::Jpeg, Format::Png, Format::WebP, Format::Gif]
+            .into_iter()
+            .find(|format| format.extension() == extension)
+    }
+
     pub(super) fn image_format(self) -> image::ImageFormat {
         match self {
             Format::Jpeg => image::ImageFormat::Jpeg,

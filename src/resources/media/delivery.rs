@@ -12,6 +12,7 @@ use super::files::ORIGINALS;
 use crate::error::ApiError;
 use crate::http::caching::SelfValidating;
 use crate::http::responses;
+use crate::pictures::Format;
 use crate::state::AppState;
 use crate::storage::{Key, StoreError};
 
@@ -97,15 +98,10 @@ fn finish(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
+/// The type of a stored file, from the extension its format gave it.
 fn mime_of(key: &str) -> Option<actix_web::mime::Mime> {
     let extension = key.rsplit_once('.')?.1;
-    Some(match extension {
-        "jpg" => actix_web::mime::IMAGE_JPEG,
-        "png" => actix_web::mime::IMAGE_PNG,
-        "gif" => actix_web::mime::IMAGE_GIF,
-        "webp" => "image/webp".parse().ok()?,
-        _ => return None,
-    })
+    Format::from_extension(extension)?.mime().parse().ok()
 }
 
 /// A file in an object store, read through and streamed (its range only, for `Range`),
