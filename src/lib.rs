@@ -103,6 +103,7 @@ pub fn app(
     let api = openapi::with_conventions(api);
     let routes = web::Data::new(framework_errors::RouteTable::from_openapi(&api));
     app.app_data(web::Data::new(state))
+        .app_data(web::Data::new(cors_origins.clone()))
         .app_data(routes)
         .app_data(framework_errors::query_config())
         .app_data(framework_errors::path_config())
@@ -121,6 +122,7 @@ pub fn app(
         .wrap(cors(cors_origins))
         .wrap(from_fn(caching::vary))
         .wrap(from_fn(head::middleware))
+        .wrap(from_fn(resources::media::delivery::fast_lane))
         .wrap(from_fn(framework_errors::problem_bodies))
         .wrap(from_fn(request_log::middleware))
 }

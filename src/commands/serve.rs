@@ -35,6 +35,15 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
     super::migrate::migrate(&config.database_url)?;
     let pool =
         crate::db::pool(&config.database_url, &config.pool).map_err(|error| error.to_string())?;
+    {
+        let mut conn = pool.get().map_err(|error| error.to_string())?;
+        let moved =
+            crate::resources::media::writes::move_to_base_url(&mut conn, &config.media.base_url)
+                .map_err(|error| format!("moving pictures to the media base URL: {error}"))?;
+        if moved > 0 {
+            tracing::info!(moved, base = %config.media.base_url, "pictures moved to the media base URL");
+        }
+    }
     if config.demo {
         let mut conn = pool.get().map_err(|error| error.to_string())?;
         if crate::demo::seed_if_empty(&mut conn)
@@ -77,6 +86,13 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
                 move || crate::app(state.clone(), &cors)
             })
             .workers(workers)
+            // Without it a response written in two parts (head, then a file's bytes) waits
+            // for the client's delayed ACK: 40 ms at the tail (see docs/benchmarks.md).
+            .on_connect(|connection, _| {
+                if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                    let _ = tcp.set_nodelay(true);
+                }
+            })
             .bind(&config.bind)?
             .run();
             // The demo's pictures go through the pipeline while the site already answers

@@ -11,7 +11,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::rt::time::{sleep, Sleep};
+use actix_web::rt::time::{sleep, Instant, Sleep};
 use actix_web::web::{self, Bytes};
 use actix_web::{Error, HttpMessage};
 
@@ -20,7 +20,9 @@ use crate::state::AppState;
 /// actix-web bounds the time a request head may take (`client_request_timeout`), not the
 /// body: a client that announces `Content-Length: 100` and sends one byte a second, or
 /// nothing, held a worker's connection for ever. Every request body must now arrive
-/// within `AppState::body_timeout` of its head; then reading it fails with a timed-out
+/// within `AppState::body_timeout` of its head, plus one second for every
+/// [`MIN_BODY_RATE`] bytes that did arrive (a 20 MiB picture from a phone on a slow line
+/// takes minutes; a trickle earns almost nothing); then reading it fails with a timed-out
 /// error that the body extractors answer with 408 (see `framework_errors::json_error`).
 pub async fn deadline(
     mut req: ServiceRequest,
@@ -43,6 +45,11 @@ pub async fn deadline(
     next.call(req).await
 }
 
+/// The slowest a body may keep arriving once `body_timeout` has passed: 16 KiB/s
+/// (128 kbit/s), below any mobile line a newsroom sends pictures from. A client keeps a
+/// connection at most `body_timeout` + the largest body / this rate.
+pub const MIN_BODY_RATE: u64 = 16 * 1024;
+
 /// Whether a body read failed because its deadline passed.
 pub fn is_deadline(error: &PayloadError) -> bool {
     matches!(error, PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
@@ -52,7 +59,9 @@ pub fn is_deadline(error: &PayloadError) -> bool {
 struct Deadline {
     inner: Payload,
     timer: Pin<Box<Sleep>>,
+    started: Instant,
     timeout: Duration,
+    received: u64,
     expired: bool,
 }
 
@@ -61,9 +70,19 @@ impl Deadline {
         Self {
             inner,
             timer: Box::pin(sleep(timeout)),
+            started: Instant::now(),
             timeout,
+            received: 0,
             expired: false,
         }
+    }
+
+    /// Moves the deadline by the time the bytes received so far earned.
+    fn earned(&mut self, bytes: usize) {
+        self.received += bytes as u64;
+        let earned = Duration::from_secs_f64(self.received as f64 / MIN_BODY_RATE as f64);
+        let deadline = self.started + self.timeout + earned;
+        self.timer.as_mut().reset(deadline);
     }
 }
 
@@ -75,11 +94,18 @@ impl futures_core::Stream for Deadline {
             return Poll::Ready(None);
         }
         if let Poll::Ready(item) = Pin::new(&mut self.inner).poll_next(cx) {
+            if let Some(Ok(chunk)) = &item {
+                self.earned(chunk.len());
+            }
             return Poll::Ready(item);
         }
         if self.timer.as_mut().poll(cx).is_ready() {
             self.expired = true;
-            let message = format!("request body not received within {:?}", self.timeout);
+            let message = format!(
+                "request body not received in time: {} bytes in {:?}",
+                self.received,
+                self.started.elapsed()
+            );
             return Poll::Ready(Some(Err(PayloadError::Io(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
                 message,

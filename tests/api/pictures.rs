@@ -733,3 +733,210 @@ async fn pictures_in_an_s3_bucket_are_uploaded_served_replaced_and_deleted() {
     assert_eq!(deleted.status, 204);
     assert_eq!(app.get(&new_url).await.status, 404);
 }
+
+/// An article's HTML names its pictures by URL. A replaced file, or a new media base URL
+/// (a CDN put in front), moves those URLs: the bodies that show them move with them, so no
+/// page is left pointing at a file that is gone.
+#[actix_rt::test]
+async fn article_bodies_follow_a_replaced_file_and_a_new_media_base_url() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = upload(&app, &editor, &[("file", Some("a.jpg"), &jpeg(900, 600))]).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let image = created.json();
+    let id = image["id"].as_i64().unwrap();
+    let old_url = image["url"].as_str().unwrap().to_owned();
+    let body = format!("<p>正文</p><img src=\"{old_url}\" alt=\"现场\"><p>完</p>");
+    let article = app
+        .send(
+            "POST",
+            "/api/v1/articles",
+            Some(&editor),
+            Some(&json!({"title": "有图", "slug": "with-picture", "body_html": body, "image_ids": [id], "status": "published"})),
+            &[],
+        )
+        .await;
+    assert_eq!(article.status, 201, "{}", article.text());
+    let version = article.json()["version"].as_i64().unwrap();
+
+    let replaced = app
+        .send_bytes(
+            "PUT",
+            &format!("/api/v1/media/{id}/file"),
+            Some(&editor),
+            &form_type(),
+            form(&[("file", Some("b.png"), &png(700, 500))]),
+            &[],
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let new_url = replaced.json()["url"].as_str().unwrap().to_owned();
+    let read = app.get_json("/api/v1/articles/with-picture").await;
+    let shown = read["body_html"].as_str().unwrap();
+    assert!(!shown.contains(&old_url), "{shown}");
+    assert!(shown.contains(&format!("src=\"{new_url}\"")), "{shown}");
+    assert!(
+        shown.contains(&format!("data-media-id=\"{id}\"")),
+        "{shown}"
+    );
+    assert!(read["version"].as_i64().unwrap() > version, "{read}");
+    assert_eq!(app.get(&new_url).await.status, 200);
+
+    // The operator puts a CDN in front: the next start moves every stored URL under it.
+    let mut config = masthead::config::Config::for_database(app.database_url());
+    config.media.base_url = "https://cdn.example.com/pictures".into();
+    let scratch = tempfile::tempdir().unwrap();
+    config.media.store = masthead::storage::StoreUrl::Local(scratch.path().to_owned());
+    masthead::commands::serve::prepare(&config).expect("start with a new media base URL");
+    let moved = app.get_json(&format!("/api/v1/media/{id}")).await;
+    let cdn_url = moved["url"].as_str().unwrap();
+    let key = new_url.strip_prefix("/media/").unwrap();
+    assert_eq!(cdn_url, format!("https://cdn.example.com/pictures/{key}"));
+    for rendition in moved["renditions"].as_array().unwrap() {
+        let url = rendition["url"].as_str().unwrap();
+        assert!(
+            url.starts_with("https://cdn.example.com/pictures/"),
+            "{url}"
+        );
+    }
+    let read = app.get_json("/api/v1/articles/with-picture").await;
+    let shown = read["body_html"].as_str().unwrap();
+    assert!(shown.contains(&format!("src=\"{cdn_url}\"")), "{shown}");
+    assert!(
+        shown.contains("srcset=\"https://cdn.example.com/pictures/"),
+        "{shown}"
+    );
+}
+
+/// Pictures are answered before the API's own layers, as a static file server answers
+/// them: still logged with a request id, readable from other origins, HEAD without a body,
+/// a cache-busting query string ignored, and a missing file a problem+json 404.
+#[actix_rt::test]
+async fn pictures_take_the_fast_lane_with_what_clients_expect() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = upload(&app, &editor, &[("file", Some("a.jpg"), &jpeg(640, 480))]).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let url = created.json()["renditions"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let got = app
+        .get_with(
+            &format!("{url}?v=2"),
+            &[("origin", "https://www.example.com")],
+        )
+        .await;
+    assert_eq!(got.status, 200);
+    assert_eq!(
+        got.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    assert!(got.header("x-request-id").is_some());
+    assert_eq!(
+        got.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert!(!got.body.is_empty());
+    let head = app.send("HEAD", &url, None, None, &[]).await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length"),
+        Some(got.body.len().to_string())
+    );
+    let missing = app
+        .get_problem("/media/2020/01/nothing-here/w640.webp", 404)
+        .await;
+    assert_eq!(missing["status"], 404, "{missing}");
+    let escape = app.get_problem("/media/..%2F..%2Fetc/passwd", 404).await;
+    assert_eq!(escape["status"], 404, "{escape}");
+}
+
+/// A replacement racing an editor's change to an article that shows the picture: whichever
+/// lands first, neither is lost. The editor's write first: the replacement then moves the
+/// URL in the body the editor wrote. The replacement first: the article's version moved, so
+/// the editor's write (with the old body's ETag) is a 412, not dead URLs written back.
+#[actix_rt::test]
+async fn a_replacement_racing_an_edit_of_the_article_loses_neither() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let mut outcomes = std::collections::HashSet::new();
+    for round in 0..6 {
+        let created = upload(&app, &editor, &[("file", Some("a.jpg"), &jpeg(400, 300))]).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let image = created.json();
+        let id = image["id"].as_i64().unwrap();
+        let old_url = image["url"].as_str().unwrap().to_owned();
+        let slug = format!("race-{round}");
+        let article = app
+            .send(
+                "POST",
+                "/api/v1/articles",
+                Some(&editor),
+                Some(&json!({"title": format!("图{round}"), "slug": slug, "body_html": format!("<img src=\"{old_url}\">"), "image_ids": [id]})),
+                &[],
+            )
+            .await;
+        assert_eq!(article.status, 201, "{}", article.text());
+        let etag = article.header("etag").expect("etag");
+        let edited = format!("<p>改{round}</p><img src=\"{old_url}\">");
+        let file_path = format!("/api/v1/media/{id}/file");
+        let article_path = format!("/api/v1/articles/{slug}");
+        let content_type = form_type();
+        let change = json!({"body_html": edited});
+        let if_match = [("if-match", etag.as_str())];
+        let replace = app.send_bytes(
+            "PUT",
+            &file_path,
+            Some(&editor),
+            &content_type,
+            form(&[("file", Some("b.png"), &png(300, 300))]),
+            &[],
+        );
+        // Sent later and later, so that both orders happen.
+        let delay = std::time::Duration::from_millis([0, 30, 100, 300, 800, 1500][round]);
+        let edit = async {
+            actix_rt::time::sleep(delay).await;
+            app.send(
+                "PATCH",
+                &article_path,
+                Some(&editor),
+                Some(&change),
+                &if_match,
+            )
+            .await
+        };
+        let (replaced, edit) = futures_util::future::join(replace, edit).await;
+        assert_eq!(replaced.status, 200, "{}", replaced.text());
+        assert!(
+            edit.status == 200 || edit.status == 412,
+            "round {round}: {} {}",
+            edit.status,
+            edit.text()
+        );
+        outcomes.insert(edit.status.as_u16());
+        let new_url = replaced.json()["url"].as_str().unwrap().to_owned();
+        let stored = app
+            .send(
+                "GET",
+                &format!("/api/v1/articles/{slug}/preview"),
+                Some(&editor),
+                None,
+                &[],
+            )
+            .await;
+        let body = stored.json()["body_html"].as_str().unwrap().to_owned();
+        assert!(
+            !body.contains(&old_url),
+            "round {round}: a dead URL: {body}"
+        );
+        assert!(body.contains(&new_url), "round {round}: {body}");
+        assert_eq!(
+            body.contains(&format!("改{round}")),
+            edit.status == 200,
+            "round {round}: the acknowledged edit is kept: {body}"
+        );
+    }
+    assert_eq!(outcomes.len(), 2, "both orders happened: {outcomes:?}");
+}

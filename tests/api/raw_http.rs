@@ -47,6 +47,26 @@ async fn a_body_sent_in_time_is_read_as_usual() {
     response.assert_problem(401, "slow but in time");
 }
 
+/// A big body on a slow line (a picture from a phone) takes longer than the body timeout
+/// and still arrives: each 16 KiB that arrives earns a second.
+#[actix_rt::test]
+async fn a_long_body_that_keeps_coming_outlasts_the_body_timeout() {
+    let app = TestApp::with_body_timeout(Duration::from_millis(700)).await;
+    let padding = " ".repeat(64 * 1024);
+    let body = format!(r#"{{"email":"nobody@example.com","password":"wrong"{padding}}}"#);
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let chunks: Vec<&[u8]> = std::iter::once(head.as_bytes())
+        .chain(body.as_bytes().chunks(16 * 1024))
+        .collect();
+    // Five parts 400 ms apart: 2 s in all, three times the body timeout.
+    assert_eq!(chunks.len(), 6);
+    let response = app.raw(&chunks, Duration::from_millis(400), Duration::from_secs(20));
+    response.assert_problem(401, "a slow but steady body");
+}
+
 #[actix_rt::test]
 async fn refusals_made_by_the_framework_are_problem_json() {
     let app = TestApp::empty().await;

@@ -4,11 +4,16 @@
 //! `If-Modified-Since` with 304, and `Range` with 206.
 
 use actix_files::NamedFile;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use percent_encoding::percent_decode_str;
 
 use super::files::ORIGINALS;
+use crate::config::CorsOrigins;
 use crate::error::ApiError;
 use crate::http::caching::SelfValidating;
 use crate::http::responses;
@@ -32,8 +37,9 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 ///
 /// Served with `Cache-Control: public, max-age=31536000, immutable` (a new file gets new
 /// URLs), a strong ETag, `Last-Modified`, `Accept-Ranges: bytes` and
-/// `X-Content-Type-Options: nosniff`. The URLs come from media records (`url`,
-/// `renditions[].url`); `/site` names where they start.
+/// `X-Content-Type-Options: nosniff`, readable from any origin the API allows. A query
+/// string is ignored (`?v=2` cache busters work). The URLs come from media records
+/// (`url`, `renditions[].url`); `/site` names where they start.
 #[utoipa::path(
     tag = "media",
     security(()),
@@ -65,13 +71,82 @@ pub async fn media_file(
     state: web::Data<AppState>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let not_found = || ApiError::not_found("media file", key.as_str());
-    let key = Key::parse(&key).map_err(|_| not_found())?;
+    deliver(&req, &state, &key).await
+}
+
+/// Stored pictures skip the API's layers (query checks, body deadline, response cache,
+/// ETag hashing, compression, `Vary`), which cost a static file more than reading it: a
+/// GET or HEAD under `/media/` is answered here, before them. Only the request log and
+/// the problem bodies stay outside. CORS is answered for the configured origins, so a
+/// frontend may also `fetch()` a picture. The query string is ignored, as a static file
+/// server does (`?v=2` cache busters keep working).
+pub async fn fast_lane(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let method = req.method().clone();
+    let Some(key) = req
+        .path()
+        .strip_prefix("/media/")
+        .filter(|_| method == Method::GET || method == Method::HEAD)
+        .map(|key| percent_decode_str(key).decode_utf8_lossy().into_owned())
+    else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    };
+    // actix-web's connection layer drops the body of a response to HEAD.
+    req.head_mut().method = Method::GET;
+    let mut response = deliver(req.request(), &state, &key)
+        .await
+        .unwrap_or_else(|error| error.error_response());
+    if let Some(origins) = req.app_data::<web::Data<CorsOrigins>>() {
+        allow_origin(req.request(), origins, response.headers_mut());
+    }
+    Ok(req.into_response(response).map_into_right_body())
+}
+
+/// `Access-Control-Allow-Origin` for a picture: `*` when any origin may read the API,
+/// else the request's `Origin` when it is one of the configured ones.
+fn allow_origin(req: &HttpRequest, origins: &CorsOrigins, headers: &mut header::HeaderMap) {
+    match origins {
+        CorsOrigins::Any => {
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
+        CorsOrigins::List(allowed) => {
+            let origin = req.headers().get(header::ORIGIN);
+            if let Some(origin) = origin.filter(|origin| {
+                allowed
+                    .iter()
+                    .any(|allowed| allowed.as_bytes() == origin.as_bytes())
+            }) {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            }
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+    }
+}
+
+/// A stored file by its key: from the local folder with the file server's validators and
+/// ranges, or read through from an object store.
+async fn deliver(req: &HttpRequest, state: &AppState, key: &str) -> Result<HttpResponse, ApiError> {
+    let not_found = || ApiError::not_found("media file", key);
+    let key = Key::parse(key).map_err(|_| not_found())?;
     if key.as_str().starts_with(&format!("{ORIGINALS}/")) {
         return Err(not_found());
     }
     let Some(path) = state.media.store.local_path(&key) else {
-        return remote(&req, &state, &key).await.map(finish);
+        return remote(req, state, &key).await.map(finish);
     };
     let file = NamedFile::open(path).map_err(|_| not_found())?;
     let mime = mime_of(key.as_str()).ok_or_else(not_found)?;
@@ -79,7 +154,7 @@ pub async fn media_file(
         .set_content_type(mime)
         .disable_content_disposition()
         .read_mode_threshold(READ_INLINE_BELOW)
-        .into_response(&req);
+        .into_response(req);
     Ok(finish(response))
 }
 

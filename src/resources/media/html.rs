@@ -96,3 +96,38 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
 }
+
+/// `body_html` with every reference to a file of `folder` (an upload's folder, under any
+/// media base URL) pointed at `url`, the file that took its place: `<img src>` gets the new
+/// URL; `srcset`s that name the old copies are dropped (a `<source>` with it), as the
+/// responsive markup is made again from the new renditions when the article is read.
+/// Answers `None` when nothing names the folder.
+pub fn retarget(body_html: &str, folder: &str, url: &str) -> Option<String> {
+    let marker = format!("/{folder}/");
+    if !body_html.contains(&marker) {
+        return None;
+    }
+    let names = |value: Option<String>| value.is_some_and(|value| value.contains(&marker));
+    let rewritten = rewrite_str(
+        body_html,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!("img", |img| {
+                if names(img.get_attribute("src")) {
+                    img.set_attribute("src", url)?;
+                }
+                if names(img.get_attribute("srcset")) {
+                    img.remove_attribute("srcset");
+                    img.remove_attribute("sizes");
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("source[srcset]", |source| {
+                if names(source.get_attribute("srcset")) {
+                    source.remove();
+                }
+                Ok(())
+            })),
+    )
+    .ok()?;
+    (rewritten != body_html).then_some(rewritten)
+}

@@ -5,12 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::files::StoredFile;
+use super::html;
 use super::queries;
-use super::types::{FocalPoint, Image, MediaChanges, NewMedia};
+use super::types::{FocalPoint, Image, MediaChanges, NewMedia, Rendition};
 use super::upload::UploadForm;
 use crate::auth::actor::Actor;
 use crate::auth::Role;
-use crate::db::schema::media;
+use crate::db::schema::{article_media, articles, media};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::params::IdOrSlug;
@@ -80,6 +81,9 @@ impl Editable for Media {
                 diesel::update(media::table.filter(media::id.eq(current.id)))
                     .set(file_columns(&stored))
                     .execute(conn)?;
+                if let Some(old) = &current.row {
+                    retarget_articles(conn, current.id, old, &stored.url)?;
+                }
                 return Ok(format!("file {}", stored.url));
             }
         };
@@ -198,6 +202,75 @@ impl Deletable for Media {
             users.join(", ")
         )))
     }
+}
+
+/// Article bodies name a picture by its URL: when its file moves (a replacement, a new
+/// media base URL), the bodies of the articles that show it follow in the same
+/// transaction, and their versions change, so an editor still holding the old body gets a
+/// 412 rather than writing the dead URLs back.
+pub fn retarget_articles(
+    conn: &mut AnyConnection,
+    media_id: i64,
+    folder: &str,
+    url: &str,
+) -> QueryResult<usize> {
+    let bodies: Vec<(i64, String)> = article_media::table
+        .inner_join(articles::table)
+        .filter(article_media::media_id.eq(media_id))
+        .select((articles::id, articles::body_html))
+        .load(conn)?;
+    let mut moved = 0;
+    for (id, body) in bodies {
+        if let Some(body) = html::retarget(&body, folder, url) {
+            diesel::update(articles::table.filter(articles::id.eq(id)))
+                .set((
+                    articles::body_html.eq(body),
+                    articles::version.eq(articles::version + 1),
+                ))
+                .execute(conn)?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Puts every uploaded file's URLs (and the article bodies that show them) under `base`,
+/// the media base URL this server runs with: URLs are stored whole, so a new
+/// `--media-base-url` (a CDN in front) applies to files uploaded before it too. Files
+/// already under it are left alone, so this is quick and safe at every start.
+pub fn move_to_base_url(conn: &mut AnyConnection, base: &str) -> QueryResult<usize> {
+    crate::db::write(conn, |conn| {
+        // `%` and `_` in the base only widen this first cut; the exact test is below.
+        let rows: Vec<(i64, Option<String>, String, String)> = media::table
+            .filter(media::storage_key.is_not_null())
+            .filter(media::url.not_like(format!("{base}/%")))
+            .select((media::id, media::storage_key, media::url, media::renditions))
+            .load(conn)?;
+        let mut moved = 0;
+        for (id, folder, url, renditions) in rows {
+            let Some(folder) = folder else { continue };
+            let under = format!("{base}/{folder}/");
+            if url.starts_with(&under) {
+                continue;
+            }
+            let rebase = |old: &str| format!("{under}{}", old.rsplit('/').next().unwrap_or(old));
+            let new_url = rebase(&url);
+            let mut copies: Vec<Rendition> = serde_json::from_str(&renditions).unwrap_or_default();
+            for copy in &mut copies {
+                copy.url = rebase(&copy.url);
+            }
+            diesel::update(media::table.filter(media::id.eq(id)))
+                .set((
+                    media::url.eq(&new_url),
+                    media::renditions
+                        .eq(serde_json::to_string(&copies).unwrap_or_else(|_| "[]".into())),
+                ))
+                .execute(conn)?;
+            retarget_articles(conn, id, &folder, &new_url)?;
+            moved += 1;
+        }
+        Ok(moved)
+    })
 }
 
 /// The columns an uploaded file sets, on upload and on replacement.
