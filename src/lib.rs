@@ -18,6 +18,7 @@ pub mod resources;
 pub mod slug;
 pub mod state;
 pub mod storage;
+pub mod terms;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;

@@ -30,6 +30,7 @@ use crate::resources::articles::types::ArticleSort;
         (name = "pages", description = "Static pages"),
         (name = "magazine", description = "Magazine issues"),
         (name = "archive", description = "Archive counts by month"),
+        (name = "search", description = "Full-text search that understands Chinese, and type-ahead titles"),
         (name = "media", description = "Media records: images with captions and sizes"),
         (name = "health", description = "Health checks"),
         (name = "auth", description = "Signing in: tokens for the editors' API"),

@@ -57,6 +57,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Load an export into an empty database (either backend).
     Import(ImportArgs),
+    /// Build the search index and every article's related list again from the stored
+    /// articles (imports and `generate` do it themselves).
+    Reindex,
     /// Manage users: `masthead user add --email … --name … --role admin`.
     #[command(subcommand)]
     User(UserCommand),

@@ -1,5 +1,5 @@
 //! The command line: its flags and subcommands in `args.rs`, and one module per command: `masthead [serve]`, `migrate`, `export`/`import`,
-//! `user add`; `openapi`, `generate` and `backup` call their modules directly.
+//! `user add`; `openapi`, `generate`, `backup` and `reindex` call their modules directly.
 
 pub mod args;
 pub mod migrate;
@@ -30,6 +30,19 @@ pub fn run(cli: &Cli) -> Result<(), String> {
         }
         Some(Command::Import(args)) => DatabaseUrl::parse(&cli.database_url)
             .and_then(|url| portability::import(&url, &args.from)),
+        Some(Command::Reindex) => DatabaseUrl::parse(&cli.database_url).and_then(|url| {
+            migrate::migrate(&url)?;
+            let mut conn = crate::db::connect(&url).map_err(|error| error.to_string())?;
+            let started = std::time::Instant::now();
+            let articles = crate::resources::search::index::rebuild(&mut conn)
+                .map_err(|error| error.to_string())?;
+            tracing::info!(
+                articles,
+                seconds = started.elapsed().as_secs_f64(),
+                "search index and related articles rebuilt"
+            );
+            Ok(())
+        }),
         Some(Command::Backup(args)) => {
             DatabaseUrl::parse(&cli.database_url).and_then(|url| crate::db::backup(&url, &args.to))
         }

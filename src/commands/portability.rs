@@ -36,5 +36,8 @@ pub fn import(url: &DatabaseUrl, from: &std::path::Path) -> Result<(), String> {
     let file = std::fs::File::open(from).map_err(|e| format!("{}: {e}", from.display()))?;
     let count = crate::portability::import(&mut conn, &mut std::io::BufReader::new(file))?;
     tracing::info!(rows = count, "imported");
+    // The index and related lists are derived, not exported: made again from the articles.
+    let indexed = crate::resources::search::index::rebuild(&mut conn).map_err(|e| e.to_string())?;
+    tracing::info!(articles = indexed, "search index rebuilt");
     Ok(())
 }

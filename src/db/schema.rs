@@ -253,6 +253,39 @@ diesel::table! {
     }
 }
 
+// The search tables (migration `…_search`); the full-text index itself (`article_search`)
+// differs per backend and is reached through SQL in `resources::search`.
+diesel::table! {
+    article_words (article_id) {
+        article_id -> BigInt,
+        words -> Text,
+    }
+}
+
+diesel::table! {
+    word_counts (term) {
+        term -> Text,
+        articles -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_terms (article_id, term) {
+        article_id -> BigInt,
+        term -> Text,
+        weight -> Integer,
+    }
+}
+
+diesel::table! {
+    article_related (article_id, related_id) {
+        article_id -> BigInt,
+        related_id -> BigInt,
+        pinned -> Bool,
+        score -> Integer,
+    }
+}
+
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> media (cover_media_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -288,4 +321,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     article_slug_history,
     api_tokens,
+    article_words,
+    word_counts,
+    article_terms,
+    article_related,
 );

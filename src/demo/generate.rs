@@ -87,5 +87,8 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
         done += batch;
         tracing::info!(done, count, "articles generated");
     }
+    let indexed =
+        crate::resources::search::index::rebuild(conn).map_err(|error| error.to_string())?;
+    tracing::info!(indexed, "search index and related articles rebuilt");
     Ok(())
 }

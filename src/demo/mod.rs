@@ -99,6 +99,9 @@ struct ArticleIn {
     cover: Option<String>,
     #[serde(default)]
     images: Vec<String>,
+    /// Related articles an editor chose (slugs), as the reference page lists them.
+    #[serde(default)]
+    related: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +177,7 @@ pub fn seed_if_empty(conn: &mut AnyConnection) -> Result<bool, DemoError> {
             return Ok(false);
         }
         seed(conn, &content)?;
+        crate::resources::search::index::rebuild(conn)?;
         Ok(true)
     })
 }
@@ -358,6 +362,14 @@ fn seed(conn: &mut AnyConnection, content: &Content) -> Result<(), DemoError> {
                 .execute(conn)?;
         }
         article_ids.insert(article.slug.clone(), id);
+    }
+    for article in content.articles.iter().filter(|a| !a.related.is_empty()) {
+        let related = article
+            .related
+            .iter()
+            .map(|slug| lookup(&article_ids, "article", slug))
+            .collect::<Result<Vec<_>, _>>()?;
+        crate::resources::search::related::pin(conn, article_ids[&article.slug], &related)?;
     }
 
     let mut page_ids = HashMap::new();

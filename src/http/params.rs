@@ -96,6 +96,20 @@ pub fn year(name: &str, raw: Option<&str>) -> Result<Option<i32>, ApiError> {
     Ok(year.and_then(|year| i32::try_from(year).ok()))
 }
 
+/// Parses an optional day, `YYYY-MM-DD`, in the stored range of years.
+pub fn date(name: &str, raw: Option<&str>) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let day = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(name, "must be a day, YYYY-MM-DD"))?;
+    if !crate::dates::date_in_range(day) {
+        return Err(ApiError::invalid(
+            name,
+            crate::dates::out_of_range_message(),
+        ));
+    }
+    Ok(Some(day))
+}
+
 /// Parses an optional non-empty string of bounded length.
 pub fn text(name: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<String>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };

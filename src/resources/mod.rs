@@ -14,6 +14,7 @@ pub mod media;
 pub mod menus;
 pub mod pages;
 pub mod paths;
+pub mod search;
 pub mod site;
 pub mod tags;
 pub mod users;
@@ -65,6 +66,8 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         .service(magazine::handlers::update_magazine_issue)
         .service(magazine::handlers::delete_magazine_issue)
         .service(archive::handlers::get_archive)
+        .service(search::handlers::search)
+        .service(search::handlers::suggest)
         .service(media::handlers::get_media)
         .service(media::handlers::create_media)
         .service(media::handlers::update_media)

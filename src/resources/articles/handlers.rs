@@ -51,6 +51,12 @@ impl ListArticlesQuery {
             year,
             month: month.map(|m| m as u32),
             author: params::text("author", self.author.as_deref(), 200)?,
+            search: self
+                .q
+                .as_deref()
+                .map(crate::terms::Query::parse)
+                .transpose()
+                .map_err(|error| ApiError::invalid("q", error.to_string()))?,
             ascending: sort == ArticleSort::OldestFirst,
             status,
             author_id,
@@ -67,7 +73,7 @@ impl ListArticlesQuery {
 /// List published articles.
 ///
 /// Newest first by default. Filter by category (subcategories included), tag, year,
-/// month and author. Page with `page`/`per_page`, or with `cursor` for deep pages: a
+/// month, author and a search (`q`). Page with `page`/`per_page`, or with `cursor` for deep pages: a
 /// cursor page costs the same at any depth. Items are summaries without the body. The
 /// `Link` header carries `first`/`prev`/`next`/`last` (or `next` by cursor).
 ///

@@ -118,6 +118,44 @@ pub struct ArticleFilter {
     pub status: Option<ArticleStatus>,
     /// Limits an editors' list to one author's articles (authors see only their own).
     pub author_id: Option<i64>,
+    /// Only articles matching a search, in the backend's own full-text syntax.
+    pub search: Option<FullText>,
+}
+
+/// A full-text condition on `articles.id`, for the backend it was made for.
+#[derive(Debug, Clone)]
+pub enum FullText {
+    /// An FTS5 expression.
+    Sqlite(String),
+    /// A `to_tsquery` expression.
+    Postgres(String),
+}
+
+impl FullText {
+    fn matches(
+        &self,
+    ) -> Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = diesel::sql_types::Bool>>
+    {
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Bool, Text};
+        match self {
+            Self::Sqlite(expression) => Box::new(
+                sql::<Bool>(
+                    "articles.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ",
+                )
+                .bind::<Text, _>(expression.clone())
+                .sql(")"),
+            ),
+            Self::Postgres(expression) => Box::new(
+                sql::<Bool>(
+                    "articles.id IN (SELECT article_id FROM article_search \
+                     WHERE terms @@ to_tsquery('simple', ",
+                )
+                .bind::<Text, _>(expression.clone())
+                .sql("))"),
+            ),
+        }
+    }
 }
 
 impl ArticleFilter {
@@ -138,6 +176,7 @@ pub struct ListRequest {
     pub ascending: bool,
     pub status: Option<ArticleStatus>,
     pub author_id: Option<i64>,
+    pub search: Option<crate::terms::Query>,
 }
 
 /// Looks up the slugs a request names: an unknown one is the client's mistake (400),
@@ -189,6 +228,12 @@ pub fn resolve_filter(
         }
         None => None,
     };
+    let search = request.search.as_ref().map(|query| match conn {
+        AnyConnection::Sqlite(_) => {
+            FullText::Sqlite(format!("{{title body}} : ({})", query.fts5()))
+        }
+        AnyConnection::Postgresql(_) => FullText::Postgres(query.tsquery("AB")),
+    });
     Ok(ArticleFilter {
         category_ids,
         tag_id,
@@ -197,6 +242,7 @@ pub fn resolve_filter(
         ascending: request.ascending,
         status: request.status,
         author_id: request.author_id,
+        search,
     })
 }
 
@@ -236,6 +282,9 @@ fn filtered(
     }
     if let Some(author) = &filter.author {
         query = query.filter(articles::author_name.eq(author.clone()));
+    }
+    if let Some(search) = &filter.search {
+        query = query.filter(search.matches());
     }
     query
 }
@@ -454,17 +503,49 @@ fn neighbour(
         .map(link))
 }
 
-/// Up to [`RELATED_LIMIT`] visible articles: those sharing a tag with this one first,
-/// then others of its category; newest first within each; never the article itself.
-///
-/// The newest articles sharing any of the tags are among the newest few of each tag, so
-/// each tag costs one bounded index range (`article_tags_tag_published_idx`) however many
-/// articles carry it.
+/// Up to [`RELATED_LIMIT`] visible articles: those an editor pinned, in their order, then
+/// those that say the most alike (computed when articles are written, see
+/// `resources::search::related`), in one indexed query. A list still short (a new site, an
+/// article with little text) is filled with the newest sharing a tag, then of its category.
 fn related(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     row: &ArticleRow,
 ) -> QueryResult<Vec<ArticleLink>> {
+    use crate::db::schema::article_related;
+    let stored: Vec<LinkRow> = article_related::table
+        .inner_join(articles::table.on(articles::id.eq(article_related::related_id)))
+        .filter(article_related::article_id.eq(row.id))
+        .filter(visible(now))
+        .order((
+            article_related::score.desc(),
+            article_related::related_id.desc(),
+        ))
+        .select(link_columns())
+        .limit(RELATED_LIMIT)
+        .load(conn)?;
+    let mut links: Vec<ArticleLink> = stored.into_iter().map(link).collect();
+    if (links.len() as i64) < RELATED_LIMIT {
+        let taken: Vec<i64> = links.iter().map(|link| link.id).collect();
+        links.extend(newest_alike(conn, now, row, &taken)?);
+    }
+    Ok(links)
+}
+
+/// Up to [`RELATED_LIMIT`] less `taken` visible articles: those sharing a tag with this
+/// one first, then others of its category; newest first within each; never the article
+/// itself nor one of `taken`.
+///
+/// The newest articles sharing any of the tags are among the newest few of each tag, so
+/// each tag costs one bounded index range (`article_tags_tag_published_idx`) however many
+/// articles carry it.
+fn newest_alike(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    row: &ArticleRow,
+    taken: &[i64],
+) -> QueryResult<Vec<ArticleLink>> {
+    let wanted = RELATED_LIMIT - taken.len() as i64;
     let tag_ids: Vec<i64> = article_tags::table
         .filter(article_tags::article_id.eq(row.id))
         .select(article_tags::tag_id)
@@ -480,7 +561,7 @@ fn related(
                 article_tags::article_id.desc(),
             ))
             .select((article_tags::published_at, article_tags::article_id))
-            .limit(RELATED_LIMIT)
+            .limit(RELATED_LIMIT + taken.len() as i64)
             .load(conn)?;
         sharing.extend(
             newest
@@ -491,14 +572,15 @@ fn related(
     sharing.sort_unstable_by(|a, b| b.cmp(a));
     let mut ids: Vec<i64> = Vec::new();
     for (_, id) in sharing {
-        if !ids.contains(&id) && (ids.len() as i64) < RELATED_LIMIT {
+        if !ids.contains(&id) && !taken.contains(&id) && (ids.len() as i64) < wanted {
             ids.push(id);
         }
     }
-    let missing = RELATED_LIMIT - ids.len() as i64;
+    let missing = wanted - ids.len() as i64;
     if missing > 0 {
         if let Some(category) = row.category_id {
             let mut excluded = ids.clone();
+            excluded.extend_from_slice(taken);
             excluded.push(row.id);
             let more: Vec<i64> = articles::table
                 .filter(visible(now))

@@ -199,6 +199,15 @@ pub struct ListArticlesQuery {
     /// 400.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 12, example = 11)]
     pub month: Option<String>,
+    /// Only articles that match this search (the rules of `GET /search`'s `q`), in this
+    /// list's own order: for results ranked by relevance, with snippets, use `/search`.
+    #[param(
+        example = "护苗",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\u0085]"
+    )]
+    pub q: Option<String>,
     /// Author name, exactly as in the byline.
     #[param(
         example = "南方大视野编辑部",
@@ -270,6 +279,11 @@ pub struct NewArticle {
     #[serde(default)]
     #[schema(inline)]
     pub image_ids: Patch<Ids<200>>,
+    /// Related articles chosen by an editor, in order: shown before the computed ones (at
+    /// most 12).
+    #[serde(default)]
+    #[schema(inline)]
+    pub related_ids: Patch<Ids<12>>,
     #[serde(default)]
     #[schema(inline)]
     pub source: Patch<Line<200>>,
@@ -296,8 +310,8 @@ pub struct NewArticle {
 }
 
 /// Changes to an article: the fields to change, the others left out; `null` clears a
-/// nullable field (an empty text or list for `summary`, `body_html`, `tag_ids` and
-/// `image_ids`). References and a new slug are checked against the database, as on create.
+/// nullable field (an empty text or list for `summary`, `body_html`, `tag_ids`,
+/// `image_ids` and `related_ids`). References and a new slug are checked against the database, as on create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "scheduled", "published_at": "2026-12-01T08:00:00+08:00"}))]
@@ -333,6 +347,11 @@ pub struct ArticleChanges {
     #[serde(default)]
     #[schema(inline)]
     pub image_ids: Patch<Ids<200>>,
+    /// Replaces the related articles chosen by an editor, in order (at most 12); `null` or
+    /// `[]` leaves only the computed ones.
+    #[serde(default)]
+    #[schema(inline)]
+    pub related_ids: Patch<Ids<12>>,
     #[serde(default)]
     #[schema(inline)]
     pub source: Patch<Line<200>>,

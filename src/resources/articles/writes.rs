@@ -19,7 +19,7 @@ use crate::http::params::IdOrSlug;
 use crate::input::kinds::{Id, Ids, Instant};
 use crate::input::Patch;
 use crate::resources::editing::{Action, Creatable, Current, Deletable, Editable};
-use crate::resources::site;
+use crate::resources::{search, site};
 
 pub struct Articles;
 
@@ -59,13 +59,26 @@ fn check_role(
 }
 
 /// Every category, tag and media id named must exist; all that do not are reported at once.
-fn check_references(
-    conn: &mut AnyConnection,
-    category_id: &Patch<Id>,
-    tag_ids: &Patch<Ids<50>>,
-    cover_media_id: &Patch<Id>,
-    image_ids: &Patch<Ids<200>>,
-) -> Result<(), ApiError> {
+/// The ids an article write names, each checked to exist.
+struct References<'a> {
+    category_id: &'a Patch<Id>,
+    tag_ids: &'a Patch<Ids<50>>,
+    cover_media_id: &'a Patch<Id>,
+    image_ids: &'a Patch<Ids<200>>,
+    related_ids: &'a Patch<Ids<12>>,
+    /// The article written (none on create): it cannot be related to itself.
+    article_id: Option<i64>,
+}
+
+fn check_references(conn: &mut AnyConnection, refs: References<'_>) -> Result<(), ApiError> {
+    let References {
+        category_id,
+        tag_ids,
+        cover_media_id,
+        image_ids,
+        related_ids,
+        article_id,
+    } = refs;
     let one = |id: &Patch<Id>| id.clone().value().map(|id| vec![id.0]);
     let checks = [
         ("category_id", one(category_id), "categories"),
@@ -76,8 +89,21 @@ fn check_references(
             image_ids.clone().value().map(|ids| ids.0),
             "media",
         ),
+        (
+            "related_ids",
+            related_ids.clone().value().map(|ids| ids.0),
+            "articles",
+        ),
     ];
     let mut errors = Vec::new();
+    if let (Some(id), Some(related)) = (article_id, related_ids.clone().value()) {
+        if related.0.contains(&id) {
+            errors.push(FieldError::new(
+                "related_ids",
+                "must not name the article itself",
+            ));
+        }
+    }
     for (field, wanted, table) in checks {
         let Some(wanted) = wanted.filter(|ids| !ids.is_empty()) else {
             continue;
@@ -90,6 +116,10 @@ fn check_references(
             "tags" => tags::table
                 .filter(tags::id.eq_any(&wanted))
                 .select(tags::id)
+                .load(conn)?,
+            "articles" => articles::table
+                .filter(articles::id.eq_any(&wanted))
+                .select(articles::id)
                 .load(conn)?,
             _ => media::table
                 .filter(media::id.eq_any(&wanted))
@@ -257,10 +287,14 @@ impl Editable for Articles {
         check_role(actor, Some(row), Some(status))?;
         check_references(
             conn,
-            &changes.category_id,
-            &changes.tag_ids,
-            &changes.cover_media_id,
-            &changes.image_ids,
+            References {
+                category_id: &changes.category_id,
+                tag_ids: &changes.tag_ids,
+                cover_media_id: &changes.cover_media_id,
+                image_ids: &changes.image_ids,
+                related_ids: &changes.related_ids,
+                article_id: Some(row.id),
+            },
         )?;
         let published_at = match &changes.published_at {
             Patch::Value(at) => Some(at.0.naive_utc()),
@@ -317,6 +351,11 @@ impl Editable for Articles {
         if let Some(ids) = changes.image_ids.into_update() {
             replace_images(conn, row.id, ids)?;
         }
+        if let Some(ids) = changes.related_ids.into_update() {
+            search::related::pin(conn, row.id, &ids.map(|ids| ids.0).unwrap_or_default())?;
+        }
+        // In the same transaction: a search never sees a write half done.
+        search::index::article(conn, row.id)?;
         Ok(slug)
     }
 
@@ -340,10 +379,14 @@ impl Creatable for Articles {
         check_role(actor, None, Some(status))?;
         check_references(
             conn,
-            &input.category_id,
-            &input.tag_ids,
-            &input.cover_media_id,
-            &input.image_ids,
+            References {
+                category_id: &input.category_id,
+                tag_ids: &input.tag_ids,
+                cover_media_id: &input.cover_media_id,
+                image_ids: &input.image_ids,
+                related_ids: &input.related_ids,
+                article_id: None,
+            },
         )?;
         let slug = match input.slug.value() {
             Some(slug) if slug_taken(conn, &slug.0, None)? => return Err(taken()),
@@ -396,6 +439,10 @@ impl Creatable for Articles {
         if let Some(ids) = input.image_ids.value() {
             replace_images(conn, id, Some(ids))?;
         }
+        if let Some(ids) = input.related_ids.value() {
+            search::related::pin(conn, id, &ids.0)?;
+        }
+        search::index::article(conn, id)?;
         Ok((id, slug))
     }
 
@@ -407,12 +454,15 @@ impl Creatable for Articles {
 
 impl Deletable for Articles {
     fn before_delete(
-        _: &mut AnyConnection,
+        conn: &mut AnyConnection,
         actor: &Actor,
         current: &Current<ArticleRow>,
     ) -> Result<String, ApiError> {
         check_role(actor, Some(&current.row), None)?;
-        // Tags, images and former slugs go with it (ON DELETE CASCADE).
+        // Its words leave the counts that tell common words from salient ones.
+        search::related::forget(conn, current.row.id)?;
+        // Tags, images, former slugs, its index entry and related lists go with it
+        // (ON DELETE CASCADE, and a trigger for SQLite's full-text table).
         Ok(current.row.slug.clone())
     }
 }

@@ -1,0 +1,5 @@
+DROP TABLE article_related;
+DROP TABLE article_terms;
+DROP TABLE word_counts;
+DROP TABLE article_words;
+DROP TABLE article_search;

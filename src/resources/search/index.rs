@@ -1,0 +1,111 @@
+//! The search index: each article's terms (`crate::terms`), written by the article writes in
+//! their own transaction, so a search sees exactly what is committed, on every instance.
+//! SQLite keeps them in an FTS5 table, PostgreSQL in a GIN-indexed tsvector (title weight A,
+//! text weight B). Drafts are indexed too: what the public sees is decided when searching.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::types::ArticleText;
+use crate::db::schema::articles;
+use crate::db::AnyConnection;
+
+/// An article's text, as stored now (`None`: no such article).
+pub fn load(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ArticleText>> {
+    Ok(articles::table
+        .filter(articles::id.eq(id))
+        .select((
+            articles::title,
+            articles::subtitle,
+            articles::summary,
+            articles::body_html,
+        ))
+        .first::<(String, Option<String>, String, String)>(conn)
+        .optional()?
+        .map(|(title, subtitle, summary, body)| {
+            ArticleText::of(&title, subtitle.as_deref(), &summary, &body)
+        }))
+}
+
+/// Brings one article's index entry and related lists up to date with what is stored; to be
+/// called in the transaction that wrote it.
+pub fn article(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    let Some(text) = load(conn, id)? else {
+        return Ok(());
+    };
+    write_terms(conn, id, &text)?;
+    super::related::update(conn, id, &text)
+}
+
+fn write_terms(conn: &mut AnyConnection, id: i64, text: &ArticleText) -> QueryResult<()> {
+    let title = crate::terms::index_terms(&text.title);
+    let body = crate::terms::index_terms(&text.body);
+    let pinyin = crate::terms::pinyin_terms(&text.title);
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            diesel::sql_query("DELETE FROM article_search WHERE rowid = ?")
+                .bind::<BigInt, _>(id)
+                .execute(c)?;
+            diesel::sql_query(
+                "INSERT INTO article_search (rowid, title, body, pinyin) VALUES (?, ?, ?, ?)",
+            )
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(title)
+            .bind::<Text, _>(body)
+            .bind::<Text, _>(pinyin)
+            .execute(c)?;
+        }
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query(
+                "INSERT INTO article_search (article_id, terms) VALUES ($1, \
+                 setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') \
+                 || setweight(to_tsvector('simple', $4), 'C')) \
+                 ON CONFLICT (article_id) DO UPDATE SET terms = EXCLUDED.terms",
+            )
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(title)
+            .bind::<Text, _>(body)
+            .bind::<Text, _>(pinyin)
+            .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the whole index and every related list again from the stored articles (after an
+/// import, for the demo and generated sites, and `masthead reindex`). One transaction.
+pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<usize> {
+    crate::db::write(conn, |conn| {
+        match conn {
+            AnyConnection::Sqlite(c) => {
+                diesel::sql_query("DELETE FROM article_search").execute(c)?;
+            }
+            AnyConnection::Postgresql(c) => {
+                diesel::sql_query("DELETE FROM article_search").execute(c)?;
+            }
+        }
+        let ids: Vec<i64> = articles::table
+            .order(articles::id.asc())
+            .select(articles::id)
+            .load(conn)?;
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(i64, String, Option<String>, String, String)> = articles::table
+                .filter(articles::id.eq_any(chunk))
+                .order(articles::id.asc())
+                .select((
+                    articles::id,
+                    articles::title,
+                    articles::subtitle,
+                    articles::summary,
+                    articles::body_html,
+                ))
+                .load(conn)?;
+            for (id, title, subtitle, summary, body) in rows {
+                let text = ArticleText::of(&title, subtitle.as_deref(), &summary, &body);
+                write_terms(conn, id, &text)?;
+            }
+        }
+        super::related::rebuild(conn)?;
+        Ok(ids.len())
+    })
+}

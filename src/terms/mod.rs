@@ -1,0 +1,261 @@
+//! How text becomes search terms: one rule, used when an article is written and when a
+//! reader searches, on every backend. No HTTP, no database.
+//!
+//! - **Folding** ([`fold`]): NFKC (full-width `ＡＩ２０２１` → `AI2021`, compatibility
+//!   ideographs), lower case, traditional characters to simplified (網絡 → 网络). Each
+//!   character folds to one character or none, so a folded position maps back to the text.
+//! - **Chinese** has no spaces, and no dictionary knows every name (护苗 is not in jieba's):
+//!   a run of Chinese characters is indexed as its overlapping pairs (护苗有我 → 护苗 苗有
+//!   有我), so any word of two characters or more is found as the phrase of its pairs,
+//!   whether a dictionary knows it or not, and never inside an unrelated pair. A run of one
+//!   character is that character.
+//! - **Letters and digits** are words (`ai`, `2021`); anything else separates terms.
+//!
+//! Word segmentation (jieba) is used where meaning matters more than recall: the salient
+//! terms of an article ([`words`]) for related articles.
+
+mod fold;
+mod snippet;
+#[cfg(test)]
+mod tests;
+
+pub use fold::{fold, fold_char, is_han};
+pub use snippet::snippet;
+
+use std::sync::OnceLock;
+
+/// The longest query read, in characters: longer is a 400.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// The most phrases a query is split into: more are a 400 (each is one index lookup).
+pub const MAX_QUERY_PARTS: usize = 16;
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+/// One stretch of folded text without separators: Chinese characters and words.
+#[derive(Debug, PartialEq)]
+enum Piece {
+    Han(Vec<char>),
+    Word(String),
+}
+
+/// The folded text cut into pieces; `None` stands where a separator was.
+fn pieces(folded: &str) -> Vec<Option<Piece>> {
+    let mut out: Vec<Option<Piece>> = Vec::new();
+    for c in folded.chars() {
+        match (is_han(c), is_word_char(c), out.last_mut()) {
+            (true, _, Some(Some(Piece::Han(run)))) => run.push(c),
+            (true, _, _) => out.push(Some(Piece::Han(vec![c]))),
+            (_, true, Some(Some(Piece::Word(word)))) => word.push(c),
+            (_, true, _) => out.push(Some(Piece::Word(c.to_string()))),
+            (false, false, Some(None)) => {}
+            (false, false, _) => out.push(None),
+        }
+    }
+    out
+}
+
+/// The terms of a piece, in order.
+fn piece_terms(piece: &Piece, out: &mut Vec<String>) {
+    match piece {
+        Piece::Word(word) => out.push(word.clone()),
+        Piece::Han(run) if run.len() == 1 => out.push(run[0].to_string()),
+        Piece::Han(run) => out.extend(run.windows(2).map(|pair| pair.iter().collect())),
+    }
+}
+
+/// What the index stores for a text: its terms, space-separated, in order.
+pub fn index_terms(text: &str) -> String {
+    let mut terms = Vec::new();
+    for piece in pieces(&fold(text)).iter().flatten() {
+        piece_terms(piece, &mut terms);
+    }
+    terms.join(" ")
+}
+
+/// A reader's query, ready to run: every part must match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub parts: Vec<Part>,
+    /// The folded pieces of the query, for highlighting.
+    pub needles: Vec<String>,
+}
+
+/// One part of a query: a phrase (terms in a row), or a single Chinese character, found
+/// as the start of any pair or as a run of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Phrase(Vec<String>),
+    Prefix(String),
+}
+
+/// Why a query cannot be run (the client's mistake: a 400 naming `q`).
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum QueryError {
+    #[error("must not be empty")]
+    Empty,
+    #[error("has no letters, digits or Chinese characters to search for")]
+    NothingToSearch,
+    #[error("must be at most {MAX_QUERY_CHARS} characters")]
+    TooLong,
+    #[error("has more than {MAX_QUERY_PARTS} words")]
+    TooManyParts,
+}
+
+impl Query {
+    /// Reads a query: pieces split by spaces or punctuation must each match, in any
+    /// order; within a piece, its terms must follow each other.
+    pub fn parse(raw: &str) -> Result<Self, QueryError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(QueryError::Empty);
+        }
+        if raw.chars().count() > MAX_QUERY_CHARS {
+            return Err(QueryError::TooLong);
+        }
+        let folded = fold(raw);
+        // Pieces the query writes together stay one phrase (`AI安全`: ai, then 安全).
+        let mut parts = Vec::new();
+        let mut needles = Vec::new();
+        let mut phrase: Vec<String> = Vec::new();
+        let mut needle = String::new();
+        let mut flush = |phrase: &mut Vec<String>, needle: &mut String| {
+            if phrase.len() == 1
+                && needle.chars().count() == 1
+                && is_han(needle.chars().next().unwrap_or(' '))
+            {
+                parts.push(Part::Prefix(std::mem::take(phrase).remove(0)));
+            } else if !phrase.is_empty() {
+                parts.push(Part::Phrase(std::mem::take(phrase)));
+            }
+            if !needle.is_empty() {
+                needles.push(std::mem::take(needle));
+            }
+        };
+        for piece in pieces(&folded) {
+            match piece {
+                Some(piece) => {
+                    match &piece {
+                        Piece::Han(run) => needle.extend(run.iter()),
+                        Piece::Word(word) => needle.push_str(word),
+                    }
+                    piece_terms(&piece, &mut phrase);
+                }
+                None => flush(&mut phrase, &mut needle),
+            }
+        }
+        flush(&mut phrase, &mut needle);
+        if parts.is_empty() {
+            return Err(QueryError::NothingToSearch);
+        }
+        if parts.len() > MAX_QUERY_PARTS {
+            return Err(QueryError::TooManyParts);
+        }
+        parts.dedup();
+        Ok(Self { parts, needles })
+    }
+
+    /// The query in SQLite FTS5's syntax: `"护苗" AND "网络 络安 安全" AND 网*`. Terms hold
+    /// only letters, digits and Chinese characters, so quoting them is enough.
+    pub fn fts5(&self) -> String {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Phrase(terms) => format!("\"{}\"", terms.join(" ")),
+                Part::Prefix(start) => format!("\"{start}\"*"),
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// The query in PostgreSQL's `to_tsquery` syntax, each lexeme limited to the weights
+    /// given (`AB`: title and text): `'护苗':AB & ('网络':AB <-> '络安':AB) & '网':*AB`.
+    pub fn tsquery(&self, weights: &str) -> String {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Phrase(terms) if terms.len() == 1 => format!("'{}':{weights}", terms[0]),
+                Part::Phrase(terms) => format!(
+                    "({})",
+                    terms
+                        .iter()
+                        .map(|term| format!("'{term}':{weights}"))
+                        .collect::<Vec<_>>()
+                        .join(" <-> ")
+                ),
+                Part::Prefix(start) => format!("'{start}':*{weights}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+}
+
+/// The pinyin of a title, for type-ahead: each word's syllables run together (护苗 →
+/// `humiao`) and their initials (`hm`), the same for the whole title (`humiaoyouwo`,
+/// `hmyw`), and its letters and digits as they are.
+pub fn pinyin_terms(title: &str) -> String {
+    use pinyin::ToPinyin;
+    let folded = fold(title);
+    let mut terms: Vec<String> = Vec::new();
+    let (mut whole, mut whole_initials) = (String::new(), String::new());
+    for token in jieba().cut(&folded, true) {
+        let (mut full, mut initials) = (String::new(), String::new());
+        for c in token.word.chars() {
+            if let Some(reading) = c.to_pinyin() {
+                full.push_str(reading.plain());
+                initials.push_str(reading.first_letter());
+            } else if c.is_ascii_alphanumeric() {
+                full.push(c);
+                initials.push(c);
+            }
+        }
+        if full.is_empty() {
+            continue;
+        }
+        whole.push_str(&full);
+        whole_initials.push_str(&initials);
+        terms.push(full);
+        if token.word.chars().any(is_han) && initials.len() > 1 {
+            terms.push(initials);
+        }
+    }
+    terms.push(whole);
+    terms.push(whole_initials);
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|term| !term.is_empty() && seen.insert(term.clone()));
+    terms.join(" ")
+}
+
+/// What a type-ahead box has typed, as a pinyin prefix (`humiao`, `hm`): letters and
+/// digits only, folded, spaces dropped; `None` when it holds anything else (Chinese goes
+/// through [`Query`]).
+pub fn pinyin_prefix(raw: &str) -> Option<String> {
+    let folded: String = fold(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    (!folded.is_empty() && folded.len() <= 100 && folded.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some(folded)
+}
+
+/// The segmenter, built once (loading its dictionary takes about 0.1 s).
+fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// The words of a text that can carry its subject: folded, segmented by jieba, without
+/// single characters (particles, measure words) and without plain numbers.
+pub fn words(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    jieba()
+        .cut(&folded, true)
+        .into_iter()
+        .map(|token| token.word.trim())
+        .filter(|word| {
+            let chars = word.chars().count();
+            let han = word.chars().any(is_han);
+            (han && chars >= 2) || (!han && chars >= 3 && word.chars().any(char::is_alphabetic))
+        })
+        .filter(|word| word.chars().all(|c| is_han(c) || is_word_char(c)))
+        .map(str::to_owned)
+        .collect()
+}

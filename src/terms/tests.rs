@@ -1,0 +1,158 @@
+use super::*;
+
+#[test]
+fn chinese_runs_become_overlapping_pairs_and_words_stay_words() {
+    assert_eq!(index_terms("护苗有我"), "护苗 苗有 有我");
+    assert_eq!(index_terms("网"), "网");
+    assert_eq!(
+        index_terms("2021年，AI安全教育！"),
+        "2021 年 ai 安全 全教 教育"
+    );
+    assert_eq!(index_terms("  ,,, "), "");
+}
+
+#[test]
+fn full_width_case_and_traditional_forms_fold_to_one_form() {
+    assert_eq!(fold("ＡＩ２０２１"), "ai2021");
+    assert_eq!(fold("網絡安全"), "网络安全");
+    assert_eq!(index_terms("網絡"), index_terms("网络"));
+    // One character in, at most one out: positions map back to the text.
+    for text in ["ＡＩ安全，網絡", "㍿½ﬁ"] {
+        assert!(fold(text).chars().count() <= text.chars().count());
+    }
+}
+
+#[test]
+fn queries_are_phrases_of_the_same_terms() {
+    let query = Query::parse("护苗").unwrap();
+    assert_eq!(query.parts, vec![Part::Phrase(vec!["护苗".into()])]);
+    let query = Query::parse("网络安全 未成年人").unwrap();
+    assert_eq!(
+        query.parts,
+        vec![
+            Part::Phrase(vec!["网络".into(), "络安".into(), "安全".into()]),
+            Part::Phrase(vec!["未成".into(), "成年".into(), "年人".into()]),
+        ]
+    );
+    assert_eq!(query.fts5(), "\"网络 络安 安全\" AND \"未成 成年 年人\"");
+    assert_eq!(
+        query.tsquery("AB"),
+        "('网络':AB <-> '络安':AB <-> '安全':AB) & ('未成':AB <-> '成年':AB <-> '年人':AB)"
+    );
+    let mixed = Query::parse("AI安全").unwrap();
+    assert_eq!(
+        mixed.parts,
+        vec![Part::Phrase(vec!["ai".into(), "安全".into()])]
+    );
+    assert_eq!(mixed.needles, vec!["ai安全".to_owned()]);
+    let year = Query::parse("２０２１年").unwrap();
+    assert_eq!(
+        year.parts,
+        vec![Part::Phrase(vec!["2021".into(), "年".into()])]
+    );
+}
+
+#[test]
+fn one_chinese_character_is_a_prefix_of_pairs() {
+    let query = Query::parse("网").unwrap();
+    assert_eq!(query.parts, vec![Part::Prefix("网".into())]);
+    assert_eq!(query.fts5(), "\"网\"*");
+    assert_eq!(query.tsquery("AB"), "'网':*AB");
+    // A one-letter word is a word, not a prefix.
+    assert_eq!(
+        Query::parse("a").unwrap().parts,
+        vec![Part::Phrase(vec!["a".into()])]
+    );
+}
+
+#[test]
+fn operators_and_punctuation_never_reach_the_database() {
+    for raw in [
+        "\"",
+        "* OR *",
+        "NEAR(",
+        "'; DROP TABLE articles; --",
+        "(((",
+        "护苗\" OR \"x",
+    ] {
+        if let Ok(query) = Query::parse(raw) {
+            for part in &query.parts {
+                let terms = match part {
+                    Part::Phrase(terms) => terms.clone(),
+                    Part::Prefix(start) => vec![start.clone()],
+                };
+                for term in terms {
+                    assert!(
+                        term.chars().all(|c| c.is_alphanumeric()),
+                        "{raw:?} gave the term {term:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(Query::parse("  "), Err(QueryError::Empty));
+    assert_eq!(Query::parse("，。！"), Err(QueryError::NothingToSearch));
+    assert_eq!(
+        Query::parse(&"护".repeat(MAX_QUERY_CHARS + 1)),
+        Err(QueryError::TooLong)
+    );
+    let many = (0..=MAX_QUERY_PARTS)
+        .map(|n| format!("w{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(Query::parse(&many), Err(QueryError::TooManyParts));
+}
+
+#[test]
+fn snippets_mark_matches_escape_html_and_cut_around_the_first() {
+    let needles = vec!["护苗".to_owned()];
+    assert_eq!(
+        snippet("<b>护苗</b>有我", &needles, None),
+        "&lt;b&gt;<mark>护苗</mark>&lt;/b&gt;有我"
+    );
+    let long = format!("{}开展护苗工作{}", "前".repeat(100), "后".repeat(100));
+    let cut = snippet(&long, &needles, Some(60));
+    assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+    assert!(cut.contains("开展<mark>护苗</mark>工作"), "{cut}");
+    assert_eq!(
+        cut.chars().filter(|c| *c == '前').count(),
+        LEAD_FOR_TESTS - 2
+    );
+    // Matching ignores case, width and the spaces between.
+    let mixed = vec!["ai安全".to_owned()];
+    assert_eq!(
+        snippet("关于ＡＩ 安全的讨论", &mixed, None),
+        "关于<mark>ＡＩ 安全</mark>的讨论"
+    );
+    // No match: the start of the text.
+    assert_eq!(snippet("一二三四五", &needles, Some(3)), "一二三…");
+}
+
+const LEAD_FOR_TESTS: usize = 24;
+
+#[test]
+fn words_are_what_can_carry_a_subject() {
+    let words = words("南山区开展未成年人网络安全专题培训，共有120人参加。");
+    assert!(
+        words.iter().any(|w| w == "网络安全" || w == "网络"),
+        "{words:?}"
+    );
+    assert!(words.iter().any(|w| w == "培训"), "{words:?}");
+    assert!(!words.iter().any(|w| w.chars().count() < 2), "{words:?}");
+    assert!(!words.iter().any(|w| w == "120"), "{words:?}");
+}
+
+#[test]
+fn titles_are_found_by_their_pinyin_and_its_initials() {
+    let terms = pinyin_terms("护苗有我：AI课堂");
+    for expected in ["humiao", "hm", "ai", "humiaoyouwoaiketang"] {
+        assert!(
+            terms.split(' ').any(|t| t == expected),
+            "{expected} in {terms}"
+        );
+    }
+    assert_eq!(pinyin_prefix(" HuMiao "), Some("humiao".into()));
+    assert_eq!(pinyin_prefix("hu miao"), Some("humiao".into()));
+    assert_eq!(pinyin_prefix("护苗"), None);
+    assert_eq!(pinyin_prefix("hm*"), None);
+}
