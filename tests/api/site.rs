@@ -282,3 +282,44 @@ async fn a_logo_change_naming_no_record_or_both_fields_is_refused_and_writes_not
     assert_eq!(site["logo_url"], "/files/old.png");
     assert_eq!(site["name"], "Masthead");
 }
+
+#[actix_rt::test]
+async fn the_logo_record_cannot_be_deleted_while_the_site_shows_it() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(masthead::auth::Role::Admin).await;
+    let id = media_record(&app, &admin, "/files/logo.png").await;
+    patch_site(&app, &admin, serde_json::json!({"logo_media_id": id})).await;
+    let path = format!("/api/v1/media/{id}");
+
+    let refused = app.send("DELETE", &path, Some(&admin), None, &[]).await;
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("the site (logo)")),
+        "{}",
+        refused.text()
+    );
+    // Nor behind the API's back: the database refuses it too.
+    {
+        use diesel::prelude::*;
+        use masthead::db::schema::media;
+        let deleted =
+            diesel::delete(media::table.filter(media::id.eq(id))).execute(&mut app.conn());
+        assert!(
+            deleted.is_err(),
+            "a raw delete of the logo's record must fail"
+        );
+    }
+    assert_eq!(app.get_json("/api/v1/site").await["logo"]["id"], id);
+
+    // Once the site shows something else, the record goes.
+    patch_site(
+        &app,
+        &admin,
+        serde_json::json!({"logo_url": "/files/other.png"}),
+    )
+    .await;
+    let deleted = app.send("DELETE", &path, Some(&admin), None, &[]).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+}
