@@ -676,14 +676,35 @@ async fn the_demo_article_shows_its_photos_responsive() {
         .expect("training photo");
     let full = app.get(training["url"].as_str().unwrap()).await;
     assert!(!contains(&full.body, b"Exif\0\0"));
-    // The logo and the magazine cover are stored files too.
+    // The logo and the magazine cover are stored files too; the logo is an image object
+    // like the others.
     let site = app.get_json("/api/v1/site").await;
     assert_eq!(site["media_base_url"], "/media");
-    let logo = site["logo_url"].as_str().expect("logo");
+    let logo = &site["logo"];
+    let url = logo["url"].as_str().expect("logo");
+    assert!(
+        url.starts_with("/media/2026/"),
+        "stored by the pipeline: {url}"
+    );
+    assert_eq!(site["logo_url"], url, "one URL for old clients and new");
     assert_eq!(
-        app.get(logo).await.header("content-type").as_deref(),
+        app.get(url).await.header("content-type").as_deref(),
         Some("image/png")
     );
+    assert_eq!((&logo["width"], &logo["height"]), (&json!(360), &json!(96)));
+    assert!(logo["placeholder"].is_string(), "{logo}");
+    let renditions = logo["renditions"].as_array().expect("renditions");
+    assert!(!renditions.is_empty(), "{logo}");
+    for rendition in renditions {
+        let url = rendition["url"].as_str().expect("rendition url");
+        let served = app.get(url).await;
+        assert_eq!(served.status, 200, "{url}");
+        assert_eq!(
+            served.header("content-type").as_deref(),
+            rendition["mime_type"].as_str(),
+            "{url}"
+        );
+    }
     let issues = app.get_json("/api/v1/magazine/issues").await;
     let cover = &issues["data"][0]["cover"];
     assert!(
