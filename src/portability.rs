@@ -20,11 +20,12 @@ use crate::db::AnyConnection;
 pub const FORMAT: &str = "masthead-export";
 pub const VERSION: i64 = 1;
 
-/// Tables in foreign-key order, with the order of their rows.
+/// Tables in foreign-key order, with the order of their rows (the site after `media`: its
+/// logo is a media record).
 const TABLES: &[(&str, &str)] = &[
+    ("media", "id"),
     ("site_settings", "id"),
     ("site_contacts", "id"),
-    ("media", "id"),
     ("categories", "id"),
     ("tags", "id"),
     ("users", "id"),

@@ -311,13 +311,25 @@ export async function site(): Promise<void> {
   };
   await api.PATCH("/api/v1/site", { ...ifMatch('"1"'), body: changes });
 
+  // The logo as a media record (instead of `logo_url`): the site answers it with its sizes.
+  const logo: Body<"/api/v1/site", "patch"> = { logo_media_id: 7 };
+  const shown = await api.PATCH("/api/v1/site", { ...ifMatch('"2"'), body: logo });
+  const srcset = shown.data?.logo?.renditions
+    .filter((rendition) => rendition.mime_type === "image/webp")
+    .map((rendition) => `${rendition.url} ${rendition.width}w`)
+    .join(", ");
+  const logoUrl: string | null | undefined = shown.data?.logo_url;
+  void [srcset, logoUrl];
+
+  // @ts-expect-error: a media record is named by its id, a number
+  const quoted: Body<"/api/v1/site", "patch"> = { logo_media_id: "7" };
   // @ts-expect-error: the site's name cannot be cleared
   const unnamed: Body<"/api/v1/site", "patch"> = { name: null };
   // @ts-expect-error: the offset is `+08:00`, not a number of minutes
   const minutes: Body<"/api/v1/site", "patch"> = { utc_offset: 480 };
   // @ts-expect-error: a contact needs its label
   const unlabelled: Body<"/api/v1/site", "patch"> = { contacts: [{ phone: "13751426049" }] };
-  void [unnamed, minutes, unlabelled];
+  void [quoted, unnamed, minutes, unlabelled];
 }
 
 export async function users(): Promise<void> {

@@ -16,6 +16,7 @@ diesel::table! {
         icp_record -> Nullable<Text>,
         updated_at -> Timestamp,
         version -> BigInt,
+        logo_media_id -> Nullable<BigInt>,
     }
 }
 
@@ -295,6 +296,7 @@ diesel::joinable!(article_media -> media (media_id));
 diesel::joinable!(magazine_issue_articles -> articles (article_id));
 diesel::joinable!(magazine_issue_articles -> magazine_issues (issue_id));
 diesel::joinable!(magazine_issues -> media (cover_media_id));
+diesel::joinable!(site_settings -> media (logo_media_id));
 diesel::joinable!(menu_items -> menus (menu_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));

@@ -38,7 +38,8 @@ struct Content {
 struct SiteIn {
     name: String,
     description: String,
-    logo_url: Option<String>,
+    /// The media key of the logo.
+    logo: Option<String>,
     locale: String,
     time_zone: String,
     utc_offset_minutes: i32,
@@ -248,34 +249,6 @@ fn insert_menu_items(
 
 fn seed(conn: &mut AnyConnection, content: &Content) -> Result<(), DemoError> {
     let now = crate::clock::Clock::system().now();
-    let site = &content.site;
-    diesel::insert_into(site_settings::table)
-        .values((
-            site_settings::id.eq(SETTINGS_ID),
-            site_settings::name.eq(&site.name),
-            site_settings::description.eq(&site.description),
-            site_settings::logo_url.eq(&site.logo_url),
-            site_settings::locale.eq(&site.locale),
-            site_settings::time_zone.eq(&site.time_zone),
-            site_settings::utc_offset_minutes.eq(site.utc_offset_minutes),
-            site_settings::copyright.eq(&site.copyright),
-            site_settings::credits.eq(&site.credits),
-            site_settings::icp_record.eq(&site.icp_record),
-            site_settings::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    for (position, contact) in content.contacts.iter().enumerate() {
-        diesel::insert_into(site_contacts::table)
-            .values((
-                site_contacts::position.eq(position as i32),
-                site_contacts::label.eq(&contact.label),
-                site_contacts::address.eq(&contact.address),
-                site_contacts::phone.eq(&contact.phone),
-                site_contacts::email.eq(&contact.email),
-            ))
-            .execute(conn)?;
-    }
-
     let mut category_ids = HashMap::new();
     insert_categories(conn, &content.categories, None, &mut category_ids)?;
 
@@ -306,6 +279,39 @@ fn seed(conn: &mut AnyConnection, content: &Content) -> Result<(), DemoError> {
             .returning(media::id)
             .get_result(conn)?;
         media_ids.insert(item.key.clone(), id);
+    }
+
+    // The site after its logo's media record.
+    let site = &content.site;
+    let logo = match &site.logo {
+        Some(key) => Some(lookup(&media_ids, "media", key)?),
+        None => None,
+    };
+    diesel::insert_into(site_settings::table)
+        .values((
+            site_settings::id.eq(SETTINGS_ID),
+            site_settings::name.eq(&site.name),
+            site_settings::description.eq(&site.description),
+            site_settings::logo_media_id.eq(logo),
+            site_settings::locale.eq(&site.locale),
+            site_settings::time_zone.eq(&site.time_zone),
+            site_settings::utc_offset_minutes.eq(site.utc_offset_minutes),
+            site_settings::copyright.eq(&site.copyright),
+            site_settings::credits.eq(&site.credits),
+            site_settings::icp_record.eq(&site.icp_record),
+            site_settings::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    for (position, contact) in content.contacts.iter().enumerate() {
+        diesel::insert_into(site_contacts::table)
+            .values((
+                site_contacts::position.eq(position as i32),
+                site_contacts::label.eq(&contact.label),
+                site_contacts::address.eq(&contact.address),
+                site_contacts::phone.eq(&contact.phone),
+                site_contacts::email.eq(&contact.email),
+            ))
+            .execute(conn)?;
     }
 
     let mut article_ids = HashMap::new();

@@ -1,14 +1,15 @@
 //! The demo's pictures: real files made for the demo (`scripts/demo-pictures.py`), put
 //! through the upload pipeline on start, so that the demo article shows its photos in
 //! every size. The demo content names them by placeholder URLs; a record still at its
-//! placeholder gets its file, and the article HTML and site logo that use the placeholder
-//! get the stored file's URL. Done at every start until done, so it is idempotent.
+//! placeholder gets its file (the site logo is such a record too), and the article HTML
+//! that uses the placeholder gets the stored file's URL. Done at every start until done,
+//! so it is idempotent.
 
 use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{articles, media, site_settings};
+use crate::db::schema::{articles, media};
 use crate::db::Pool;
 use crate::resources::media::files::MediaFiles;
 use crate::resources::media::writes::file_columns;
@@ -51,11 +52,7 @@ pub async fn attach(files: &MediaFiles, pool: &Pool, now: NaiveDateTime) -> Resu
                 .filter(media::url.eq(*placeholder))
                 .count()
                 .get_result(conn)?;
-            let logos: i64 = site_settings::table
-                .filter(site_settings::logo_url.eq(*placeholder))
-                .count()
-                .get_result(conn)?;
-            Ok::<_, crate::error::ApiError>(records + logos > 0)
+            Ok::<_, crate::error::ApiError>(records > 0)
         })
         .await
         .map_err(|error| error.to_string())?;
@@ -72,11 +69,6 @@ pub async fn attach(files: &MediaFiles, pool: &Pool, now: NaiveDateTime) -> Resu
                 diesel::update(media::table.filter(media::url.eq(*placeholder)))
                     .set(file_columns(&stored))
                     .execute(conn)?;
-                diesel::update(
-                    site_settings::table.filter(site_settings::logo_url.eq(*placeholder)),
-                )
-                .set(site_settings::logo_url.eq(&url))
-                .execute(conn)?;
                 let bodies: Vec<(i64, String)> = articles::table
                     .filter(articles::body_html.like(format!("%{placeholder}%")))
                     .select((articles::id, articles::body_html))

@@ -514,3 +514,83 @@ async fn a_media_delete_racing_writes_that_use_it_never_leaves_content_pointing_
         }
     }
 }
+
+#[actix_rt::test]
+async fn a_logo_change_racing_the_delete_of_its_record_never_leaves_the_site_pointing_at_nothing() {
+    // Each round: a PATCH making a new media record the site logo against a DELETE of that
+    // record. Whichever lands first decides: the delete (204, then the PATCH is 422 naming
+    // `logo_media_id` and the logo stays as it was) or the PATCH (200, then the delete is
+    // 409 and the record stays).
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    for round in 0..8 {
+        let (media, _) = create(
+            &app,
+            &admin,
+            "/api/v1/media",
+            json!({"url": format!("/logo{round}.png"), "mime_type": "image/png"}),
+        )
+        .await;
+        let id: i64 = media
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("id");
+        let before = app.get_json("/api/v1/site").await["logo"].clone();
+        // Alternate which request is sent first.
+        let patch: Call = (
+            "PATCH",
+            "/api/v1/site".into(),
+            Some(json!({"logo_media_id": id})),
+            None,
+        );
+        let delete: Call = ("DELETE", media.clone(), None, None);
+        let calls = if round % 2 == 0 {
+            vec![patch, delete]
+        } else {
+            vec![delete, patch]
+        };
+        let answers = race(&app, &admin, &calls).await;
+        let (patched, deleted) = if round % 2 == 0 {
+            (&answers[0], &answers[1])
+        } else {
+            (&answers[1], &answers[0])
+        };
+        let site = app.get_json("/api/v1/site").await;
+        let kept = app.send("GET", &media, Some(&admin), None, &[]).await;
+        match (patched.status.as_u16(), deleted.status.as_u16()) {
+            (200, 409) => {
+                assert_eq!(site["logo"]["id"], id, "round {round}: {site}");
+                assert_eq!(kept.status, 200, "round {round}: the record stays");
+            }
+            (422, 204) => {
+                assert_eq!(
+                    patched.json()["errors"][0]["field"],
+                    "logo_media_id",
+                    "round {round}: {}",
+                    patched.text()
+                );
+                assert_eq!(site["logo"], before, "round {round}: the logo is unchanged");
+                assert_eq!(kept.status, 404, "round {round}: the record is gone");
+            }
+            other => panic!(
+                "round {round}: (PATCH, DELETE) answered {other:?}: {} / {}",
+                patched.text(),
+                deleted.text()
+            ),
+        }
+        // Whatever won, the logo the site shows is a record that exists.
+        if let Some(logo) = site["logo"]["id"].as_i64() {
+            let shown = app
+                .send(
+                    "GET",
+                    &format!("/api/v1/media/{logo}"),
+                    Some(&admin),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_eq!(shown.status, 200, "round {round}: {site}");
+        }
+    }
+}

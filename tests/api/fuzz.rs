@@ -250,26 +250,14 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
     let user = app.user("someone@example.com", Role::Author);
 
     // The fields each write reads, from the parsers themselves.
-    use masthead::resources::{articles, categories, magazine, media, pages, tags};
+    use masthead::resources::{articles, categories, magazine, media, pages, site, tags};
     let article_fields = fields_of::<articles::types::NewArticle>();
     let category_fields = fields_of::<categories::types::CategoryChanges>();
     let tag_fields = fields_of::<tags::types::TagChanges>();
     let page_fields = fields_of::<pages::types::PageChanges>();
     let issue_fields = fields_of::<magazine::types::NewMagazineIssue>();
     let media_fields = fields_of::<media::types::NewMedia>();
-    const SITE: &[&str] = &[
-        "name",
-        "description",
-        "url",
-        "logo_url",
-        "locale",
-        "time_zone",
-        "utc_offset",
-        "copyright",
-        "credits",
-        "icp_record",
-        "contacts",
-    ];
+    let site_fields = fields_of::<site::types::SiteChanges>();
     const ITEM: &[&str] = &["label", "kind", "target_id", "url", "parent_id", "position"];
     const USER: &[&str] = &["email", "name", "role", "password", "active"];
     const TOKEN: &[&str] = &["name", "role"];
@@ -350,7 +338,7 @@ async fn arbitrary_bodies_to_every_write_route_never_get_5xx() {
             media_fields,
             empty.clone(),
         ),
-        ("PATCH", "/api/v1/site".into(), SITE, empty.clone()),
+        ("PATCH", "/api/v1/site".into(), site_fields, empty.clone()),
         (
             "POST",
             "/api/v1/menus/footer/items".into(),

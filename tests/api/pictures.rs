@@ -581,6 +581,61 @@ async fn stored_files_are_only_what_uploads_made() {
 }
 
 #[actix_rt::test]
+async fn an_uploaded_logo_comes_with_its_sizes_and_follows_a_new_file() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    let created = upload(&app, &admin, &[("file", Some("logo.png"), &png(800, 200))]).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let image = created.json();
+    let id = image["id"].as_i64().expect("id");
+    let set = app
+        .send(
+            "PATCH",
+            "/api/v1/site",
+            Some(&admin),
+            Some(&json!({"logo_media_id": id})),
+            &[],
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    let site = app.get_json("/api/v1/site").await;
+    assert_eq!(
+        site["logo"], image,
+        "the image object as the media route shows it"
+    );
+    let widths: Vec<i64> = site["logo"]["renditions"]
+        .as_array()
+        .expect("renditions")
+        .iter()
+        .filter(|r| r["mime_type"] == "image/webp")
+        .map(|r| r["width"].as_i64().unwrap_or_default())
+        .collect();
+    assert_eq!(widths, [320, 640], "{site}");
+    assert_eq!(site["logo_url"], image["url"]);
+
+    // A new file: new URLs, and the site shows them at once.
+    let replaced = app
+        .send_bytes(
+            "PUT",
+            &format!("/api/v1/media/{id}/file"),
+            Some(&admin),
+            &form_type(),
+            form(&[("file", Some("logo2.png"), &png(400, 100))]),
+            &[],
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let site = app.get_json("/api/v1/site").await;
+    assert_ne!(site["logo_url"], image["url"]);
+    assert_eq!(site["logo_url"], replaced.json()["url"]);
+    assert_eq!(site["logo"]["width"], 400);
+    assert_eq!(
+        app.get(site["logo_url"].as_str().unwrap()).await.status,
+        200
+    );
+}
+
+#[actix_rt::test]
 async fn the_demo_article_shows_its_photos_responsive() {
     let app = TestApp::demo_with_pictures().await;
     let article = app
@@ -621,14 +676,35 @@ async fn the_demo_article_shows_its_photos_responsive() {
         .expect("training photo");
     let full = app.get(training["url"].as_str().unwrap()).await;
     assert!(!contains(&full.body, b"Exif\0\0"));
-    // The logo and the magazine cover are stored files too.
+    // The logo and the magazine cover are stored files too; the logo is an image object
+    // like the others.
     let site = app.get_json("/api/v1/site").await;
     assert_eq!(site["media_base_url"], "/media");
-    let logo = site["logo_url"].as_str().expect("logo");
+    let logo = &site["logo"];
+    let url = logo["url"].as_str().expect("logo");
+    assert!(
+        url.starts_with("/media/2026/"),
+        "stored by the pipeline: {url}"
+    );
+    assert_eq!(site["logo_url"], url, "one URL for old clients and new");
     assert_eq!(
-        app.get(logo).await.header("content-type").as_deref(),
+        app.get(url).await.header("content-type").as_deref(),
         Some("image/png")
     );
+    assert_eq!((&logo["width"], &logo["height"]), (&json!(360), &json!(96)));
+    assert!(logo["placeholder"].is_string(), "{logo}");
+    let renditions = logo["renditions"].as_array().expect("renditions");
+    assert!(!renditions.is_empty(), "{logo}");
+    for rendition in renditions {
+        let url = rendition["url"].as_str().expect("rendition url");
+        let served = app.get(url).await;
+        assert_eq!(served.status, 200, "{url}");
+        assert_eq!(
+            served.header("content-type").as_deref(),
+            rendition["mime_type"].as_str(),
+            "{url}"
+        );
+    }
     let issues = app.get_json("/api/v1/magazine/issues").await;
     let cover = &issues["data"][0]["cover"];
     assert!(

@@ -101,6 +101,11 @@ async fn an_imported_site_serves_the_same_pages_and_users_need_a_new_password() 
         "深圳南山警方打掉一网络传播淫秽物品犯罪团伙,刑拘5人"
     );
     assert_eq!(article["related"].as_array().map(Vec::len), Some(6));
+    // The site comes after the media record that is its logo.
+    assert_eq!(
+        app.get_json("/api/v1/site").await["logo"]["alt"],
+        "南方大视野"
+    );
     assert_eq!(
         app.get_json("/api/v1/menus/footer").await["items"]
             .as_array()

@@ -75,8 +75,8 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Image>> {
 }
 
 /// What shows this media record, by name (`article hu-miao-you-wo (cover)`): article
-/// covers and inline images, magazine covers, and the site logo when its URL is this
-/// file's. One query each, for a delete's 409.
+/// covers and inline images, magazine covers, and the site logo when it is this record
+/// or its URL is this file's. One query each, for a delete's 409.
 pub fn users(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<String>> {
     use crate::db::schema::{articles, magazine_issues, site_settings};
     let covers: Vec<String> = articles::table
@@ -100,7 +100,11 @@ pub fn users(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<String>> {
         .select(media::url)
         .first(conn)?;
     let logo: i64 = site_settings::table
-        .filter(site_settings::logo_url.eq(&url))
+        .filter(
+            site_settings::logo_media_id
+                .eq(id)
+                .or(site_settings::logo_url.eq(&url)),
+        )
         .count()
         .get_result(conn)?;
     Ok(covers

@@ -14,8 +14,9 @@ use crate::state::AppState;
 
 /// Site metadata.
 ///
-/// The name, description, locale, time zone, contact entries and credits line: what a
-/// frontend needs for its header, footer and meta tags.
+/// The name, description, logo (with its sizes when it is a media record), locale, time
+/// zone, contact entries and credits line: what a frontend needs for its header, footer
+/// and meta tags.
 #[utoipa::path(
     tag = "site",
     security((), ("bearer" = []), ("integration_token" = [])),
@@ -41,7 +42,11 @@ pub async fn get_site(
 /// Change the site settings.
 ///
 /// Admins only. Partial: only the fields sent change; `contacts`, when sent, replaces
-/// the list. Honours `If-Match` (the version is 0 before the first change).
+/// the list. The logo is set one of two ways, so a body sends at most one of `logo_url`
+/// (a file kept elsewhere) and `logo_media_id` (a media record, which must exist): both
+/// at once is a 422 naming both, an unknown id a 422 naming `logo_media_id`. Either one
+/// replaces the other, and `null` in either removes the logo. Honours `If-Match` (the
+/// version is 0 before the first change).
 #[utoipa::path(
     tag = "site",
     security(("bearer" = []), ("integration_token" = [])),

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use super::types::{Contact, Site};
 use crate::db::schema::{site_contacts, site_settings};
 use crate::db::AnyConnection;
+use crate::resources::media;
 
 /// The settings row has id 1; a database without one serves these defaults.
 pub const SETTINGS_ID: i64 = 1;
@@ -23,6 +24,7 @@ struct SettingsRow {
     icp_record: Option<String>,
     _updated_at: chrono::NaiveDateTime,
     version: i64,
+    logo_media_id: Option<i64>,
 }
 
 pub fn format_offset(minutes: i32) -> String {
@@ -54,12 +56,18 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<Site> {
             email,
         })
         .collect();
+    let logo = match settings.as_ref().and_then(|row| row.logo_media_id) {
+        Some(id) => media::queries::by_id(conn, id)?,
+        None => None,
+    };
     Ok(match settings {
         Some(row) => Site {
             name: row.name,
             description: row.description,
             url: row.url,
-            logo_url: row.logo_url,
+            // The record's URL follows its file when the file is replaced.
+            logo_url: logo.as_ref().map(|logo| logo.url.clone()).or(row.logo_url),
+            logo,
             locale: row.locale,
             time_zone: row.time_zone,
             utc_offset: format_offset(row.utc_offset_minutes),
@@ -76,6 +84,7 @@ pub fn load(conn: &mut AnyConnection) -> QueryResult<Site> {
             description: String::new(),
             url: None,
             logo_url: None,
+            logo: None,
             locale: "zh-CN".into(),
             time_zone: "Asia/Shanghai".into(),
             utc_offset: format_offset(DEFAULT_UTC_OFFSET_MINUTES),

@@ -8,14 +8,27 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::input::kinds::{Line, Text, Url, PLACEHOLDER_NAME};
+use crate::input::kinds::{Id, Line, Text, Url, PLACEHOLDER_NAME};
 use crate::input::{Optional, Patch};
+use crate::resources::media::types::Image;
 
 /// Site-wide metadata for headers, footers and `<meta>` tags.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "name": "南方大视野", "description": "《南方大视野》杂志官方网站",
-    "url": null, "logo_url": "/media/logo.png", "locale": "zh-CN",
+    "url": null, "logo_url": "/media/2026/11/9af5bbd0d1eb-341775b9/full.png",
+    "logo": {
+        "id": 7, "url": "/media/2026/11/9af5bbd0d1eb-341775b9/full.png", "alt": "南方大视野",
+        "caption": null, "width": 360, "height": 96, "mime_type": "image/png",
+        "credit": null, "byte_size": 21385, "placeholder": "LlPPv6=KwIIU^+sojZj[_NNHNGxa",
+        "focal_point": null,
+        "renditions": [
+            {"url": "/media/2026/11/9af5bbd0d1eb-341775b9/w320.png", "width": 320, "height": 85, "mime_type": "image/png"},
+            {"url": "/media/2026/11/9af5bbd0d1eb-341775b9/w320.webp", "width": 320, "height": 85, "mime_type": "image/webp"}
+        ],
+        "version": 1
+    },
+    "locale": "zh-CN",
     "time_zone": "Asia/Shanghai", "utc_offset": "+08:00",
     "copyright": "© 南方大视野 版权所有", "credits": "网站全程独家策划设计制作:亚网互联",
     "icp_record": null,
@@ -31,8 +44,15 @@ pub struct Site {
     /// The public URL of the site's frontend, if set.
     #[schema(required = true)]
     pub url: Option<String>,
+    /// The logo's URL: `logo.url` when the logo is a media record, else a URL set by hand.
+    /// Kept for clients that read only a URL; `logo` has the sizes.
     #[schema(required = true)]
     pub logo_url: Option<String>,
+    /// The logo when it is a media record (`logo_media_id`): with its renditions for a
+    /// `srcset`, its placeholder and its size. `null` when there is no logo or it is only
+    /// a URL.
+    #[schema(required = true)]
+    pub logo: Option<Image>,
     /// BCP 47 language tag of the content.
     pub locale: String,
     /// IANA time zone name the newsroom works in.
@@ -72,7 +92,7 @@ pub struct Contact {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "icp_record": "粤ICP备00000000号",
+    "icp_record": "粤ICP备00000000号", "logo_media_id": 7,
     "contacts": [{"label": "联络处", "address": "龙华区和平路御经堂386室", "phone": "13751426049"}]
 }))]
 pub struct SiteChanges {
@@ -87,10 +107,15 @@ pub struct SiteChanges {
     #[serde(default)]
     #[schema(inline)]
     pub url: Patch<Url<500>>,
-    /// `null` clears it.
+    /// A logo kept elsewhere, by URL; `null` removes the logo. Not with `logo_media_id`.
     #[serde(default)]
     #[schema(inline)]
     pub logo_url: Patch<Url<500>>,
+    /// The media record to show as the logo (it must exist); `null` removes the logo. Not
+    /// with `logo_url`.
+    #[serde(default)]
+    #[schema(inline)]
+    pub logo_media_id: Patch<Id>,
     /// BCP 47 language tag of the content.
     #[serde(default)]
     #[schema(inline)]

@@ -7,10 +7,12 @@ use super::queries::{self, DEFAULT_UTC_OFFSET_MINUTES, SETTINGS_ID};
 use super::types::{Site, SiteChanges};
 use crate::auth::actor::Actor;
 use crate::auth::Role;
-use crate::db::schema::{site_contacts, site_settings};
+use crate::db::schema::{media, site_contacts, site_settings};
 use crate::db::AnyConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::params::IdOrSlug;
+use crate::input::kinds::{Id, Url};
+use crate::input::Patch;
 use crate::resources::editing::{Action, Current, Editable};
 
 /// The site settings: a singleton, so only [`Editable`].
@@ -66,6 +68,7 @@ impl Editable for Settings {
         changes: SiteChanges,
         now: NaiveDateTime,
     ) -> Result<String, ApiError> {
+        let logo = logo_change(conn, changes.logo_url, changes.logo_media_id)?;
         // A non-null text column cleared with `null` becomes empty.
         let text = |value: Option<Option<String>>| value.map(Option::unwrap_or_default);
         diesel::update(site_settings::table.filter(site_settings::id.eq(SETTINGS_ID)))
@@ -82,11 +85,12 @@ impl Editable for Settings {
                     .map(|url| url.0)
                     .into_update()
                     .map(|url| site_settings::url.eq(url)),
-                changes
-                    .logo_url
-                    .map(|url| url.0)
-                    .into_update()
-                    .map(|url| site_settings::logo_url.eq(url)),
+                logo.map(|logo| {
+                    (
+                        site_settings::logo_url.eq(logo.url),
+                        site_settings::logo_media_id.eq(logo.media_id),
+                    )
+                }),
                 changes
                     .locale
                     .value()
@@ -130,5 +134,60 @@ impl Editable for Settings {
 
     fn view(conn: &mut AnyConnection, _: i64, _: NaiveDateTime) -> Result<Site, ApiError> {
         Ok(queries::load(conn)?)
+    }
+}
+
+/// The logo as stored: at most one of the two holds a value.
+struct LogoColumns {
+    url: Option<String>,
+    media_id: Option<i64>,
+}
+
+/// The logo's new columns, or `None` to keep them. The two fields are two ways to set the
+/// one logo, so a body sends at most one of them: a URL (a logo kept elsewhere) clears the
+/// media record, a media record clears the URL (`/site` serves the record's own URL, which
+/// follows its file), and `null` in either removes the logo. Runs under the write lock, so
+/// a media record found here cannot be deleted before the change commits.
+fn logo_change(
+    conn: &mut AnyConnection,
+    url: Patch<Url<500>>,
+    media_id: Patch<Id>,
+) -> Result<Option<LogoColumns>, ApiError> {
+    let none = LogoColumns {
+        url: None,
+        media_id: None,
+    };
+    match (url, media_id) {
+        (url, Patch::Absent) => Ok(url.into_update().map(|url| LogoColumns {
+            url: url.map(|url| url.0),
+            ..none
+        })),
+        (Patch::Absent, Patch::Null) => Ok(Some(none)),
+        (Patch::Absent, Patch::Value(Id(id))) => {
+            let found: i64 = media::table
+                .filter(media::id.eq(id))
+                .count()
+                .get_result(conn)?;
+            if found == 0 {
+                return Err(ApiError::Invalid(vec![FieldError::new(
+                    "logo_media_id",
+                    format!("no such id: {id}"),
+                )]));
+            }
+            Ok(Some(LogoColumns {
+                media_id: Some(id),
+                ..none
+            }))
+        }
+        _ => Err(ApiError::Invalid(vec![
+            FieldError::new(
+                "logo_url",
+                "cannot be sent with logo_media_id: send one of them",
+            ),
+            FieldError::new(
+                "logo_media_id",
+                "cannot be sent with logo_url: send one of them",
+            ),
+        ])),
     }
 }
