@@ -7,7 +7,10 @@ pub mod portability;
 pub mod serve;
 pub mod user;
 
-pub use args::{AddUserArgs, Cli, Command, ExportArgs, LogFormat, ServeArgs, UserCommand};
+pub use args::{
+    AddUserArgs, BackupArgs, Cli, Command, ExportArgs, ImportArgs, LogFormat, MediaStoreArgs,
+    ServeArgs, UserCommand,
+};
 
 use crate::config::DatabaseUrl;
 
@@ -28,8 +31,9 @@ pub fn run(cli: &Cli) -> Result<(), String> {
         Some(Command::Export(args)) => {
             DatabaseUrl::parse(&cli.database_url).and_then(|url| portability::export(&url, args))
         }
-        Some(Command::Import(args)) => DatabaseUrl::parse(&cli.database_url)
-            .and_then(|url| portability::import(&url, &args.from)),
+        Some(Command::Import(args)) => {
+            DatabaseUrl::parse(&cli.database_url).and_then(|url| portability::import(&url, args))
+        }
         Some(Command::Backup(args)) => {
             DatabaseUrl::parse(&cli.database_url).and_then(|url| crate::db::backup(&url, &args.to))
         }

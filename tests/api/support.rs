@@ -13,6 +13,7 @@ use masthead::db::schema::{
     menus, pages, tags,
 };
 use masthead::db::{Pool, PooledConnection};
+use masthead::storage::StoreUrl;
 use serde_json::Value;
 
 use crate::conformance;
@@ -92,6 +93,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// The app's response cache (None when off), to read its own accounting.
     pub cache: Option<std::sync::Arc<masthead::http::response_cache::ResponseCache>>,
+    /// Where the app keeps uploaded files (a folder of its own unless configured).
+    pub media_store: StoreUrl,
     _database: TestDatabase,
     _dir: tempfile::TempDir,
 }
@@ -216,7 +219,7 @@ impl TestApp {
         config.pool.size = 4;
         // Short, so that the outage test's 503s come quickly.
         config.pool.connection_timeout = std::time::Duration::from_millis(1500);
-        config.media.store = masthead::storage::StoreUrl::Local(dir.path().join("media"));
+        config.media.store = StoreUrl::Local(dir.path().join("media"));
         configure(&mut config);
         let mut state = masthead::commands::serve::prepare(&config).expect("prepare database");
         if demo == Demo::WithPictures {
@@ -229,12 +232,14 @@ impl TestApp {
         state.clock = clock.clone();
         let pool = state.pool.clone();
         let cache = state.cache.clone();
+        let media_store = config.media.store.clone();
         let server = actix_test::start(move || masthead::app(state.clone(), &CorsOrigins::Any));
         Self {
             server,
             pool,
             clock,
             cache,
+            media_store,
             _database: database,
             _dir: dir,
         }
