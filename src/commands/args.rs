@@ -53,7 +53,8 @@ pub enum Command {
     Openapi,
     /// Add generated published articles (for benchmarks and load tests).
     Generate(GenerateArgs),
-    /// Copy a live SQLite database, consistently, to a new file (SQLite's `VACUUM INTO`).
+    /// Copy a live SQLite database, consistently, to a new file (SQLite's `VACUUM INTO`),
+    /// and its media files to a new folder beside it.
     Backup(BackupArgs),
     /// Write the whole site as JSON Lines (content, menus, settings, users, media records
     /// and their uploaded files).
@@ -127,6 +128,16 @@ pub struct BackupArgs {
     /// The new file; it must not exist yet.
     #[arg(long)]
     pub to: std::path::PathBuf,
+    /// The new folder for a copy of the media files; it must not exist yet. Default: the
+    /// backup file's name with `.media` added (`site.db` → `site.db.media`), for a local
+    /// media store; an S3 bucket is copied only when this is given.
+    #[arg(long)]
+    pub media_to: Option<std::path::PathBuf>,
+    /// Copy the database only.
+    #[arg(long, conflicts_with = "media_to")]
+    pub without_files: bool,
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 }
 
 #[derive(Debug, Subcommand)]

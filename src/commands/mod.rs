@@ -1,7 +1,8 @@
 //! The command line: its flags and subcommands in `args.rs`, and one module per command: `masthead [serve]`, `migrate`, `export`/`import`,
-//! `user add`; `openapi`, `generate` and `backup` call their modules directly.
+//! `backup`, `user add`; `openapi` and `generate` call their modules directly.
 
 pub mod args;
+pub mod backup;
 pub mod migrate;
 pub mod portability;
 pub mod serve;
@@ -35,7 +36,7 @@ pub fn run(cli: &Cli) -> Result<(), String> {
             DatabaseUrl::parse(&cli.database_url).and_then(|url| portability::import(&url, args))
         }
         Some(Command::Backup(args)) => {
-            DatabaseUrl::parse(&cli.database_url).and_then(|url| crate::db::backup(&url, &args.to))
+            DatabaseUrl::parse(&cli.database_url).and_then(|url| backup::backup(&url, args))
         }
         Some(Command::User(UserCommand::Add(args))) => read_password().and_then(|password| {
             DatabaseUrl::parse(&cli.database_url)

@@ -2,7 +2,7 @@
 //! exports (SQLite → SQLite when no PostgreSQL is configured), and the imported site
 //! serves the same pages. The uploaded files travel too, through the command line as an
 //! operator runs it: an imported site serves the same pictures, byte for byte; a damaged
-//! export leaves nothing behind.
+//! export leaves nothing behind; `masthead backup` copies the files beside the database.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -487,4 +487,77 @@ async fn the_demo_site_travels_with_its_pictures_and_its_logo() {
         &stored_files(&media_folder(&source)),
     );
     assert!(file_keys(&export).len() > 30);
+}
+
+#[actix_rt::test]
+async fn backup_copies_the_media_files_beside_the_database() {
+    // Backups copy SQLite files: this site is on SQLite whatever the tests' backend, its
+    // pictures in the default place, `media/` beside the database.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let live = dir.path().join("live").join("masthead.db");
+    let live_media = dir.path().join("live").join("media");
+    let source = TestApp::over(
+        DatabaseUrl::Sqlite(live.clone()),
+        StoreUrl::Local(live_media.clone()),
+    )
+    .await;
+    let editor = source.token_for(Role::Editor).await;
+    let created = upload(
+        &source,
+        &editor,
+        &[("file", Some("a.jpg"), &jpeg(700, 500))],
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let image = created.json();
+    let stored = stored_files(&live_media);
+    assert_eq!(stored.len(), 5, "{:?}", stored.keys());
+
+    let backup = dir.path().join("backups").join("site.db");
+    std::fs::create_dir_all(dir.path().join("backups")).expect("mkdir");
+    let run = |to: &Path, extra: &[&str]| {
+        let mut args = vec!["--database-url", text(&live), "backup", "--to", text(to)];
+        args.extend(extra);
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        async move { masthead(&args.iter().map(String::as_str).collect::<Vec<_>>()).await }
+    };
+    run(&backup, &[]).await.expect("backup");
+    let copied_media = dir.path().join("backups").join("site.db.media");
+    assert_same_files(&stored_files(&copied_media), &stored);
+
+    // Restored as the README says: the file as the database, the folder as the store.
+    let restored = TestApp::over(
+        DatabaseUrl::Sqlite(backup.clone()),
+        StoreUrl::Local(copied_media.clone()),
+    )
+    .await;
+    for url in picture_urls(&image) {
+        let (before, after) = (source.get(&url).await, restored.get(&url).await);
+        assert_eq!(after.status, 200, "{url}");
+        assert!(after.body == before.body, "{url}: other bytes");
+    }
+
+    // Never over an earlier backup; the database alone when asked.
+    let message = run(&backup, &[]).await.expect_err("exists");
+    assert!(message.contains("exists already"), "{message}");
+    let elsewhere = dir.path().join("backups").join("other.db");
+    std::fs::create_dir_all(dir.path().join("backups").join("other.db.media")).expect("mkdir");
+    let message = run(&elsewhere, &[]).await.expect_err("the folder exists");
+    assert!(
+        message.contains("other.db.media exists already"),
+        "{message}"
+    );
+    assert!(!elsewhere.exists(), "nothing written");
+    let rows_only = dir.path().join("backups").join("rows.db");
+    run(&rows_only, &["--without-files"]).await.expect("backup");
+    assert!(rows_only.exists());
+    assert!(!dir.path().join("backups").join("rows.db.media").exists());
+    let chosen = dir.path().join("elsewhere").join("pictures");
+    run(
+        &dir.path().join("backups").join("chosen.db"),
+        &["--media-to", text(&chosen)],
+    )
+    .await
+    .expect("backup");
+    assert_same_files(&stored_files(&chosen), &stored);
 }

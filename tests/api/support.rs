@@ -208,10 +208,32 @@ impl TestApp {
         Self::start_with(Demo::None, test_keys(), configure).await
     }
 
+    /// A site over a database and media store that exist already (a restored backup, say),
+    /// without the demo.
+    pub async fn over(database_url: DatabaseUrl, media: StoreUrl) -> Self {
+        let database = TestDatabase {
+            url: database_url,
+            postgres: None,
+        };
+        Self::start_on(Some(database), Demo::None, test_keys(), |config| {
+            config.media.store = media
+        })
+        .await
+    }
+
     async fn start_with(demo: Demo, keys: Vec<Key>, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_on(None, demo, keys, configure).await
+    }
+
+    async fn start_on(
+        database: Option<TestDatabase>,
+        demo: Demo,
+        keys: Vec<Key>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         conformance::prepare();
         let dir = tempfile::tempdir().expect("temp dir");
-        let database = TestDatabase::create(&dir);
+        let database = database.unwrap_or_else(|| TestDatabase::create(&dir));
         let mut config = Config::for_database(database.url.clone());
         config.demo = demo != Demo::None;
         config.jwt_keys = keys;
