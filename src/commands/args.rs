@@ -7,6 +7,8 @@ use crate::config::{
     DEFAULT_CACHE_BYTES, DEFAULT_CACHE_ENTRIES,
 };
 use crate::http::client_address::TrustedProxies;
+use crate::storage::blocking::BlockingStore;
+use crate::storage::StoreUrl;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,11 +53,14 @@ pub enum Command {
     Openapi,
     /// Add generated published articles (for benchmarks and load tests).
     Generate(GenerateArgs),
-    /// Copy a live SQLite database, consistently, to a new file (SQLite's `VACUUM INTO`).
+    /// Copy a live SQLite database, consistently, to a new file (SQLite's `VACUUM INTO`),
+    /// and its media files to a new folder beside it.
     Backup(BackupArgs),
-    /// Write the whole site as JSON Lines (content, menus, settings, users, media records).
+    /// Write the whole site as JSON Lines (content, menus, settings, users, media records
+    /// and their uploaded files).
     Export(ExportArgs),
-    /// Load an export into an empty database (either backend).
+    /// Load an export into an empty database (either backend), and its files into the
+    /// media store.
     Import(ImportArgs),
     /// Build the search index and every article's related list again from the stored
     /// articles (imports and `generate` do it themselves).
@@ -63,6 +68,35 @@ pub enum Command {
     /// Manage users: `masthead user add --email … --name … --role admin`.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+/// Where uploaded files are kept: one flag for every command that reads or writes them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MediaStoreArgs {
+    /// Where uploaded pictures are kept: a folder (default: `media` beside a SQLite
+    /// database, `data/media` with PostgreSQL) or an S3-compatible bucket,
+    /// `s3://bucket/prefix?endpoint=https://…&region=…` (credentials from
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "MASTHEAD_MEDIA_STORE")]
+    pub media_store: Option<String>,
+}
+
+impl MediaStoreArgs {
+    /// The store these flags name for this database.
+    pub fn store_url(&self, database_url: &DatabaseUrl) -> Result<StoreUrl, String> {
+        match &self.media_store {
+            Some(store) => store
+                .parse()
+                .map_err(|error| format!("--media-store: {error}")),
+            None => Ok(crate::config::MediaSettings::beside(database_url).store),
+        }
+    }
+
+    /// The store, opened for the command line's blocking calls.
+    pub fn open(&self, database_url: &DatabaseUrl) -> Result<BlockingStore, String> {
+        BlockingStore::open(&self.store_url(database_url)?)
+            .map_err(|error| format!("media store: {error}"))
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -73,6 +107,11 @@ pub struct ExportArgs {
     /// Include users' password hashes (left out by default).
     #[arg(long)]
     pub with_password_hashes: bool,
+    /// Leave the uploaded files out: rows only (copy the media store yourself).
+    #[arg(long)]
+    pub without_files: bool,
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -80,6 +119,11 @@ pub struct ImportArgs {
     /// The export to load.
     #[arg(long)]
     pub from: std::path::PathBuf,
+    /// Pass over the export's files: rows only (the media store has them already).
+    #[arg(long)]
+    pub without_files: bool,
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -87,6 +131,16 @@ pub struct BackupArgs {
     /// The new file; it must not exist yet.
     #[arg(long)]
     pub to: std::path::PathBuf,
+    /// The new folder for a copy of the media files; it must not exist yet. Default: the
+    /// backup file's name with `.media` added (`site.db` → `site.db.media`), for a local
+    /// media store; an S3 bucket is copied only when this is given.
+    #[arg(long)]
+    pub media_to: Option<std::path::PathBuf>,
+    /// Copy the database only.
+    #[arg(long, conflicts_with = "media_to")]
+    pub without_files: bool,
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,12 +228,8 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_DEV")]
     pub dev: bool,
 
-    /// Where uploaded pictures are kept: a folder (default: `media` beside a SQLite
-    /// database, `data/media` with PostgreSQL) or an S3-compatible bucket,
-    /// `s3://bucket/prefix?endpoint=https://…&region=…` (credentials from
-    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
-    #[arg(long, env = "MASTHEAD_MEDIA_STORE")]
-    pub media_store: Option<String>,
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 
     /// What media URLs start with: `/media` (this server serves them) or a CDN's origin,
     /// `https://cdn.example.com/media`.
@@ -230,7 +280,7 @@ impl Default for ServeArgs {
             dev: false,
             body_timeout_ms: 15_000,
             trusted_proxies: String::new(),
-            media_store: None,
+            media: MediaStoreArgs::default(),
             media_base_url: "/media".into(),
             max_upload_bytes: crate::config::DEFAULT_MAX_UPLOAD_BYTES,
             max_image_pixels: 50_000_000,
@@ -283,11 +333,7 @@ fn media_settings(
     serve: &ServeArgs,
 ) -> Result<crate::config::MediaSettings, String> {
     let mut media = crate::config::MediaSettings::beside(database_url);
-    if let Some(store) = &serve.media_store {
-        media.store = store
-            .parse()
-            .map_err(|error| format!("--media-store: {error}"))?;
-    }
+    media.store = serve.media.store_url(database_url)?;
     let base_url = serve.media_base_url.trim().trim_end_matches('/');
     if crate::http::input::check_url(base_url).is_err() || base_url.contains(['?', '#']) {
         return Err(format!(

@@ -1,13 +1,17 @@
 //! The command line: its flags and subcommands in `args.rs`, and one module per command: `masthead [serve]`, `migrate`, `export`/`import`,
-//! `user add`; `openapi`, `generate`, `backup` and `reindex` call their modules directly.
+//! `backup`, `user add`; `openapi`, `generate` and `reindex` call their modules directly.
 
 pub mod args;
+pub mod backup;
 pub mod migrate;
 pub mod portability;
 pub mod serve;
 pub mod user;
 
-pub use args::{AddUserArgs, Cli, Command, ExportArgs, LogFormat, ServeArgs, UserCommand};
+pub use args::{
+    AddUserArgs, BackupArgs, Cli, Command, ExportArgs, ImportArgs, LogFormat, MediaStoreArgs,
+    ServeArgs, UserCommand,
+};
 
 use crate::config::DatabaseUrl;
 
@@ -28,8 +32,9 @@ pub fn run(cli: &Cli) -> Result<(), String> {
         Some(Command::Export(args)) => {
             DatabaseUrl::parse(&cli.database_url).and_then(|url| portability::export(&url, args))
         }
-        Some(Command::Import(args)) => DatabaseUrl::parse(&cli.database_url)
-            .and_then(|url| portability::import(&url, &args.from)),
+        Some(Command::Import(args)) => {
+            DatabaseUrl::parse(&cli.database_url).and_then(|url| portability::import(&url, args))
+        }
         Some(Command::Reindex) => DatabaseUrl::parse(&cli.database_url).and_then(|url| {
             migrate::migrate(&url)?;
             let mut conn = crate::db::connect(&url).map_err(|error| error.to_string())?;
@@ -44,7 +49,7 @@ pub fn run(cli: &Cli) -> Result<(), String> {
             Ok(())
         }),
         Some(Command::Backup(args)) => {
-            DatabaseUrl::parse(&cli.database_url).and_then(|url| crate::db::backup(&url, &args.to))
+            DatabaseUrl::parse(&cli.database_url).and_then(|url| backup::backup(&url, args))
         }
         Some(Command::User(UserCommand::Add(args))) => read_password().and_then(|password| {
             DatabaseUrl::parse(&cli.database_url)

@@ -1,43 +1,82 @@
 //! `masthead export` and `masthead import` (the format is in [`crate::portability`]).
 
-use super::args::ExportArgs;
+use super::args::{ExportArgs, ImportArgs};
 use super::migrate::migrate;
 use crate::config::DatabaseUrl;
+use crate::portability::ExportOptions;
 
-/// `masthead export`: to a file or standard output.
+/// `masthead export`: to a file or standard output, the media files included unless
+/// `--without-files`.
 pub fn export(url: &DatabaseUrl, args: &ExportArgs) -> Result<(), String> {
     migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
-    let count = match &args.to {
-        Some(path) => {
-            let file =
-                std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            let count = crate::portability::export(&mut conn, &mut out, args.with_password_hashes)?;
-            std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
-            count
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let count = crate::portability::export(&mut conn, &mut out, args.with_password_hashes)?;
-            std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
-            count
-        }
+    let store = (!args.without_files)
+        .then(|| args.media.open(url))
+        .transpose()?;
+    let options = ExportOptions {
+        with_password_hashes: args.with_password_hashes,
+        files: store.as_ref(),
     };
-    tracing::info!(rows = count, "exported");
+    let out: Box<dyn std::io::Write> = match &args.to {
+        Some(path) => {
+            Box::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(out);
+    let exported = crate::portability::export(&mut conn, &mut out, options)?;
+    std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
+    tracing::info!(
+        rows = exported.rows,
+        files = exported.files,
+        file_bytes = exported.file_bytes,
+        media_store = store.as_ref().map(|store| store.description()),
+        "exported"
+    );
     Ok(())
 }
 
-/// `masthead import`: into an empty database, migrated first.
-pub fn import(url: &DatabaseUrl, from: &std::path::Path) -> Result<(), String> {
+/// `masthead import`: into an empty database, migrated first, and its files into the media
+/// store unless `--without-files`.
+pub fn import(url: &DatabaseUrl, args: &ImportArgs) -> Result<(), String> {
     migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
-    let file = std::fs::File::open(from).map_err(|e| format!("{}: {e}", from.display()))?;
-    let count = crate::portability::import(&mut conn, &mut std::io::BufReader::new(file))?;
-    tracing::info!(rows = count, "imported");
+    let store = (!args.without_files)
+        .then(|| args.media.open(url))
+        .transpose()?;
+    let file =
+        std::fs::File::open(&args.from).map_err(|e| format!("{}: {e}", args.from.display()))?;
+    let imported = crate::portability::import(
+        &mut conn,
+        &mut std::io::BufReader::new(file),
+        store.as_ref(),
+    )?;
+    tracing::info!(
+        rows = imported.rows,
+        files = imported.files,
+        media_store = store.as_ref().map(|store| store.description()),
+        "imported"
+    );
+    if imported.skipped_files > 0 {
+        tracing::info!(
+            files = imported.skipped_files,
+            "the export's files were passed over (--without-files)"
+        );
+    }
+    if let Some(first) = imported.folders_without_files.first() {
+        tracing::warn!(
+            folders = imported.folders_without_files.len(),
+            first = %first,
+            "media records whose files the export does not carry (made with --without-files, \
+             or by an older release): their pictures answer 404 until the files are copied \
+             into the media store"
+        );
+    }
     // The index and related lists are derived, not exported: made again from the articles.
     let indexed = crate::resources::search::index::rebuild(&mut conn).map_err(|e| e.to_string())?;
-    tracing::info!(articles = indexed, "search index rebuilt");
+    tracing::info!(
+        articles = indexed,
+        "search index and related articles rebuilt"
+    );
     Ok(())
 }

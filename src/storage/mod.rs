@@ -16,6 +16,7 @@
 //! store.delete_prefix("2026/11/3f9a0c1e2b7d4a55").await -> Result<(), StoreError>
 //! store.list("2026/11").await -> Result<Vec<Key>, StoreError>        // "" for everything
 //! store.check().await -> Result<(), StoreError>                       // readiness: the folder or bucket answers
+//! blocking::BlockingStore::open(&url)?.read(&key) -> Result<Option<Bytes>, StoreError>  // the same, blocking, for the command line
 //! ```
 //!
 //! One code path for both: the `object_store` crate (Apache Arrow), with its
@@ -41,6 +42,7 @@
 //!   smaller. Locally, a key cannot be both a file and a folder (`a` and `a/b`); the
 //!   content-hashed layout never does that.
 
+pub mod blocking;
 mod key;
 mod location;
 

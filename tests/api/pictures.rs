@@ -44,7 +44,7 @@ fn picture(width: u32, height: u32) -> RgbImage {
     })
 }
 
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
         .encode_image(&picture(width, height))
@@ -144,7 +144,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
-async fn upload(app: &TestApp, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Response {
+pub(crate) async fn upload(
+    app: &TestApp,
+    token: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> Response {
     app.send_bytes(
         "POST",
         "/api/v1/media",

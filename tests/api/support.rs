@@ -13,6 +13,7 @@ use masthead::db::schema::{
     menus, pages, tags,
 };
 use masthead::db::{Pool, PooledConnection};
+use masthead::storage::StoreUrl;
 use serde_json::Value;
 
 use crate::conformance;
@@ -92,6 +93,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// The app's response cache (None when off), to read its own accounting.
     pub cache: Option<std::sync::Arc<masthead::http::response_cache::ResponseCache>>,
+    /// Where the app keeps uploaded files (a folder of its own unless configured).
+    pub media_store: StoreUrl,
     _database: TestDatabase,
     _dir: tempfile::TempDir,
 }
@@ -205,10 +208,32 @@ impl TestApp {
         Self::start_with(Demo::None, test_keys(), configure).await
     }
 
+    /// A site over a database and media store that exist already (a restored backup, say),
+    /// without the demo.
+    pub async fn over(database_url: DatabaseUrl, media: StoreUrl) -> Self {
+        let database = TestDatabase {
+            url: database_url,
+            postgres: None,
+        };
+        Self::start_on(Some(database), Demo::None, test_keys(), |config| {
+            config.media.store = media
+        })
+        .await
+    }
+
     async fn start_with(demo: Demo, keys: Vec<Key>, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_on(None, demo, keys, configure).await
+    }
+
+    async fn start_on(
+        database: Option<TestDatabase>,
+        demo: Demo,
+        keys: Vec<Key>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         conformance::prepare();
         let dir = tempfile::tempdir().expect("temp dir");
-        let database = TestDatabase::create(&dir);
+        let database = database.unwrap_or_else(|| TestDatabase::create(&dir));
         let mut config = Config::for_database(database.url.clone());
         config.demo = demo != Demo::None;
         config.jwt_keys = keys;
@@ -216,7 +241,7 @@ impl TestApp {
         config.pool.size = 4;
         // Short, so that the outage test's 503s come quickly.
         config.pool.connection_timeout = std::time::Duration::from_millis(1500);
-        config.media.store = masthead::storage::StoreUrl::Local(dir.path().join("media"));
+        config.media.store = StoreUrl::Local(dir.path().join("media"));
         configure(&mut config);
         let mut state = masthead::commands::serve::prepare(&config).expect("prepare database");
         if demo == Demo::WithPictures {
@@ -229,12 +254,14 @@ impl TestApp {
         state.clock = clock.clone();
         let pool = state.pool.clone();
         let cache = state.cache.clone();
+        let media_store = config.media.store.clone();
         let server = actix_test::start(move || masthead::app(state.clone(), &CorsOrigins::Any));
         Self {
             server,
             pool,
             clock,
             cache,
+            media_store,
             _database: database,
             _dir: dir,
         }

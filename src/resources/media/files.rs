@@ -29,8 +29,73 @@ pub struct MediaFiles {
     permits: Semaphore,
 }
 
-/// Where a kept original goes: outside every upload folder, and never served.
+/// Where a kept original goes: outside every upload folder, and never served. An upload
+/// `YYYY/MM/<name>` keeps its original as `originals/<name>.<ext>`.
 pub const ORIGINALS: &str = "originals";
+
+/// The upload a stored file belongs to, read from its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload<'a> {
+    /// A file in an upload's folder (`2026/11/ab12-cd34/w640.webp`): the folder.
+    Folder(&'a str),
+    /// A kept original (`originals/ab12-cd34.jpg`): the name its upload's folder ends in.
+    Original(&'a str),
+}
+
+/// Which upload `key` is part of; `None` for a key no upload writes.
+pub fn upload_of(key: &Key) -> Option<Upload<'_>> {
+    let key = key.as_str();
+    match key
+        .strip_prefix(ORIGINALS)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        Some(file) => file
+            .split_once('.')
+            .filter(|(name, _)| !name.contains('/'))
+            .map(|(name, _)| Upload::Original(name)),
+        None => key
+            .rsplit_once('/')
+            .map(|(folder, _)| Upload::Folder(folder)),
+    }
+}
+
+/// The last segment of an upload's folder, which names its kept original.
+pub fn folder_name(folder: &str) -> &str {
+    folder.rsplit('/').next().unwrap_or(folder)
+}
+
+/// The upload folder a stored file's URL points into, whatever the base URL it was made
+/// with (`https://cdn.example.com/media/2026/11/<12 hex>-<8 hex>/full.png` →
+/// `2026/11/<12 hex>-<8 hex>`); `None` for a URL of anything else. For a URL kept without
+/// a media record (the demo's logo).
+pub fn folder_of_url(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let mut segments = path.rsplit('/');
+    let (file, name, month, year) = (
+        segments.next()?,
+        segments.next()?,
+        segments.next()?,
+        segments.next()?,
+    );
+    let digits =
+        |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_digit());
+    let hex = |text: &str, len: usize| {
+        text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let named = name
+        .split_once('-')
+        .is_some_and(|(hash, nonce)| hex(hash, HASH_HEX) && hex(nonce, NONCE_HEX));
+    let folder = format!("{year}/{month}/{name}");
+    (digits(year, 4)
+        && digits(month, 2)
+        && named
+        && Key::parse(&format!("{folder}/{file}")).is_ok())
+    .then_some(folder)
+}
+
+/// The hex digits of an upload folder's name: a hash of the bytes, then a random part.
+const HASH_HEX: usize = 12;
+const NONCE_HEX: usize = 8;
 
 /// A stored upload, ready to be recorded.
 #[derive(Debug, Clone)]
@@ -79,8 +144,11 @@ impl MediaFiles {
         drop(permit);
 
         let digest = Sha256::digest(&bytes);
-        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        let nonce: String = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let hash: String = digest[..HASH_HEX / 2]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let nonce: String = uuid::Uuid::new_v4().simple().to_string()[..NONCE_HEX].to_owned();
         let folder = format!("{:04}/{:02}/{hash}-{nonce}", now.year(), now.month());
 
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -134,7 +202,7 @@ impl MediaFiles {
     /// Removes an upload's folder, once nothing names it; a failure is logged, as it leaves
     /// only unused files behind.
     pub async fn remove(&self, folder: &str) {
-        let name = folder.rsplit('/').next().unwrap_or(folder);
+        let name = folder_name(folder);
         for prefix in [format!("{folder}/"), format!("{ORIGINALS}/{name}.")] {
             if let Err(error) = self.store.delete_prefix(&prefix).await {
                 tracing::warn!(folder, %error, "could not remove an unused upload");
@@ -149,5 +217,55 @@ fn refusal(error: PictureError) -> ApiError {
     match error {
         PictureError::Internal(message) => ApiError::Internal(format!("picture: {message}")),
         refused => ApiError::Invalid(vec![FieldError::new("file", refused.to_string())]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(raw: &str) -> Key {
+        Key::parse(raw).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    #[test]
+    fn a_stored_key_names_its_upload() {
+        let cases = [
+            (
+                "2026/11/ab12-cd34/w640.webp",
+                Some(Upload::Folder("2026/11/ab12-cd34")),
+            ),
+            (
+                "originals/ab12-cd34.jpg",
+                Some(Upload::Original("ab12-cd34")),
+            ),
+            ("originals/no-extension", None),
+            ("originals/a/b.jpg", None),
+            ("loose.jpg", None),
+        ];
+        for (raw, upload) in cases {
+            assert_eq!(upload_of(&key(raw)), upload, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_stored_file_url_names_its_folder_and_nothing_else_does() {
+        let folder = "2026/06/0123456789ab-cdef0123";
+        for url in [
+            format!("/media/{folder}/full.png"),
+            format!("https://cdn.example.com/media/{folder}/w640.webp?v=1"),
+        ] {
+            assert_eq!(folder_of_url(&url).as_deref(), Some(folder), "{url}");
+        }
+        for url in [
+            "/media/logo.png",
+            "https://example.com/2020/01/brand/logo.png",
+            "/media/2026/06/0123456789ab-cdef012/full.png",
+            "/media/2026/6/0123456789ab-cdef0123/full.png",
+            "/media/2026/06/0123456789AB-cdef0123/full.png",
+            "/media/2026/06/0123456789ab-cdef0123/",
+        ] {
+            assert_eq!(folder_of_url(url), None, "{url}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use diesel::prelude::*;
 
@@ -133,4 +133,28 @@ pub fn folder(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<String>> 
         .first::<Option<String>>(conn)
         .optional()?
         .flatten())
+}
+
+/// Every upload folder the site names: each media record's, and the site logo's when it is
+/// a stored file without a record of its own (the demo's logo is one). What an export
+/// carries and an import accepts files for.
+pub fn stored_folders(conn: &mut AnyConnection) -> QueryResult<BTreeSet<String>> {
+    use crate::db::schema::site_settings;
+    let mut folders: BTreeSet<String> = media::table
+        .select(media::storage_key)
+        .filter(media::storage_key.is_not_null())
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let logos: Vec<Option<String>> = site_settings::table
+        .select(site_settings::logo_url)
+        .load(conn)?;
+    folders.extend(
+        logos
+            .iter()
+            .flatten()
+            .filter_map(|url| super::files::folder_of_url(url)),
+    );
+    Ok(folders)
 }

@@ -2,11 +2,18 @@
 //! either backend, loadable into an empty database of either backend.
 //!
 //! Line 1 is a header; then one `{"table": …, "row": {…}}` per row, tables in an order that
-//! satisfies foreign keys, rows by primary key. Values are normalised so that both
-//! backends write the same bytes: instants as `YYYY-MM-DDTHH:MM:SS.ffffff` (UTC), booleans
-//! as JSON booleans. Derived data (`article_tags.published_at`, the content version) is
-//! left out and rebuilt by the database; sessions, tokens and the audit trail are not
-//! part of a site. Users come without password hashes unless asked.
+//! satisfies foreign keys, rows by primary key; then, unless left out, one `{"file": {…}}`
+//! per uploaded file ([`files`]). Values are normalised so that both backends write the
+//! same bytes: instants as `YYYY-MM-DDTHH:MM:SS.ffffff` (UTC), booleans as JSON booleans.
+//! Derived data (`article_tags.published_at`, the content version) is left out and rebuilt
+//! by the database; sessions, tokens and the audit trail are not part of a site. Users come
+//! without password hashes unless asked.
+//!
+//! File lines came after version 1 was defined, without a new version: a file without them
+//! is still version 1 and imports as before. (An older release refuses a file with them, at
+//! its first file line, before anything is committed.)
+
+mod files;
 
 use std::io::{BufRead, Write};
 
@@ -16,6 +23,7 @@ use diesel::sql_types::{Nullable, Text};
 use serde_json::{json, Map, Value};
 
 use crate::db::AnyConnection;
+use crate::storage::blocking::BlockingStore;
 
 pub const FORMAT: &str = "masthead-export";
 pub const VERSION: i64 = 1;
@@ -148,12 +156,32 @@ fn in_stored_range(kind: Kind, value: &Value) -> bool {
     }
 }
 
-/// Writes the whole site.
+/// What an export carries besides the rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions<'a> {
+    /// Users' password hashes (left out by default).
+    pub with_password_hashes: bool,
+    /// The media store to copy uploaded files from; `None` leaves the files out.
+    pub files: Option<&'a BlockingStore>,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub rows: u64,
+    pub files: u64,
+    /// The files' bytes (the lines hold them in base64, a third more).
+    pub file_bytes: u64,
+}
+
+/// Writes the whole site. Reads the files from `options.files` one at a time, blocking
+/// (see [`BlockingStore`]).
 pub fn export(
     conn: &mut AnyConnection,
     out: &mut dyn Write,
-    with_password_hashes: bool,
-) -> Result<u64, String> {
+    options: ExportOptions,
+) -> Result<Exported, String> {
+    let with_password_hashes = options.with_password_hashes;
     let tables: Vec<&str> = TABLES.iter().map(|(table, _)| *table).collect();
     writeln!(
         out,
@@ -196,7 +224,15 @@ pub fn export(
             count += 1;
         }
     }
-    Ok(count)
+    let files = match options.files {
+        Some(store) => files::export(conn, store, out)?,
+        None => files::Written::default(),
+    };
+    Ok(Exported {
+        rows: count,
+        files: files.files,
+        file_bytes: files.bytes,
+    })
 }
 
 fn as_text(kind: Kind, value: &Value, sqlite: bool) -> Option<String> {
@@ -216,8 +252,27 @@ fn as_text(kind: Kind, value: &Value, sqlite: bool) -> Option<String> {
     }
 }
 
-/// Loads an export into an empty database, in one transaction.
-pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, String> {
+/// What an import loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub rows: u64,
+    /// Files taken into the media store.
+    pub files: u64,
+    /// File lines passed over, the import having no media store to write them to.
+    pub skipped_files: u64,
+    /// Folders the imported rows name that no file line filled (an export made without
+    /// files, or by an older release): empty unless files were imported.
+    pub folders_without_files: Vec<String>,
+}
+
+/// Loads an export into an empty database, in one transaction, and its files into
+/// `store` (blocking; see [`BlockingStore`]), or passes them over when `None`. Nothing is
+/// half-imported: if any line fails, no row is committed and the files written are removed.
+pub fn import(
+    conn: &mut AnyConnection,
+    input: &mut dyn BufRead,
+    store: Option<&BlockingStore>,
+) -> Result<Imported, String> {
     let mut lines = input.lines();
     let header: Value = serde_json::from_str(
         &lines
@@ -233,15 +288,36 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
         return Err("the database is not empty: import loads into an empty one".into());
     }
     let sqlite = matches!(conn, AnyConnection::Sqlite(_));
-    crate::db::write::<_, Failure, _>(conn, |conn| {
-        let mut known: std::collections::HashMap<String, Vec<(String, Kind)>> = std::collections::HashMap::new();
+    let mut importer = store.map(files::Importer::new);
+    let mut skipped_files = 0;
+    let loaded = crate::db::write::<_, Failure, _>(conn, |conn| {
+        let mut known: std::collections::HashMap<String, Vec<(String, Kind)>> =
+            std::collections::HashMap::new();
         let mut count = 0;
+        let mut in_files = false;
         for (number, line) in lines.enumerate() {
             let line = line.map_err(|e| e.to_string())?;
             if line.trim().is_empty() {
                 continue;
             }
-            let entry: Value = serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", number + 2))?;
+            let mut entry: Value =
+                serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", number + 2))?;
+            if let Some(file) = entry.get_mut("file") {
+                in_files = true;
+                match importer.as_mut() {
+                    Some(importer) => importer.file(conn, number + 2, file.take())?,
+                    None => skipped_files += 1,
+                }
+                continue;
+            }
+            if in_files {
+                // The files are checked against the rows before them.
+                return Err(format!(
+                    "line {}: a row after the files: rows come first",
+                    number + 2
+                )
+                .into());
+            }
             let table = entry["table"].as_str().unwrap_or_default().to_owned();
             if !TABLES.iter().any(|(name, _)| *name == table) {
                 return Err(format!("line {}: unknown table `{table}`", number + 2).into());
@@ -251,13 +327,17 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
                 known.insert(table.clone(), columns);
             }
             let table_columns = &known[&table];
-            let row = entry["row"].as_object().ok_or(format!("line {}: no row", number + 2))?;
+            let row = entry["row"]
+                .as_object()
+                .ok_or(format!("line {}: no row", number + 2))?;
             let mut names = Vec::new();
             let mut values = Vec::new();
             for (name, kind) in table_columns {
                 let value = match row.get(name) {
                     Some(value) => value.clone(),
-                    None if table == "users" && name == "password_hash" => Value::String(NO_PASSWORD.into()),
+                    None if table == "users" && name == "password_hash" => {
+                        Value::String(NO_PASSWORD.into())
+                    }
                     None => continue,
                 };
                 if !in_stored_range(*kind, &value) {
@@ -272,11 +352,17 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
                 names.push((name.clone(), *kind));
                 values.push(as_text(*kind, &value, sqlite));
             }
-            let list = names.iter().map(|(name, _)| format!("\"{name}\"")).collect::<Vec<_>>().join(", ");
+            let list = names
+                .iter()
+                .map(|(name, _)| format!("\"{name}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
             let inserted = match conn {
                 AnyConnection::Sqlite(c) => {
                     let marks = vec!["?"; names.len()].join(", ");
-                    let mut query = diesel::sql_query(format!("INSERT INTO {table} ({list}) VALUES ({marks})")).into_boxed();
+                    let mut query =
+                        diesel::sql_query(format!("INSERT INTO {table} ({list}) VALUES ({marks})"))
+                            .into_boxed();
                     for value in values {
                         query = query.bind::<Nullable<Text>, _>(value);
                     }
@@ -286,10 +372,14 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
                     let marks = names
                         .iter()
                         .enumerate()
-                        .map(|(i, (_, kind))| format!("CAST(${} AS {})", i + 1, kind.postgres_type()))
+                        .map(|(i, (_, kind))| {
+                            format!("CAST(${} AS {})", i + 1, kind.postgres_type())
+                        })
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let mut query = diesel::sql_query(format!("INSERT INTO {table} ({list}) VALUES ({marks})")).into_boxed();
+                    let mut query =
+                        diesel::sql_query(format!("INSERT INTO {table} ({list}) VALUES ({marks})"))
+                            .into_boxed();
                     for value in values {
                         query = query.bind::<Nullable<Text>, _>(value);
                     }
@@ -310,9 +400,24 @@ pub fn import(conn: &mut AnyConnection, input: &mut dyn BufRead) -> Result<u64, 
                 .map_err(|e| format!("{table} sequence: {e}"))?;
             }
         }
-        Ok(count)
-    })
-    .map_err(|failure| failure.0)
+        let without_files = match importer.as_mut() {
+            Some(importer) => importer.folders_without_files(conn)?,
+            None => Vec::new(),
+        };
+        Ok((count, without_files))
+    });
+    match loaded {
+        Ok((rows, folders_without_files)) => Ok(Imported {
+            rows,
+            files: importer.map_or(0, |importer| importer.files),
+            skipped_files,
+            folders_without_files,
+        }),
+        Err(Failure(message)) => match importer.map(files::Importer::undo) {
+            Some(Err(left)) => Err(format!("{message}; {left}")),
+            _ => Err(message),
+        },
+    }
 }
 
 /// An import failure in words; lets diesel's errors and ours share one `?`.
