@@ -35,6 +35,7 @@ mod portability;
 mod raw_http;
 mod roles;
 mod schema;
+mod search;
 mod site;
 mod spec;
 mod support;

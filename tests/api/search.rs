@@ -1,0 +1,504 @@
+//! Search as readers use it: one or two Chinese words, mixed scripts and forms, filters and
+//! pages; what the public must never find; queries that must never break anything; type-ahead
+//! by Chinese and pinyin; and related articles by what articles say. Articles are written
+//! through the API, as editors do, so the index is the one the writes keep.
+
+use futures_util::future::join_all;
+use masthead::auth::Role;
+use serde_json::{json, Value};
+
+use crate::support::{slugs, TestApp};
+
+/// Writes an article through the API; answers its JSON.
+async fn write(app: &TestApp, token: &str, body: Value) -> Value {
+    let created = app
+        .send("POST", "/api/v1/articles", Some(token), Some(&body), &[])
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    created.json()
+}
+
+/// `path?name=value&…`, each value percent-encoded.
+fn url(path: &str, params: &[(&str, &str)]) -> String {
+    format!("{path}?{}", serde_urlencoded::to_string(params).unwrap())
+}
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    let path = url("/api/v1/search", &[("q", query)]);
+    let found = app.get(&path).await;
+    assert_eq!(found.status, 200, "{query}: {}", found.text());
+    found.json()
+}
+
+async fn found(app: &TestApp, query: &str) -> Vec<String> {
+    slugs(&search(app, query).await["data"])
+}
+
+#[actix_rt::test]
+async fn searching_the_demo_for_humiao_finds_the_reference_article_with_a_marked_snippet() {
+    let app = TestApp::demo().await;
+    let results = search(&app, "护苗").await;
+    let first = &results["data"][0];
+    assert_eq!(first["slug"], "humiao-safety-training-nanshan", "{results}");
+    assert!(results["meta"]["total"].as_i64().unwrap() >= 1);
+    let snippet = first["snippet_html"].as_str().unwrap();
+    assert!(snippet.contains("<mark>护苗</mark>"), "{snippet}");
+    let title = first["title_html"].as_str().unwrap();
+    assert!(title.starts_with("<mark>护苗</mark>有我"), "{title}");
+    // A summary with everything a result list shows.
+    assert!(first["path"].is_string() && first["published_at"].is_string());
+    // Two characters, one: 网络 and 网 find it too; so does the traditional 網絡.
+    for query in ["网络", "網絡安全", "未成年人", "网"] {
+        assert!(
+            found(&app, query)
+                .await
+                .contains(&"humiao-safety-training-nanshan".to_owned()),
+            "{query}"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn words_no_dictionary_knows_mixed_scripts_and_other_forms_are_found() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    write(&app, &editor, json!({"slug": "ai-forum", "title": "AI安全论坛在南山举行", "body_html": "<p>2021年11月，论坛讨论了人工智能的网络安全。</p>", "status": "published"})).await;
+    write(&app, &editor, json!({"slug": "campus", "title": "网络素养教育进校园", "body_html": "<p>未成年人网络保护，从课堂开始。</p>", "status": "published"})).await;
+    write(&app, &editor, json!({"slug": "weather", "title": "台风过境", "body_html": "<p>全市停课一天，注意安全。</p>", "status": "published"})).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("AI安全", &["ai-forum"]),
+        ("ａｉ安全", &["ai-forum"]),
+        ("2021年", &["ai-forum"]),
+        ("网络安全", &["ai-forum"]),
+        ("網絡", &["ai-forum", "campus"]),
+        ("素养", &["campus"]),
+        // Words in any order, each must be there.
+        ("南山 论坛", &["ai-forum"]),
+        ("安全 课堂", &[]),
+        // A pair across a punctuation mark is no word: 课。全 is not 课全.
+        ("课全", &[]),
+        ("安全", &["ai-forum", "weather"]),
+    ];
+    for (query, expected) in cases {
+        let mut got = found(&app, query).await;
+        got.sort();
+        let mut expected: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        expected.sort();
+        assert_eq!(got, expected, "{query}");
+    }
+    // A match in the title ranks above one in the text.
+    let ranked = found(&app, "安全").await;
+    assert_eq!(ranked[0], "ai-forum", "{ranked:?}");
+}
+
+#[actix_rt::test]
+async fn drafts_scheduled_and_archived_articles_are_never_found_by_the_public() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    write(
+        &app,
+        &editor,
+        json!({"slug": "live", "title": "护苗公开", "status": "published"}),
+    )
+    .await;
+    write(&app, &editor, json!({"slug": "draft", "title": "护苗草稿"})).await;
+    write(&app, &editor, json!({"slug": "later", "title": "护苗定时", "status": "published", "published_at": "2099-01-01T00:00:00+08:00"})).await;
+    write(
+        &app,
+        &editor,
+        json!({"slug": "old", "title": "护苗归档", "status": "archived"}),
+    )
+    .await;
+    assert_eq!(found(&app, "护苗").await, vec!["live"]);
+    assert_eq!(search(&app, "护苗").await["meta"]["total"], 1);
+    let listed = app
+        .get_json(&url("/api/v1/articles", &[("q", "护苗")]))
+        .await;
+    assert_eq!(slugs(&listed["data"]), vec!["live"]);
+    let suggested = app.get_json("/api/v1/search/suggest?q=humiao").await;
+    assert_eq!(slugs(&suggested["data"]), vec!["live"]);
+}
+
+#[actix_rt::test]
+async fn search_combines_with_category_tag_days_and_pages() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let news = app.category("news", "新闻", None);
+    let local = app.category("local", "本地", Some(news));
+    let other = app.category("other", "其他", None);
+    let tag = app.tag("humiao", "护苗");
+    let mut slugs_written = Vec::new();
+    for (n, (category, tagged, day)) in [
+        (local, true, "2021-11-15"),
+        (news, false, "2021-11-16"),
+        (other, true, "2021-11-17"),
+        (local, false, "2021-12-01"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let slug = format!("a{n}");
+        let tags: Vec<i64> = if tagged { vec![tag] } else { vec![] };
+        write(&app, &editor, json!({"slug": slug, "title": format!("网络安全第{n}期"), "category_id": category, "tag_ids": tags, "status": "published", "published_at": format!("{day}T09:00:00+08:00")})).await;
+        slugs_written.push(slug);
+    }
+    let get = |query: &'static str| {
+        let app = &app;
+        async move {
+            app.get_json(&format!(
+                "{}&{query}",
+                url("/api/v1/search", &[("q", "网络安全")])
+            ))
+            .await
+        }
+    };
+    let mut by_category = slugs(&get("category=news").await["data"]);
+    by_category.sort();
+    assert_eq!(by_category, vec!["a0", "a1", "a3"], "subcategories count");
+    assert_eq!(slugs(&get("tag=humiao").await["data"]).len(), 2);
+    let mut in_november = slugs(&get("from=2021-11-16&to=2021-11-30").await["data"]);
+    in_november.sort();
+    assert_eq!(in_november, vec!["a1", "a2"]);
+    let page = app
+        .get("/api/v1/search?q=%E7%BD%91%E7%BB%9C%E5%AE%89%E5%85%A8&per_page=3&page=2")
+        .await;
+    assert_eq!(page.status, 200);
+    let page_json = page.json();
+    assert_eq!(page_json["meta"]["total"], 4);
+    assert_eq!(page_json["meta"]["total_pages"], 2);
+    assert_eq!(page_json["data"].as_array().unwrap().len(), 1);
+    assert!(page.header("link").unwrap().contains("rel=\"prev\""));
+    // Every article once across the pages.
+    let first = app
+        .get_json("/api/v1/search?q=%E7%BD%91%E7%BB%9C%E5%AE%89%E5%85%A8&per_page=3")
+        .await;
+    let mut all = slugs(&first["data"]);
+    all.extend(slugs(&page_json["data"]));
+    all.sort();
+    assert_eq!(all, slugs_written);
+    for (query, field) in [
+        ("category=nope", "category"),
+        ("tag=nope", "tag"),
+        ("from=2021-13-01", "from"),
+        ("from=2021-11-30&to=2021-11-01", "to"),
+        ("cursor=abc", "cursor"),
+    ] {
+        let refused = app
+            .get(&format!("/api/v1/search?q=%E7%BD%91&{query}"))
+            .await;
+        assert_eq!(refused.status, 400, "{query}: {}", refused.text());
+        assert!(
+            refused.text().contains(field),
+            "{query}: {}",
+            refused.text()
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn no_query_breaks_the_search_or_reaches_the_database_as_syntax() {
+    let app = TestApp::demo().await;
+    for (raw, status) in [
+        ("", 400),
+        ("   ", 400),
+        ("，。！？", 400),
+        ("\"", 400),
+        ("*", 400),
+        ("(((", 400),
+        ("NEAR(护苗 网络)", 200),
+        ("护苗\" OR \"x", 200),
+        ("' OR 1=1; DROP TABLE articles; --", 200),
+        ("title:护苗", 200),
+        ("护苗 AND NOT 网络", 200),
+        ("'网':*", 200),
+        ("a & b | !c <-> d", 200),
+        ("\\", 400),
+        ("𠀀𠀁", 200),
+    ] {
+        let path = format!(
+            "/api/v1/search?{}",
+            serde_urlencoded::to_string([("q", raw)]).unwrap()
+        );
+        let answer = app.get(&path).await;
+        assert_eq!(answer.status, status, "{raw:?}: {}", answer.text());
+        if status == 400 {
+            assert!(
+                answer.text().contains("\"q\""),
+                "{raw:?}: {}",
+                answer.text()
+            );
+        }
+        let listed = app
+            .get(&format!(
+                "/api/v1/articles?{}",
+                serde_urlencoded::to_string([("q", raw)]).unwrap()
+            ))
+            .await;
+        assert!(
+            listed.status == 200 || listed.status == 400,
+            "{raw:?}: {}",
+            listed.text()
+        );
+        let suggested = app
+            .get(&format!(
+                "/api/v1/search/suggest?{}",
+                serde_urlencoded::to_string([("q", raw)]).unwrap()
+            ))
+            .await;
+        assert!(
+            suggested.status.as_u16() < 500,
+            "{raw:?}: {}",
+            suggested.text()
+        );
+    }
+    assert_eq!(app.get("/api/v1/search").await.status, 400);
+    let long = "护".repeat(201);
+    assert_eq!(
+        app.get(&url("/api/v1/search", &[("q", &long)]))
+            .await
+            .status,
+        400
+    );
+    let many = (0..20)
+        .map(|n| format!("w{n}"))
+        .collect::<Vec<_>>()
+        .join("+");
+    assert_eq!(
+        app.get(&format!("/api/v1/search?q={many}")).await.status,
+        400
+    );
+}
+
+#[actix_rt::test]
+async fn an_edit_or_a_delete_is_searched_at_once() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let article = write(
+        &app,
+        &editor,
+        json!({"slug": "story", "title": "垃圾分类新规", "status": "published"}),
+    )
+    .await;
+    assert_eq!(found(&app, "垃圾分类").await, vec!["story"]);
+    let changed = app
+        .send(
+            "PATCH",
+            "/api/v1/articles/story",
+            Some(&editor),
+            Some(&json!({"title": "新能源汽车下乡", "body_html": "<p>补贴延续到年底。</p>"})),
+            &[("if-match", &format!("\"{}\"", article["version"]))],
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert!(found(&app, "垃圾分类").await.is_empty());
+    assert_eq!(found(&app, "新能源").await, vec!["story"]);
+    assert_eq!(found(&app, "补贴").await, vec!["story"]);
+    let listed = app
+        .get_json(&url("/api/v1/articles", &[("q", "补贴")]))
+        .await;
+    assert_eq!(listed["meta"]["total"], 1);
+    let deleted = app
+        .send("DELETE", "/api/v1/articles/story", Some(&editor), None, &[])
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert!(found(&app, "新能源").await.is_empty());
+}
+
+#[actix_rt::test]
+async fn type_ahead_finds_titles_by_chinese_pinyin_and_initials() {
+    let app = TestApp::demo().await;
+    for typed in [
+        "护苗",
+        "护苗有",
+        "humiao",
+        "hu miao",
+        "HuMiao",
+        "hm",
+        "humiaoyouwo",
+    ] {
+        let suggested = app
+            .get_json(&format!(
+                "/api/v1/search/suggest?{}",
+                serde_urlencoded::to_string([("q", typed)]).unwrap()
+            ))
+            .await;
+        assert!(
+            slugs(&suggested["data"]).contains(&"humiao-safety-training-nanshan".to_owned()),
+            "{typed}: {suggested}"
+        );
+    }
+    let marked = app
+        .get_json(&url("/api/v1/search/suggest", &[("q", "护苗")]))
+        .await;
+    assert!(marked["data"][0]["title_html"]
+        .as_str()
+        .unwrap()
+        .contains("<mark>护苗</mark>"));
+    let limited = app.get_json("/api/v1/search/suggest?q=n&limit=2").await;
+    assert!(limited["data"].as_array().unwrap().len() <= 2);
+    let nothing = app.get_json("/api/v1/search/suggest?q=%E3%80%82").await;
+    assert_eq!(nothing["data"], json!([]));
+    assert_eq!(
+        app.get("/api/v1/search/suggest?q=a&limit=21").await.status,
+        400
+    );
+}
+
+/// Three topics, no tags: what the articles say decides what is related.
+#[actix_rt::test]
+async fn related_articles_are_those_that_say_the_same_and_pinned_ones_come_first() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let topics = [
+        (
+            "traffic",
+            "地铁",
+            "地铁线路开通，乘客换乘更方便，公交接驳站点同步调整，早晚高峰运力提升。",
+        ),
+        (
+            "garbage",
+            "垃圾",
+            "垃圾分类投放点增设，厨余垃圾和可回收物分开收运，社区志愿者上门指导居民分类。",
+        ),
+        (
+            "health",
+            "医保",
+            "医保报销比例提高，门诊费用纳入统筹，药品集中采购降低了患者负担。",
+        ),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for round in 0..4 {
+        for (topic, word, text) in topics {
+            let slug = format!("{topic}-{round}");
+            let article = write(&app, &editor, json!({
+                "slug": slug,
+                "title": format!("{word}新闻第{round}期：深圳南山工作动态"),
+                "body_html": format!("<p>{text}</p><p>深圳市南山区有关部门表示，将继续推进相关工作。</p>"),
+                "status": "published",
+                "published_at": format!("2021-11-{:02}T09:00:00+08:00", 10 + round),
+            }))
+            .await;
+            ids.insert(slug, article["id"].as_i64().unwrap());
+        }
+    }
+    for (topic, _, _) in topics {
+        for round in 0..4 {
+            let article = app
+                .get_json(&format!("/api/v1/articles/{topic}-{round}"))
+                .await;
+            let related = slugs(&article["related"]);
+            // The other three of its topic come first (the first written learned of the
+            // later ones when they were written).
+            assert!(related.len() >= 3, "{topic}-{round}: {related:?}");
+            for slug in &related[..3] {
+                assert!(slug.starts_with(topic), "{topic}-{round}: {related:?}");
+            }
+        }
+    }
+    // An editor pins two: they come first, in the editor's order, and only once.
+    let pinned = app
+        .send(
+            "PATCH",
+            "/api/v1/articles/traffic-0",
+            Some(&editor),
+            Some(&json!({"related_ids": [ids["health-2"], ids["traffic-3"]]})),
+            &[],
+        )
+        .await;
+    assert_eq!(pinned.status, 200, "{}", pinned.text());
+    let related = slugs(&pinned.json()["related"]);
+    assert_eq!(&related[..2], ["health-2", "traffic-3"], "{related:?}");
+    assert_eq!(
+        related.iter().filter(|s| *s == "traffic-3").count(),
+        1,
+        "{related:?}"
+    );
+    // Its own id, or one that does not exist, is refused naming the field.
+    for bad in [json!([ids["traffic-0"]]), json!([999_999])] {
+        let refused = app
+            .send(
+                "PATCH",
+                "/api/v1/articles/traffic-0",
+                Some(&editor),
+                Some(&json!({"related_ids": bad})),
+                &[],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.text());
+        assert!(refused.text().contains("related_ids"), "{}", refused.text());
+    }
+    // A deleted article leaves every list.
+    let deleted = app
+        .send(
+            "DELETE",
+            "/api/v1/articles/garbage-3",
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    let article = app.get_json("/api/v1/articles/garbage-0").await;
+    assert!(!slugs(&article["related"]).contains(&"garbage-3".to_owned()));
+}
+
+/// Editors writing at once: every acknowledged write is in the index, every related list
+/// names only articles that exist, and nothing answers 5xx.
+#[actix_rt::test]
+async fn racing_writes_keep_the_index_and_the_related_lists_whole() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let first = write(&app, &editor, json!({"slug": "seed", "title": "台风预警升级", "body_html": "<p>台风登陆，全市停课。</p>", "status": "published"})).await;
+    let creates = (0..8).map(|n| {
+        let body = json!({"slug": format!("race-{n}"), "title": format!("台风过境第{n}报"), "body_html": "<p>台风带来强降雨，注意防范。</p>", "status": "published"});
+        let editor = editor.clone();
+        let app = &app;
+        async move {
+            app.send("POST", "/api/v1/articles", Some(&editor), Some(&body), &[])
+                .await
+        }
+    });
+    let if_match = format!("\"{}\"", first["version"]);
+    let change = json!({"title": "台风预警解除"});
+    let headers = [("if-match", if_match.as_str())];
+    let edit = app.send(
+        "PATCH",
+        "/api/v1/articles/seed",
+        Some(&editor),
+        Some(&change),
+        &headers,
+    );
+    let delete_then = async {
+        app.send("DELETE", "/api/v1/articles/seed", Some(&editor), None, &[])
+            .await
+    };
+    let (created, edited, deleted) = futures_util::join!(join_all(creates), edit, delete_then);
+    for answer in &created {
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+    assert!(edited.status.as_u16() < 500, "{}", edited.text());
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+    let mut got = found(&app, "台风").await;
+    got.sort();
+    let expected: Vec<String> = (0..8).map(|n| format!("race-{n}")).collect();
+    assert_eq!(got, expected);
+    for n in 0..8 {
+        let article = app.get_json(&format!("/api/v1/articles/race-{n}")).await;
+        for slug in slugs(&article["related"]) {
+            assert!(slug.starts_with("race-"), "race-{n}: {slug}");
+        }
+        assert!(!slugs(&article["related"]).is_empty(), "race-{n}");
+    }
+}
+
+/// `masthead reindex` (and an import) build the index from the stored rows: rows written
+/// around the API are found once it has run.
+#[actix_rt::test]
+async fn reindex_finds_rows_written_around_the_api() {
+    let app = TestApp::empty().await;
+    crate::support::ArticleBuilder::new("raw", "乡村振兴示范村").insert(&app);
+    assert!(found(&app, "乡村振兴").await.is_empty());
+    let indexed = masthead::resources::search::index::rebuild(&mut app.conn()).unwrap();
+    assert_eq!(indexed, 1);
+    assert_eq!(found(&app, "乡村振兴").await, vec!["raw"]);
+}
