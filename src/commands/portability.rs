@@ -72,11 +72,5 @@ pub fn import(url: &DatabaseUrl, args: &ImportArgs) -> Result<(), String> {
              into the media store"
         );
     }
-    // The index and related lists are derived, not exported: made again from the articles.
-    let indexed = crate::resources::search::index::rebuild(&mut conn).map_err(|e| e.to_string())?;
-    tracing::info!(
-        articles = indexed,
-        "search index and related articles rebuilt"
-    );
     Ok(())
 }

@@ -5,8 +5,8 @@
 //! satisfies foreign keys, rows by primary key; then, unless left out, one `{"file": {…}}`
 //! per uploaded file ([`files`]). Values are normalised so that both backends write the
 //! same bytes: instants as `YYYY-MM-DDTHH:MM:SS.ffffff` (UTC), booleans as JSON booleans.
-//! Derived data (`article_tags.published_at`, the content version) is left out and rebuilt
-//! by the database; sessions, tokens and the audit trail are not part of a site. Users come
+//! Derived data (`article_tags.published_at`, the content version, the search index and
+//! computed related articles) is left out and rebuilt on import; sessions, tokens and the audit trail are not part of a site. Users come
 //! without password hashes unless asked.
 //!
 //! File lines came after version 1 was defined, without a new version: a file without them
@@ -41,12 +41,17 @@ const TABLES: &[(&str, &str)] = &[
     ("article_tags", "article_id, tag_id"),
     ("article_media", "article_id, media_id"),
     ("article_slug_history", "slug"),
+    ("article_related", "article_id, score DESC, related_id"),
     ("pages", "id"),
     ("magazine_issues", "id"),
     ("magazine_issue_articles", "issue_id, article_id"),
     ("menus", "id"),
     ("menu_items", "id"),
 ];
+
+/// Tables of which only some rows are the site's own: the related articles editors pinned
+/// (the computed ones are rebuilt on import, with the search index).
+const ROWS_KEPT: &[(&str, &str)] = &[("article_related", "pinned")];
 
 /// A password hash that never verifies, for users imported without one.
 const NO_PASSWORD: &str = "!";
@@ -201,13 +206,19 @@ pub fn export(
             .map(|(name, _)| format!("\"{name}\""))
             .collect::<Vec<_>>()
             .join(", ");
+        let kept = ROWS_KEPT
+            .iter()
+            .find(|(name, _)| name == table)
+            .map_or(String::new(), |(_, condition)| {
+                format!(" WHERE {condition}")
+            });
         let rows: Vec<JsonRow> = match conn {
             AnyConnection::Sqlite(c) => diesel::sql_query(format!(
-                "SELECT json_array({list}) AS json FROM {table} ORDER BY {order}"
+                "SELECT json_array({list}) AS json FROM {table}{kept} ORDER BY {order}"
             ))
             .load(c),
             AnyConnection::Postgresql(c) => diesel::sql_query(format!(
-                "SELECT json_build_array({list})::text AS json FROM {table} ORDER BY {order}"
+                "SELECT json_build_array({list})::text AS json FROM {table}{kept} ORDER BY {order}"
             ))
             .load(c),
         }
@@ -400,6 +411,9 @@ pub fn import(
                 .map_err(|e| format!("{table} sequence: {e}"))?;
             }
         }
+        // The search index and related lists are derived, not exported: made again from the
+        // imported articles, in the same transaction.
+        crate::resources::search::index::rebuild(conn).map_err(|e| format!("search index: {e}"))?;
         let without_files = match importer.as_mut() {
             Some(importer) => importer.folders_without_files(conn)?,
             None => Vec::new(),

@@ -116,6 +116,13 @@ async fn an_imported_site_serves_the_same_pages_and_users_need_a_new_password() 
         "深圳南山警方打掉一网络传播淫秽物品犯罪团伙,刑拘5人"
     );
     assert_eq!(article["related"].as_array().map(Vec::len), Some(6));
+    // The related articles an editor pinned travel; the search index is built again.
+    assert_eq!(
+        article["related"][0]["title"],
+        "2024深港青少年体育交流赛启动"
+    );
+    let found = app.get_json("/api/v1/search?q=%E6%8A%A4%E8%8B%97").await;
+    assert_eq!(found["data"][0]["slug"], "humiao-safety-training-nanshan");
     // The site comes after the media record that is its logo.
     assert_eq!(
         app.get_json("/api/v1/site").await["logo"]["alt"],
