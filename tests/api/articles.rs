@@ -266,6 +266,40 @@ async fn prev_and_next_stay_in_category_skip_hidden_and_break_ties_by_id() {
     assert_eq!(newest["prev"]["published_at"], "2021-01-03T08:00:00+08:00");
 }
 
+/// Ids out of date order (an old story entered late, a back-dated one): for every article
+/// of the category, `prev` is the one just older by (published_at, id) and `next` the one
+/// just newer. The older-neighbour query once had no upper bound and answered a newer one.
+#[actix_rt::test]
+async fn prev_and_next_follow_publication_time_whatever_the_ids() {
+    let app = TestApp::empty().await;
+    let news = app.category("news", "新闻动态", None);
+    // (slug, published) in id order.
+    let written = [
+        ("d5", "2021-11-16T10:00:00+08:00"),
+        ("d2", "2021-11-12T10:00:00+08:00"),
+        ("d4", "2021-11-15T10:00:00+08:00"),
+        ("d1", "2011-05-01T10:00:00+08:00"),
+        ("d3", "2017-03-01T10:00:00+08:00"),
+        ("d3b", "2017-03-01T10:00:00+08:00"),
+        ("d6", "2021-11-20T10:00:00+08:00"),
+    ];
+    for (slug, at) in written {
+        ArticleBuilder::new(slug, slug)
+            .category(news)
+            .at(at)
+            .insert(&app);
+    }
+    // By (published_at, id): d3 before d3b, as it was written first.
+    let in_time = ["d1", "d3", "d3b", "d2", "d4", "d5", "d6"];
+    for (position, slug) in in_time.iter().enumerate() {
+        let article = app.get_json(&format!("/api/v1/articles/{slug}")).await;
+        let expected_prev = position.checked_sub(1).map(|p| in_time[p].to_owned());
+        let expected_next = in_time.get(position + 1).map(|s| (*s).to_owned());
+        assert_eq!(link_slug(&article["prev"]), expected_prev, "prev of {slug}");
+        assert_eq!(link_slug(&article["next"]), expected_next, "next of {slug}");
+    }
+}
+
 #[actix_rt::test]
 async fn related_lists_tag_sharing_articles_then_the_category_and_never_itself_or_a_draft() {
     let app = TestApp::empty().await;

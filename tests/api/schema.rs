@@ -108,10 +108,18 @@ fn postgres_shape(server: &str) -> Shape {
     result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// The full-text index is each backend's own by design (an FTS5 table and its shadow tables
+/// on SQLite, a GIN-indexed tsvector on PostgreSQL): both hold the same terms
+/// (`resources::search::index`), and the search tests run on both.
+fn backend_specific(name: &str) -> bool {
+    name == "article_search" || name.starts_with("article_search_")
+}
+
 fn shape(columns: Vec<Column>, indexes: Vec<Index>) -> Shape {
     (
         columns
             .into_iter()
+            .filter(|c| !backend_specific(&c.table_name))
             .map(|c| {
                 (
                     c.table_name,
@@ -121,7 +129,11 @@ fn shape(columns: Vec<Column>, indexes: Vec<Index>) -> Shape {
                 )
             })
             .collect(),
-        indexes.into_iter().map(|i| i.name).collect(),
+        indexes
+            .into_iter()
+            .map(|i| i.name)
+            .filter(|name| !backend_specific(name))
+            .collect(),
     )
 }
 

@@ -487,7 +487,10 @@ fn neighbour(
         None => query.filter(articles::category_id.is_null()),
     };
     query = if older {
+        // The plain bound keeps newer articles out (a lower id published later is not
+        // older) and lets the index range start at this article, not at "now".
         query
+            .filter(articles::published_at.le(at))
             .filter(articles::published_at.lt(at).or(articles::id.lt(row.id)))
             .order((articles::published_at.desc(), articles::id.desc()))
     } else {
