@@ -165,14 +165,32 @@ fn count_words(conn: &mut AnyConnection, id: i64, words: &BTreeSet<String>) -> Q
             .set(word_counts::articles.eq(word_counts::articles - 1))
             .execute(conn)?;
     }
-    for word in gained {
-        let changed = diesel::update(word_counts::table.filter(word_counts::term.eq(word)))
-            .set(word_counts::articles.eq(word_counts::articles + 1))
-            .execute(conn)?;
-        if changed == 0 {
-            diesel::insert_into(word_counts::table)
-                .values((word_counts::term.eq(word), word_counts::articles.eq(1i64)))
-                .execute(conn)?;
+    // One upsert per 300 words: an article brings a few hundred words, one statement each
+    // would be as many round trips.
+    for chunk in gained.chunks(300) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|word| (word_counts::term.eq(*word), word_counts::articles.eq(1i64)))
+            .collect();
+        match conn {
+            AnyConnection::Sqlite(c) => {
+                for row in rows {
+                    diesel::insert_into(word_counts::table)
+                        .values(row)
+                        .on_conflict(word_counts::term)
+                        .do_update()
+                        .set(word_counts::articles.eq(word_counts::articles + 1))
+                        .execute(c)?;
+                }
+            }
+            AnyConnection::Postgresql(c) => {
+                diesel::insert_into(word_counts::table)
+                    .values(&rows)
+                    .on_conflict(word_counts::term)
+                    .do_update()
+                    .set(word_counts::articles.eq(word_counts::articles + 1))
+                    .execute(c)?;
+            }
         }
     }
     let joined = words.iter().cloned().collect::<Vec<_>>().join(" ");
