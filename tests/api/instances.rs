@@ -245,3 +245,100 @@ async fn two_instances_on_one_database_serve_each_others_writes_at_once() {
     assert_eq!(status, 401);
     drop((a, b));
 }
+
+/// Reads share one version check while many are in flight, yet none may be served from a
+/// check that began before it was sent: after each of 1,000 writes through A is
+/// acknowledged, reads sent to B (while other reads keep B busy) all show it.
+#[actix_rt::test]
+async fn no_read_sent_after_an_acknowledged_write_is_stale_under_load() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = TestDatabase::create(&dir);
+    let DatabaseUrl::Postgres(url) = database.url.clone() else {
+        return; // SQLite run: several instances are a PostgreSQL setup
+    };
+    let a = start(&url).await;
+    let b = start(&url).await;
+    let status = binary()
+        .args([
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--email",
+            "editor@example.com",
+            "--name",
+            "编辑",
+            "--role",
+            "editor",
+        ])
+        .env("MASTHEAD_USER_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .status()
+        .expect("user add");
+    assert!(status.success());
+    let (_, login, _) = call(
+        "POST",
+        format!("{}/api/v1/auth/login", a.base),
+        None,
+        Some(json!({"email": "editor@example.com", "password": PASSWORD})),
+    )
+    .await;
+    let token = login["access_token"].as_str().expect("token").to_owned();
+    let (status, _, _) = call(
+        "POST",
+        format!("{}/api/v1/articles", a.base),
+        Some(&token),
+        Some(json!({"title": "短讯", "slug": "brief", "status": "published"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let article = format!("{}/api/v1/articles/brief", b.base);
+
+    // Background readers keep B's version checks busy the whole time.
+    let stop = std::rc::Rc::new(std::cell::Cell::new(false));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            let article = article.clone();
+            actix_rt::spawn(async move {
+                let client = awc::Client::default();
+                while !stop.get() {
+                    let _ = client.get(&article).send().await;
+                }
+            })
+        })
+        .collect();
+    let client = awc::Client::default();
+    let mut hits = 0;
+    for round in 0..1000 {
+        let title = format!("第{round}版");
+        let (status, _, _) = call(
+            "PATCH",
+            format!("{}/api/v1/articles/brief", a.base),
+            Some(&token),
+            Some(json!({"title": title})),
+        )
+        .await;
+        assert_eq!(status, 200, "round {round}");
+        let reads = futures_util::future::join_all((0..3).map(|_| async {
+            let mut response = client.get(&article).send().await.expect("read");
+            let cache = response
+                .headers()
+                .get("x-cache")
+                .map(|v| v.to_str().unwrap_or_default().to_owned());
+            let body: Value = response.json().limit(1 << 22).await.expect("json");
+            (body["title"].as_str().unwrap_or_default().to_owned(), cache)
+        }))
+        .await;
+        for (seen, cache) in reads {
+            assert_eq!(seen, title, "round {round}: a stale read");
+            hits += usize::from(cache.as_deref() == Some("hit"));
+        }
+    }
+    stop.set(true);
+    for reader in readers {
+        let _ = reader.await;
+    }
+    // The cache still serves: the reads after the first of each round are hits.
+    assert!(hits > 100, "only {hits} hits");
+}

@@ -43,12 +43,10 @@ pub async fn cache_responses(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let now = state.clock.now();
-    let version =
-        match crate::db::run(&state.pool, |conn| Ok(crate::db::content_version(conn)?)).await {
-            Ok(version) => version,
-            // The handler will meet the same failure and answer it properly.
-            Err(_) => return Ok(next.call(req).await?.map_into_boxed_body()),
-        };
+    let Some(version) = cache.content_version(&state.pool).await else {
+        // The handler will meet the same failure and answer it properly.
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
     let key = format!("{}?{}", req.path(), req.query_string());
     if let Some(entry) = cache.get(&key) {
         if entry.version == version && entry.expires_at.is_none_or(|at| now < at) {

@@ -2,15 +2,16 @@
 //!
 //! An entry is served only while (a) the database's content version (bumped by triggers on
 //! every change to the content, whoever writes it) is the one it was made at, and (b) no
-//! scheduled article has come due since it was made. Checking (a) costs one single-row
-//! query per request, so a write through any instance shows on the next request to every
-//! instance.
+//! scheduled article has come due since it was made. (a) is read after the request arrived,
+//! so a write through any instance shows on the next request to every instance; one read
+//! serves every request that arrived before it began (`version`).
 
 //!
 //! This module is the store (below the app state, which holds it); `middleware` serves from
 //! it and fills it.
 
 pub mod middleware;
+mod version;
 
 use std::sync::{Arc, Mutex};
 
@@ -62,6 +63,7 @@ pub struct ResponseCache {
     entries: Mutex<Entries>,
     max_entries: usize,
     max_bytes: usize,
+    versions: version::VersionReads,
 }
 
 impl ResponseCache {
@@ -76,8 +78,14 @@ impl ResponseCache {
                 }),
                 max_entries,
                 max_bytes,
+                versions: version::VersionReads::default(),
             })
         })
+    }
+
+    /// The content version, read after this call began (`None`: the read failed).
+    pub async fn content_version(&self, pool: &crate::db::Pool) -> Option<i64> {
+        self.versions.current(pool).await
     }
 
     /// The bytes the entries hold now, by the cache's own accounting.
