@@ -10,6 +10,8 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 4] = [Format::Jpeg, Format::Png, Format::WebP, Format::Gif];
+
     /// The media type to serve it with, e.g. `image/jpeg`.
     pub fn mime(self) -> &'static str {
         match self {

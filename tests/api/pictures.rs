@@ -582,6 +582,24 @@ async fn stored_files_are_only_what_uploads_made() {
             .status,
         404
     );
+    // Kept, and removed with its record.
+    let masthead::storage::StoreUrl::Local(store) = &app.media_store else {
+        panic!("a folder store")
+    };
+    let original = store.join(format!("originals/{folder}.jpg"));
+    assert!(original.is_file(), "{}", original.display());
+    let id = created.json()["id"].as_i64().unwrap();
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/media/{id}"),
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert!(!original.exists(), "the kept original went with its record");
 }
 
 #[actix_rt::test]

@@ -202,10 +202,18 @@ impl MediaFiles {
     /// Removes an upload's folder, once nothing names it; a failure is logged, as it leaves
     /// only unused files behind.
     pub async fn remove(&self, folder: &str) {
+        if let Err(error) = self.store.delete_prefix(&format!("{folder}/")).await {
+            tracing::warn!(folder, %error, "could not remove an unused upload");
+        }
+        // A kept original is one file beside the folders, named after the folder with its
+        // format's extension: prefixes match whole segments, so each name is deleted.
         let name = folder_name(folder);
-        for prefix in [format!("{folder}/"), format!("{ORIGINALS}/{name}.")] {
-            if let Err(error) = self.store.delete_prefix(&prefix).await {
-                tracing::warn!(folder, %error, "could not remove an unused upload");
+        for format in pictures::Format::ALL {
+            let Ok(key) = Key::parse(&format!("{ORIGINALS}/{name}.{}", format.extension())) else {
+                continue;
+            };
+            if let Err(error) = self.store.delete(&key).await {
+                tracing::warn!(folder, %error, "could not remove an unused original");
             }
         }
     }
