@@ -13,8 +13,13 @@
 # most QUIET_WAIT seconds (900), and prints the load it measured at. Prints one line per
 # run (CPU in % of one core over the run: the server's, wrk's, and the rest of the
 # machine's, from /proc/stat), then medians and ratios. Needs wrk and nginx (apt-get
-# install -y wrk nginx), curl, python3 with Pillow (pip install Pillow). Honours
-# CARGO_TARGET_DIR.
+# install -y wrk nginx), curl, python3 with Pillow (pip install Pillow; parts 2 and 3
+# only). Honours CARGO_TARGET_DIR.
+#
+# PARTS=delivery runs part 1 only, PARTS=uploads parts 2 and 3 only (default: all).
+# BEFORE_BIN=path/to/another/masthead adds that build to part 1 as "before", serving the
+# same database and media store on the next port, in the same interleaved rounds (nginx,
+# before, masthead, …): a change measured before and after side by side.
 #
 #   bash bench/media.sh [SECONDS] [ROUNDS] [UPLOADS]
 set -euo pipefail
@@ -27,20 +32,32 @@ quiet_load=${QUIET_LOAD:-1.5}
 quiet_wait=${QUIET_WAIT:-900}
 port=18383
 nginx_port=18384
+before_port=18385
+parts=" ${PARTS:-delivery uploads} "
+parts=${parts//,/ }
+want() { [[ $parts == *" $1 "* ]]; }
+before_bin=${BEFORE_BIN:-}
+if [ -n "$before_bin" ]; then
+  before_bin=$(realpath "$before_bin")
+  [ -x "$before_bin" ] || { echo "BEFORE_BIN: no executable at $before_bin" >&2; exit 1; }
+fi
 base="http://127.0.0.1:$port"
 
 for tool in wrk nginx curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install -y wrk nginx curl python3" >&2; exit 1; }
 done
-python3 -c 'import PIL' 2>/dev/null || { echo "Pillow is needed: pip install Pillow" >&2; exit 1; }
+if want uploads; then
+  python3 -c 'import PIL' 2>/dev/null || { echo "Pillow is needed: pip install Pillow" >&2; exit 1; }
+fi
 cargo build --release --locked --bin masthead >/dev/null
 bin=${CARGO_TARGET_DIR:-target}/release/masthead
 workdir=$(mktemp -d)
 chmod 755 "$workdir"   # nginx's workers read their root as an unprivileged user
 server=
 nginx_pid=
+before=
 stop() { if [ -n "$1" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
-trap 'stop "$server"; stop "$nginx_pid"; rm -rf "$workdir"' EXIT
+trap 'stop "$server"; stop "$nginx_pid"; stop "$before"; rm -rf "$workdir"' EXIT
 export MASTHEAD_LOG=warn
 # One signing secret for every server process, so that one token serves them all.
 export MASTHEAD_JWT_SECRET="media-bench-secret-not-for-production-use-0123456789"
@@ -79,13 +96,24 @@ serve() {   # serve DATABASE [FLAGS…]: starts Masthead in the background, sets
 
 # ---------------------------------------------------------------------------------------
 # 1. Delivery, Masthead and nginx side by side.
+if want delivery; then
 delivery_db="$workdir/delivery.db"
 serve "$delivery_db" --media-store "$workdir/media"   # fills the demo site, stores its pictures
-cover_id=$(curl -fsS "$base/api/v1/articles/humiao-safety-training-nanshan" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cover"]["id"])')
-read -r full w640 < <(curl -fsS "$base/api/v1/media/$cover_id" | python3 -c '
+# The demo's pictures are stored in the background after the server answers: wait for the
+# cover's renditions (a few seconds).
+full=
+for _ in $(seq 1 600); do
+  cover_id=$(curl -fsS "$base/api/v1/articles/humiao-safety-training-nanshan" | python3 -c 'import json,sys; print((json.load(sys.stdin).get("cover") or {}).get("id", ""))')
+  if [ -n "$cover_id" ]; then
+    read -r full w640 < <(curl -fsS "$base/api/v1/media/$cover_id" | python3 -c '
 import json, sys
 m = json.load(sys.stdin)
-print(m["url"], next(r["url"] for r in m["renditions"] if r["width"] == 640 and r["mime_type"] == "image/webp"))')
+print(m["url"], next((r["url"] for r in m["renditions"] if r["width"] == 640 and r["mime_type"] == "image/webp"), ""))') || true
+  fi
+  [ -n "${w640:-}" ] && break
+  sleep 0.1
+done
+[ -n "${w640:-}" ] || { echo "the demo cover has no 640-wide WebP rendition" >&2; exit 1; }
 mkdir -p "$workdir/nginx-root" "$workdir/nginx-temp"
 for url in "$full" "$w640"; do   # the very bytes Masthead serves, at the same path
   mkdir -p "$workdir/nginx-root$(dirname "$url")"
@@ -125,15 +153,26 @@ EOF
 nginx -p "$workdir" -e "$workdir/nginx-error.log" -c "$workdir/nginx.conf" &
 nginx_pid=$!
 up "http://127.0.0.1:$nginx_port$w640"
+servers="nginx masthead"
+if [ -n "$before_bin" ]; then   # the other build, on the same database and files
+  "$before_bin" --database-url "$delivery_db" serve --bind "127.0.0.1:$before_port" --workers 2 \
+    --no-demo --media-store "$workdir/media" >>"$workdir/before.log" 2>&1 &
+  before=$!
+  up "http://127.0.0.1:$before_port/healthz"
+  servers="nginx before masthead"
+fi
 for url in "$full" "$w640"; do
   cmp -s <(curl -fsS "$base$url") <(curl -fsS "http://127.0.0.1:$nginx_port$url") || { echo "different bytes for $url" >&2; exit 1; }
+  if [ -n "$before" ]; then
+    cmp -s <(curl -fsS "$base$url") <(curl -fsS "http://127.0.0.1:$before_port$url") || { echo "different bytes from before for $url" >&2; exit 1; }
+  fi
 done
 echo "files: $w640 ($(stat -c %s "$workdir/nginx-root$w640") bytes), $full ($(stat -c %s "$workdir/nginx-root$full") bytes)"
 etag() { curl -fsSI "$1" | awk 'tolower($1) == "etag:" {sub(/\r$/, ""); print $2}'; }
 results="$workdir/delivery.txt"
 measure() {   # measure ROUND FILE SERVER URL [wrk flags…]
   local round=$1 file=$2 which=$3 url=$4; shift 4
-  local pid=$server; [ "$which" = nginx ] && pid=$nginx_pid
+  local pid=$server; [ "$which" = nginx ] && pid=$nginx_pid; [ "$which" = before ] && pid=$before
   local load before busy_before out after busy_after
   load=$(load1)
   before=$(ticks "$pid")
@@ -159,8 +198,9 @@ wait_quiet
 for file in w640.webp full.jpg 304; do
   url=$w640; [ "$file" = full.jpg ] && url=$full
   for round in $(seq 1 "$rounds"); do
-    for which in nginx masthead; do
+    for which in $servers; do
       origin=$base; [ "$which" = nginx ] && origin="http://127.0.0.1:$nginx_port"
+      [ "$which" = before ] && origin="http://127.0.0.1:$before_port"
       if [ "$file" = 304 ]; then
         tag=$(etag "$origin$url")
         [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $tag" "$origin$url")" = 304 ] || { echo "no 304 from $which" >&2; exit 1; }
@@ -172,9 +212,10 @@ for file in w640.webp full.jpg 304; do
   done
 done
 echo "Masthead peak RSS after delivery: $(( $(kib VmHWM "$server") / 1024 )) MiB"
+[ -n "$before" ] && echo "before's peak RSS after delivery: $(( $(kib VmHWM "$before") / 1024 )) MiB"
 echo
 echo "medians (ratio: Masthead / nginx req/s):"
-python3 - "$results" <<'EOF'
+python3 - "$results" $servers <<'EOF'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
@@ -183,25 +224,31 @@ for line in open(sys.argv[1]):
     runs.setdefault(key, []).append((float(f[5]), f[7], f[9], int(f[13].rstrip('%')), int(f[17].rstrip('%'))))
 def ms(text):
     return float(text[:-2]) if text.endswith("ms") else float(text[:-2]) / 1000 if text.endswith("us") else float(text[:-1]) * 1000
-print("| file | server | req/s (runs) | median req/s | median p50 | median p99 | server CPU | others' CPU | Masthead / nginx |")
-print("|---|---|---|---|---|---|---|---|---|")
+# CPU per request (the server's CPU over the run / its requests) holds up better than req/s
+# when other work takes part of the machine.
+print("| file | server | req/s (runs) | median req/s | median p50 | median p99 | server CPU | server CPU per request | others' CPU | Masthead / nginx |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for file in ("w640.webp", "full.jpg", "304"):
     nginx = statistics.median(r[0] for r in runs[(file, "nginx")])
-    for server in ("nginx", "masthead"):
+    for server in sys.argv[2:]:
         r = runs[(file, server)]
         rps = statistics.median(x[0] for x in r)
         p50 = statistics.median(ms(x[1]) for x in r)
         p99 = statistics.median(ms(x[2]) for x in r)
         cpu = statistics.median(x[3] for x in r)
+        per_request = statistics.median(x[3] / 100 * 1e6 / x[0] for x in r)
         others = statistics.median(x[4] for x in r)
-        ratio = f"{rps / nginx:.2f}×" if server == "masthead" else ""
-        print(f"| {file} | {server} | {' / '.join(f'{x[0]:,.0f}' for x in r)} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {cpu} % | {others} % | {ratio} |")
+        ratio = f"{rps / nginx:.2f}×" if server != "nginx" else ""
+        print(f"| {file} | {server} | {' / '.join(f'{x[0]:,.0f}' for x in r)} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {cpu} % | {per_request:.1f} µs | {others} % | {ratio} |")
 EOF
 stop "$nginx_pid"; nginx_pid=
+stop "$before"; before=
 stop "$server"; server=
+fi
 
 # ---------------------------------------------------------------------------------------
 # 2. and 3. Uploads of a 4000×3000 JPEG, on a database without the demo.
+want uploads || exit 0
 picture="$workdir/upload.jpg"
 python3 - "$picture" <<'EOF'
 import random, sys

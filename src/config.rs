@@ -182,9 +182,14 @@ pub struct MediaSettings {
     pub keep_originals: bool,
     /// Pictures decoded and resized at once, at most; others wait their turn.
     pub image_workers: usize,
+    /// Bytes of small stored files kept in memory to serve them (0: none); see
+    /// `resources::media::file_cache`.
+    pub cache_bytes: usize,
 }
 
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// The default for [`MediaSettings::cache_bytes`]: 32 MiB.
+pub const DEFAULT_MEDIA_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 impl MediaSettings {
     /// The defaults, with the files in a `media` folder beside a SQLite database (or under
@@ -204,6 +209,7 @@ impl MediaSettings {
             pictures: crate::pictures::Settings::default(),
             keep_originals: false,
             image_workers: 2,
+            cache_bytes: DEFAULT_MEDIA_CACHE_BYTES,
         }
     }
 }

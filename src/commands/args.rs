@@ -260,6 +260,12 @@ pub struct ServeArgs {
     /// Keep each upload's bytes as sent, metadata included (never served).
     #[arg(long, env = "MASTHEAD_KEEP_ORIGINALS")]
     pub keep_originals: bool,
+
+    /// Bytes of stored files (under 512 KiB each) kept in memory to serve them, each
+    /// checked against its file on every request (0: none). The least recently used go
+    /// first; a file over an eighth of it is not kept.
+    #[arg(long, env = "MASTHEAD_MEDIA_CACHE_BYTES", default_value_t = crate::config::DEFAULT_MEDIA_CACHE_BYTES)]
+    pub media_cache_bytes: usize,
 }
 
 impl Default for ServeArgs {
@@ -287,6 +293,7 @@ impl Default for ServeArgs {
             image_widths: "320,640,960,1280,1920".into(),
             image_workers: 2,
             keep_originals: false,
+            media_cache_bytes: crate::config::DEFAULT_MEDIA_CACHE_BYTES,
         }
     }
 }
@@ -355,5 +362,6 @@ fn media_settings(
         .collect::<Result<_, _>>()?;
     media.image_workers = serve.image_workers.max(1);
     media.keep_originals = serve.keep_originals;
+    media.cache_bytes = serve.media_cache_bytes;
     Ok(media)
 }

@@ -404,10 +404,12 @@ impl MediaStore {
     /// with actix-files' `NamedFile` (sendfile, ranges, conditional requests). `None` for S3.
     pub fn local_path(&self, key: &Key) -> Option<PathBuf> {
         let root = self.inner.local_root.as_ref()?;
-        Some(
-            key.segments()
-                .fold(root.clone(), |path, segment| path.join(segment)),
-        )
+        let mut path = PathBuf::with_capacity(root.as_os_str().len() + 1 + key.as_str().len());
+        path.push(root);
+        for segment in key.segments() {
+            path.push(segment);
+        }
+        Some(path)
     }
 
     /// Removes `key`; a missing key is fine.

@@ -1038,3 +1038,196 @@ async fn a_replacement_racing_an_edit_of_the_article_loses_neither() {
     }
     assert_eq!(outcomes.len(), 2, "both orders happened: {outcomes:?}");
 }
+
+/// What a picture's URL answers, as compared between two servers: the status, the headers
+/// a client reads (validators only for being there) and the body.
+async fn picture_answer(app: &TestApp, url: &str, headers: &[(&str, &str)]) -> String {
+    let got = app.get_with(url, headers).await;
+    let mut seen = vec![format!("{} body {} bytes", got.status, got.body.len())];
+    for name in [
+        "content-type",
+        "content-length",
+        "content-range",
+        "accept-ranges",
+        "cache-control",
+        "x-content-type-options",
+    ] {
+        seen.push(format!("{name}: {:?}", got.header(name)));
+    }
+    for name in ["etag", "last-modified"] {
+        seen.push(format!("{name} sent: {}", got.header(name).is_some()));
+    }
+    seen.join("\n")
+}
+
+/// Small files are answered from memory (a stat on every request), as the file server
+/// answers them from the disk: the same statuses and headers for validators, ranges and
+/// HEAD, the same ETag. Only while the file is there: one deleted behind the server's back
+/// is a 404 at once, one written again under its key is served anew, and a deleted upload
+/// leaves memory with its files. The memory stays within its bound.
+#[actix_rt::test]
+async fn pictures_from_memory_answer_as_from_disk_and_follow_their_files() {
+    let budget = 192 * 1024;
+    let app = TestApp::configured(|config| config.media.cache_bytes = budget).await;
+    let disk = TestApp::configured(|config| config.media.cache_bytes = 0).await;
+    assert!(disk.media.cache.is_none());
+    let cache = app.media.cache.as_ref().expect("a media cache");
+    let picture = jpeg(1200, 900);
+    let mut urls = Vec::new();
+    let mut ids = Vec::new();
+    let mut tokens = Vec::new();
+    for site in [&app, &disk] {
+        let editor = site.token_for(Role::Editor).await;
+        let created = upload(site, &editor, &[("file", Some("a.jpg"), &picture)]).await;
+        tokens.push(editor);
+        assert_eq!(created.status, 201, "{}", created.text());
+        let record = created.json();
+        ids.push(record["id"].as_i64().expect("id"));
+        urls.push(
+            std::iter::once(&record["url"])
+                .chain(
+                    record["renditions"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| &r["url"]),
+                )
+                .map(|url| url.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>(),
+        );
+    }
+    let (cached_urls, disk_urls) = (&urls[0], &urls[1]);
+    assert!(cached_urls.len() >= 7, "{cached_urls:?}");
+
+    // The same answers, from memory and from the disk, each with its own validators.
+    let mut sizes = 0;
+    for (cached_url, disk_url) in cached_urls.iter().zip(disk_urls) {
+        let first = app.get(cached_url).await;
+        assert_eq!(first.status, 200);
+        sizes += first.body.len();
+        let own = disk.get(disk_url).await;
+        let (etag, modified) = (
+            first.header("etag").unwrap(),
+            first.header("last-modified").unwrap(),
+        );
+        let (disk_etag, disk_modified) = (
+            own.header("etag").unwrap(),
+            own.header("last-modified").unwrap(),
+        );
+        let cases = |etag: &str, modified: &str| -> Vec<Vec<(&'static str, String)>> {
+            vec![
+                vec![],
+                vec![("if-none-match", etag.to_owned())],
+                vec![("if-none-match", format!("W/{etag}"))],
+                vec![("if-none-match", format!("\"other\", {etag}"))],
+                vec![("if-none-match", "\"other\"".to_owned())],
+                vec![("if-none-match", "*".to_owned())],
+                vec![("if-none-match", "not a tag".to_owned())],
+                vec![("if-modified-since", modified.to_owned())],
+                vec![(
+                    "if-modified-since",
+                    "Mon, 01 Jan 2001 00:00:00 GMT".to_owned(),
+                )],
+                vec![
+                    ("if-none-match", "\"other\"".to_owned()),
+                    ("if-modified-since", modified.to_owned()),
+                ],
+                vec![("range", "bytes=0-9".to_owned())],
+                vec![
+                    ("range", "bytes=0-9".to_owned()),
+                    ("if-range", etag.to_owned()),
+                ],
+                vec![("if-match", "\"other\"".to_owned())],
+                vec![(
+                    "if-unmodified-since",
+                    "Mon, 01 Jan 2001 00:00:00 GMT".to_owned(),
+                )],
+            ]
+        };
+        for (case, disk_case) in cases(&etag, &modified)
+            .iter()
+            .zip(cases(&disk_etag, &disk_modified))
+        {
+            let headers: Vec<(&str, &str)> = case.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let disk_headers: Vec<(&str, &str)> =
+                disk_case.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            assert_eq!(
+                picture_answer(&app, cached_url, &headers).await,
+                picture_answer(&disk, disk_url, &disk_headers).await,
+                "{cached_url} with {case:?}"
+            );
+        }
+        // From memory the second time: the same bytes and validators, which are the file
+        // server's own (a range is always answered from the disk).
+        let again = app.get(cached_url).await;
+        assert_eq!(again.body, first.body);
+        let part = app.get_with(cached_url, &[("range", "bytes=0-9")]).await;
+        assert_eq!(part.status, 206);
+        assert_eq!(part.body, first.body[..10]);
+        for answer in [&again, &part] {
+            assert_eq!(answer.header("etag"), Some(etag.clone()), "{cached_url}");
+            assert_eq!(answer.header("last-modified"), Some(modified.clone()));
+        }
+        let head = app.send("HEAD", cached_url, None, None, &[]).await;
+        assert_eq!(head.status, 200);
+        assert!(head.body.is_empty());
+        assert_eq!(
+            head.header("content-length"),
+            Some(first.body.len().to_string())
+        );
+        assert!(cache.bytes() <= budget, "{} > {budget}", cache.bytes());
+    }
+    assert!(!cache.is_empty(), "some files are kept");
+    assert!(
+        sizes > budget,
+        "more bytes served ({sizes}) than the cache may keep"
+    );
+
+    // A file deleted or written again behind the server's back.
+    let masthead::storage::StoreUrl::Local(root) = &app.media_store else {
+        panic!("a local store")
+    };
+    let smallest = cached_urls
+        .iter()
+        .min_by_key(|url| {
+            std::fs::metadata(root.join(url.trim_start_matches("/media/")))
+                .unwrap()
+                .len()
+        })
+        .unwrap();
+    let path = root.join(smallest.trim_start_matches("/media/"));
+    let before = app.get(smallest).await;
+    assert_eq!(app.get(smallest).await.body, before.body);
+    std::fs::remove_file(&path).unwrap();
+    let gone = app.get_problem(smallest, 404).await;
+    assert_eq!(gone["status"], 404, "{gone}");
+    let staged = path.with_extension("staged");
+    std::fs::write(&staged, b"other bytes").unwrap();
+    std::fs::rename(&staged, &path).unwrap();
+    let rewritten = app.get(smallest).await;
+    assert_eq!(rewritten.status, 200);
+    assert_eq!(rewritten.body, b"other bytes");
+    assert_ne!(rewritten.header("etag"), before.header("etag"));
+    assert_eq!(app.get(smallest).await.body, b"other bytes");
+
+    // A deleted upload: every URL a 404, and its files out of memory.
+    for url in cached_urls {
+        assert_eq!(app.get(url).await.status, 200);
+    }
+    assert!(!cache.is_empty());
+    let deleted = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/media/{}", ids[0]),
+            Some(&tokens[0]),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+    assert!(cache.is_empty(), "{} files still kept", cache.len());
+    assert_eq!(cache.bytes(), 0);
+    for url in cached_urls {
+        assert_eq!(app.get(url).await.status, 404, "{url}");
+    }
+}

@@ -95,6 +95,8 @@ pub struct TestApp {
     pub cache: Option<std::sync::Arc<masthead::http::response_cache::ResponseCache>>,
     /// Where the app keeps uploaded files (a folder of its own unless configured).
     pub media_store: StoreUrl,
+    /// The app's media files, to read the memory cache's own accounting.
+    pub media: std::sync::Arc<masthead::resources::media::files::MediaFiles>,
     _database: TestDatabase,
     _dir: tempfile::TempDir,
 }
@@ -255,6 +257,7 @@ impl TestApp {
         let pool = state.pool.clone();
         let cache = state.cache.clone();
         let media_store = config.media.store.clone();
+        let media = state.media.clone();
         let server = actix_test::start(move || masthead::app(state.clone(), &CorsOrigins::Any));
         Self {
             server,
@@ -262,6 +265,7 @@ impl TestApp {
             clock,
             cache,
             media_store,
+            media,
             _database: database,
             _dir: dir,
         }

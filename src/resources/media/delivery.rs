@@ -1,7 +1,8 @@
 //! `GET /media/{key}`: the stored pictures themselves, as a static file server sends them.
 //! A key names one immutable file (a new upload is a new folder), so every answer may be
 //! cached for a year; the file's ETag and Last-Modified answer `If-None-Match` and
-//! `If-Modified-Since` with 304, and `Range` with 206.
+//! `If-Modified-Since` with 304, and `Range` with 206. Small local files are answered from
+//! memory while their file is unchanged (`file_cache`).
 
 use actix_files::NamedFile;
 use actix_web::body::{EitherBody, MessageBody};
@@ -12,6 +13,7 @@ use actix_web::middleware::Next;
 use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
 use percent_encoding::percent_decode_str;
 
+use super::file_cache;
 use super::files::ORIGINALS;
 use crate::config::CorsOrigins;
 use crate::error::ApiError;
@@ -28,8 +30,9 @@ use crate::storage::{Key, StoreError};
 pub struct Picture(Vec<u8>);
 
 /// Files this small are read on the worker thread itself (one read, no hand-off to the
-/// blocking pool): every rendition a page uses is.
-const READ_INLINE_BELOW: u64 = 512 * 1024;
+/// blocking pool): every rendition a page uses is. The same bound as for the files kept in
+/// memory.
+const READ_INLINE_BELOW: u64 = file_cache::MAX_FILE_BYTES;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -84,19 +87,12 @@ pub async fn fast_lane(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let method = req.method().clone();
-    let Some(key) = req
-        .path()
-        .strip_prefix("/media/")
-        .filter(|_| method == Method::GET || method == Method::HEAD)
-        .map(|key| percent_decode_str(key).decode_utf8_lossy().into_owned())
-    else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
-    };
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+    let picture =
+        matches!(*req.method(), Method::GET | Method::HEAD) && req.path().starts_with("/media/");
+    let state = picture
+        .then(|| req.app_data::<web::Data<AppState>>().cloned())
+        .flatten();
+    let Some(state) = state else {
         return next
             .call(req)
             .await
@@ -104,9 +100,12 @@ pub async fn fast_lane(
     };
     // actix-web's connection layer drops the body of a response to HEAD.
     req.head_mut().method = Method::GET;
-    let mut response = deliver(req.request(), &state, &key)
-        .await
-        .unwrap_or_else(|error| error.error_response());
+    let mut response = {
+        let key = percent_decode_str(&req.path()["/media/".len()..]).decode_utf8_lossy();
+        deliver(req.request(), &state, &key)
+            .await
+            .unwrap_or_else(|error| error.error_response())
+    };
     if let Some(origins) = req.app_data::<web::Data<CorsOrigins>>() {
         allow_origin(req.request(), origins, response.headers_mut());
     }
@@ -142,14 +141,27 @@ fn allow_origin(req: &HttpRequest, origins: &CorsOrigins, headers: &mut header::
 async fn deliver(req: &HttpRequest, state: &AppState, key: &str) -> Result<HttpResponse, ApiError> {
     let not_found = || ApiError::not_found("media file", key);
     let key = Key::parse(key).map_err(|_| not_found())?;
-    if key.as_str().starts_with(&format!("{ORIGINALS}/")) {
+    if key
+        .as_str()
+        .strip_prefix(ORIGINALS)
+        .is_some_and(|rest| rest.starts_with('/'))
+    {
         return Err(not_found());
     }
     let Some(path) = state.media.store.local_path(&key) else {
         return remote(req, state, &key).await.map(finish);
     };
+    let content_type = content_type_of(key.as_str()).ok_or_else(not_found)?;
+    // Small files from memory while the file is the one read (a stat on every request);
+    // ranges and the rarer preconditions go to the file server below.
+    let cache = state.media.cache.as_ref();
+    if let Some(cache) = cache.filter(|_| file_cache::answers(req)) {
+        if let Some(file) = cache.get(key.as_str(), &path) {
+            return Ok(finish(file.respond(req, content_type)));
+        }
+    }
     let file = NamedFile::open(path).map_err(|_| not_found())?;
-    let mime = mime_of(key.as_str()).ok_or_else(not_found)?;
+    let mime = content_type.parse().map_err(|_| not_found())?;
     let response = file
         .set_content_type(mime)
         .disable_content_disposition()
@@ -174,9 +186,13 @@ fn finish(mut response: HttpResponse) -> HttpResponse {
 }
 
 /// The type of a stored file, from the extension its format gave it.
-fn mime_of(key: &str) -> Option<actix_web::mime::Mime> {
+fn content_type_of(key: &str) -> Option<&'static str> {
     let extension = key.rsplit_once('.')?.1;
-    Format::from_extension(extension)?.mime().parse().ok()
+    Some(Format::from_extension(extension)?.mime())
+}
+
+fn mime_of(key: &str) -> Option<actix_web::mime::Mime> {
+    content_type_of(key)?.parse().ok()
 }
 
 /// A file in an object store, read through and streamed (its range only, for `Range`),

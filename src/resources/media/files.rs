@@ -15,6 +15,7 @@ use chrono::{Datelike, NaiveDateTime};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
+use super::file_cache::FileCache;
 use super::types::Rendition;
 use crate::config::MediaSettings;
 use crate::error::{ApiError, FieldError};
@@ -27,6 +28,8 @@ pub struct MediaFiles {
     pub settings: MediaSettings,
     /// Bounds the pictures decoded at once: each holds its pixels in memory.
     permits: Semaphore,
+    /// Small files served from memory (None when off).
+    pub cache: Option<FileCache>,
 }
 
 /// Where a kept original goes: outside every upload folder, and never served. An upload
@@ -116,6 +119,7 @@ impl MediaFiles {
         Ok(Arc::new(Self {
             store,
             permits: Semaphore::new(settings.image_workers.max(1)),
+            cache: FileCache::new(settings.cache_bytes),
             settings,
         }))
     }
@@ -202,6 +206,9 @@ impl MediaFiles {
     /// Removes an upload's folder, once nothing names it; a failure is logged, as it leaves
     /// only unused files behind.
     pub async fn remove(&self, folder: &str) {
+        if let Some(cache) = &self.cache {
+            cache.forget_folder(folder);
+        }
         if let Err(error) = self.store.delete_prefix(&format!("{folder}/")).await {
             tracing::warn!(folder, %error, "could not remove an unused upload");
         }

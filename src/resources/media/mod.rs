@@ -2,6 +2,7 @@
 //! and readable on their own.
 
 pub mod delivery;
+pub mod file_cache;
 pub mod files;
 pub mod handlers;
 pub mod html;
