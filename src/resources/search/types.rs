@@ -20,7 +20,7 @@ pub struct SearchParams {
         example = "护苗",
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\u0085]"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub q: Option<String>,
     /// Category slug; its subcategories are included. An unknown slug is 400.
@@ -98,7 +98,7 @@ pub struct SuggestParams {
         example = "humiao",
         min_length = 1,
         max_length = 100,
-        pattern = r"[^\s\u0085]"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub q: Option<String>,
     /// How many titles, 1–20 (default 8).
