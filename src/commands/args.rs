@@ -303,6 +303,11 @@ pub struct GenerateArgs {
     /// How many articles to add.
     #[arg(long, default_value_t = 100_000)]
     pub articles: u32,
+    /// Write articles about known topics (24, in `src/demo/topics.json`; the slug `t07-…`
+    /// names the topic) instead of one repeated text: for evaluating search and related
+    /// articles (`bench/search-eval.sh`).
+    #[arg(long)]
+    pub topics: bool,
 }
 
 impl Cli {

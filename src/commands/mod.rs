@@ -28,7 +28,7 @@ pub fn run(cli: &Cli) -> Result<(), String> {
             .map(|json| println!("{json}"))
             .map_err(|error| error.to_string()),
         Some(Command::Generate(args)) => DatabaseUrl::parse(&cli.database_url)
-            .and_then(|url| crate::demo::generate::run(&url, args.articles)),
+            .and_then(|url| crate::demo::generate::run(&url, args.articles, args.topics)),
         Some(Command::Export(args)) => {
             DatabaseUrl::parse(&cli.database_url).and_then(|url| portability::export(&url, args))
         }

@@ -1,6 +1,7 @@
-//! Bulk generated articles for benchmarks and load tests: `masthead generate --articles N`.
+//! Bulk generated articles for benchmarks and load tests: `masthead generate --articles N`,
+//! with `--topics` articles about known topics for evaluating search (`super::topical`).
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use diesel::prelude::*;
 
 use crate::config::DatabaseUrl;
@@ -9,9 +10,14 @@ use crate::db::schema::{article_tags, articles, categories, tags};
 
 const BATCH: u32 = 5_000;
 
+/// Minutes between two generated articles.
+const SPACING_MINUTES: i64 = 10;
+
 /// Adds `count` published articles spread over the categories and tags (those of the demo
-/// site on an empty database), one every ten minutes from 2020, in transactions of 5,000.
-pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
+/// site on an empty database), one every ten minutes up to now, so all of them are public,
+/// in transactions of 5,000. With `topics`, each is about one topic of `topics.json`.
+pub fn run(url: &DatabaseUrl, count: u32, topics: bool) -> Result<(), String> {
+    let topics = topics.then(super::topical::Topics::load).transpose()?;
     crate::commands::migrate::migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
     let conn = &mut conn;
@@ -28,20 +34,18 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
         .count()
         .get_result(conn)
         .map_err(|error| error.to_string())?;
-    let epoch = NaiveDate::from_ymd_opt(2020, 1, 1)
-        .and_then(|date| date.and_hms_opt(0, 0, 0))
-        .unwrap_or_else(|| Utc::now().naive_utc());
-    // The last article must stay in the stored range (years up to 2200: about 9.4 million
-    // articles at one every ten minutes from 2020); refuse before writing any.
-    let at = |serial: i64| {
-        Duration::try_minutes(serial.saturating_mul(10))
-            .and_then(|offset| epoch.checked_add_signed(offset))
+    // The newest is published now, the oldest `count` × ten minutes ago; refuse before
+    // writing any if that is before the stored range (about 6.6 million articles).
+    let now = Utc::now().naive_utc();
+    let at = |n: u32| {
+        Duration::try_minutes(i64::from(count - 1 - n).saturating_mul(SPACING_MINUTES))
+            .and_then(|back| now.checked_sub_signed(back))
             .filter(|at| crate::dates::instant_in_range(*at))
     };
-    if count > 0 && at(start + i64::from(count) - 1).is_none() {
+    if count > 0 && at(0).is_none() {
         return Err(format!(
-            "{count} more articles would be published past {}: generate fewer",
-            crate::dates::MAX_YEAR
+            "{count} articles ten minutes apart would start before {}: generate fewer",
+            crate::dates::MIN_YEAR
         ));
     }
     let mut done = 0;
@@ -50,18 +54,39 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
         crate::db::write::<_, diesel::result::Error, _>(conn, |conn| {
             for n in done..done + batch {
                 let serial = start + i64::from(n);
-                let published_at = at(serial).unwrap_or(epoch);
+                let published_at = at(n).unwrap_or(now);
+                // Spread by a hash, not by `serial % n`: topics also go by `serial`, and
+                // they must not line up with categories or tags.
+                let spread = (serial as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
                 let category = (!category_ids.is_empty())
-                    .then(|| category_ids[(serial as usize) % category_ids.len()]);
-                let id: i64 = diesel::insert_into(articles::table)
-                    .values((
-                        articles::slug.eq(format!("generated-{serial}")),
-                        articles::title.eq(format!("生成的测试文章 第{serial}篇")),
-                        articles::summary.eq(format!("第{serial}篇生成文章的摘要,用于性能测试。")),
-                        articles::body_html.eq(format!(
+                    .then(|| category_ids[(spread as usize) % category_ids.len()]);
+                let text = match &topics {
+                    Some(topics) => {
+                        let text = topics.article(serial);
+                        (
+                            format!("t{:02}-{serial}", text.topic),
+                            text.title,
+                            text.summary,
+                            text.body_html,
+                        )
+                    }
+                    None => (
+                        format!("generated-{serial}"),
+                        format!("生成的测试文章 第{serial}篇"),
+                        format!("第{serial}篇生成文章的摘要,用于性能测试。"),
+                        format!(
                             "<p>第{serial}篇生成文章。</p><h2>小标题</h2><p>{}</p>",
                             "深圳南山新闻动态。".repeat(40)
-                        )),
+                        ),
+                    ),
+                };
+                let (slug, title, summary, body_html) = text;
+                let id: i64 = diesel::insert_into(articles::table)
+                    .values((
+                        articles::slug.eq(slug),
+                        articles::title.eq(title),
+                        articles::summary.eq(summary),
+                        articles::body_html.eq(body_html),
                         articles::category_id.eq(category),
                         articles::author_name.eq("生成器"),
                         articles::status.eq(PUBLISHED),
@@ -76,7 +101,8 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
                     diesel::insert_into(article_tags::table)
                         .values((
                             article_tags::article_id.eq(id),
-                            article_tags::tag_id.eq(tag_ids[(serial as usize) % tag_ids.len()]),
+                            article_tags::tag_id
+                                .eq(tag_ids[(spread as usize >> 8) % tag_ids.len()]),
                         ))
                         .execute(conn)?;
                 }

@@ -3,6 +3,7 @@
 
 pub mod generate;
 pub mod pictures;
+mod topical;
 
 use std::collections::HashMap;
 
