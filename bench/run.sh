@@ -241,7 +241,7 @@ for backend in $backends; do
     else db_size=$(psql "$pg/postgres" -tAc "SELECT pg_size_pretty(pg_database_size('$database'))"); fi
     echo -e "$backend\t$size\t$took\t$db_size" >>"$generated"
     echo "generated in $took s; database $db_size"
-    MASTHEAD_USER_PASSWORD=$password "$bin" --database-url "$url" user add --email bench@example.com --name 压测编辑 --role editor >/dev/null 2>&1
+    MASTHEAD_USER_PASSWORD=$password "$bin" --database-url "$url" user add --email bench@example.com --name 压测编辑 --role editor >>"$out/generate-$backend-$size.log" 2>&1
 
     # 1. Cache on. Targets found through the API, so they do not depend on how `generate`
     # numbers and dates its articles: generated articles (byline 生成器) have consecutive
@@ -304,7 +304,7 @@ for backend in $backends; do
           -H "Authorization: Bearer $token" -H "If-Match: $etag" -H 'content-type: application/json' \
           -d "{\"title\":\"生成的测试文章 第${newest}篇 (第${i}次修改)\"}")
         if [ "$code" = 200 ]; then ok=$((ok + 1)); else failed=$((failed + 1)); echo "write $i: HTTP $code" >&2; fi
-        sleep "$(awk -v n="$next" -v t="$(date +%s.%N)" 'BEGIN {d = n - t; printf "%.3f", d > 0 ? d : 0}')"
+        sleep "$(awk -v n="$next" -v t="$(date +%s.%N)" 'BEGIN {d = n - t; printf "%.3f", (d > 0 ? d : 0)}')"
       done
       echo "$ok $failed" >"$workdir/writes"
     ) &
