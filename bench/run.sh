@@ -79,7 +79,7 @@ generated="$out/generate.tsv" # backend size seconds database-size
 {
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migrations Cargo.lock 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-  echo "wrk -t2 -c$connections -d${seconds}s --latency; sizes: $sizes; backends: $backends; output: $out"
+  echo "wrk -t2 -c$connections -d${seconds}s --timeout 30s --latency; sizes: $sizes; backends: $backends; output: $out"
 } | tee "$out/summary.md"
 
 up() { for _ in $(seq 1 600); do curl -fsS "$1" >/dev/null 2>&1 && return; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
@@ -101,7 +101,8 @@ measure() {
   local backend=$1 size=$2 cache=$3 endpoint=$4 round=$5 url=$6; shift 6
   local raw="$out/wrk-$backend-$size-$cache-${endpoint//[^a-z0-9]/_}-$round.txt"
   curl -fsS "$url" >/dev/null   # the URL must answer 200 before it is measured (and warms the cache)
-  wrk -t2 -c"$connections" -d"${duration:-$seconds}s" --latency "$url" "$@" >"$raw" 2>&1
+  # wrk's default 2 s timeout drops slow answers from the latencies: wait longer for them.
+  wrk -t2 -c"$connections" -d"${duration:-$seconds}s" --timeout 30s --latency "$url" "$@" >"$raw" 2>&1
   awk -v b="$backend" -v n="$size" -v c="$cache" -v e="$endpoint" -v r="$round" '
     /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
     /Non-2xx/ {errors += $NF}
