@@ -10,7 +10,10 @@ use crate::db::schema::{article_tags, articles, categories, tags};
 const BATCH: u32 = 5_000;
 
 /// Adds `count` published articles spread over the categories and tags (those of the demo
-/// site on an empty database), one every ten minutes from 2020, in transactions of 5,000.
+/// site on an empty database), one every ten minutes back from 2020, in transactions of
+/// 5,000. Back, not forward: an archive is in the past, and a million forward from 2020
+/// would leave a third of them scheduled in the future, which no site has (public counts
+/// take the scheduled articles away one by one: see `content::counts`).
 pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
     crate::commands::migrate::migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
@@ -31,17 +34,17 @@ pub fn run(url: &DatabaseUrl, count: u32) -> Result<(), String> {
     let epoch = NaiveDate::from_ymd_opt(2020, 1, 1)
         .and_then(|date| date.and_hms_opt(0, 0, 0))
         .unwrap_or_else(|| Utc::now().naive_utc());
-    // The last article must stay in the stored range (years up to 2200: about 9.4 million
-    // articles at one every ten minutes from 2020); refuse before writing any.
+    // The last article must stay in the stored range (years from 1900: about 6.3 million
+    // articles at one every ten minutes back from 2020); refuse before writing any.
     let at = |serial: i64| {
-        Duration::try_minutes(serial.saturating_mul(10))
-            .and_then(|offset| epoch.checked_add_signed(offset))
+        Duration::try_minutes(serial.saturating_add(1).saturating_mul(10))
+            .and_then(|offset| epoch.checked_sub_signed(offset))
             .filter(|at| crate::dates::instant_in_range(*at))
     };
     if count > 0 && at(start + i64::from(count) - 1).is_none() {
         return Err(format!(
-            "{count} more articles would be published past {}: generate fewer",
-            crate::dates::MAX_YEAR
+            "{count} more articles would be published before {}: generate fewer",
+            crate::dates::MIN_YEAR
         ));
     }
     let mut done = 0;
