@@ -12,5 +12,4 @@ DROP FUNCTION published_counts_on_article_tag();
 DROP FUNCTION published_counts_on_article();
 DROP FUNCTION published_counts_add(TEXT, BIGINT, BIGINT);
 DROP FUNCTION published_month(TIMESTAMP);
-DROP INDEX article_tags_published_idx;
 DROP TABLE published_counts;

@@ -14,10 +14,6 @@ CREATE TABLE published_counts (
     PRIMARY KEY (scope, key)
 );
 
--- A tag's future articles: one index range from `now` (article_tags.published_at mirrors
--- the article's while it is published).
-CREATE INDEX article_tags_published_idx ON article_tags (published_at, tag_id);
-
 -- The month of an instant in the site's offset, as in the archive; NULL outside the
 -- stored years (src/dates.rs).
 CREATE FUNCTION published_month(at TIMESTAMP) RETURNS BIGINT LANGUAGE sql STABLE AS $$

@@ -9,5 +9,4 @@ DROP TRIGGER published_counts_tag_insert;
 DROP TRIGGER published_counts_article_update;
 DROP TRIGGER published_counts_article_delete;
 DROP TRIGGER published_counts_article_insert;
-DROP INDEX article_tags_published_idx;
 DROP TABLE published_counts;

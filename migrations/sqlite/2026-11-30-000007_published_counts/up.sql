@@ -13,10 +13,6 @@ CREATE TABLE published_counts (
     PRIMARY KEY (scope, key)
 );
 
--- A tag's future articles: one index range from `now` (article_tags.published_at mirrors
--- the article's while it is published).
-CREATE INDEX article_tags_published_idx ON article_tags (published_at, tag_id);
-
 -- The month of an instant in the site's offset, as in the archive; NULL outside the
 -- stored years (src/dates.rs). SQLite has no SQL functions of its own: the triggers
 -- repeat this expression for NEW.published_at and OLD.published_at.
