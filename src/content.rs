@@ -1,7 +1,10 @@
 //! Content-wide facts below every resource: how a published article is stored, what the
-//! public sees (`visible`), and when the next scheduled one goes live (the response cache
-//! expires its entries then). Resources and the HTTP layer read these; this module reads
-//! only the schema.
+//! public sees (`visible`), how many articles it sees ([`counts`], from counters the
+//! database keeps), and when the next scheduled one goes live (the response cache expires
+//! its entries then). Resources and the HTTP layer read these; this module reads only the
+//! schema.
+
+pub mod counts;
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{And, Eq as EqOp, LtEq};

@@ -202,6 +202,44 @@ where
     }
 }
 
+/// Runs `work` in one read transaction, so that its queries see one state of the database:
+/// a count read from a counter and the rows it is corrected by must not straddle a write.
+/// SQLite: a deferred transaction reads one snapshot of the WAL (writers go on); PostgreSQL:
+/// `REPEATABLE READ, READ ONLY`. Inside a transaction already (a write answering with what
+/// it wrote), `work` runs in that one.
+pub fn read<T, F>(conn: &mut AnyConnection, work: F) -> diesel::QueryResult<T>
+where
+    F: FnOnce(&mut AnyConnection) -> diesel::QueryResult<T>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    if Manager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some()
+    {
+        return work(conn);
+    }
+    match conn {
+        AnyConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN")?
+        }
+        AnyConnection::Postgresql(pg) => AnsiTransactionManager::begin_transaction_sql(
+            pg,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        )?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback),
+        },
+    }
+}
+
 /// The advisory lock every PostgreSQL write transaction takes ("MHWRITE" in ASCII): one key
 /// for the whole database, like SQLite's one write lock.
 const WRITE_LOCK_KEY: i64 = 0x004D_4857_5249_5445;

@@ -287,6 +287,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Published articles (stored as published, with a publication time, future ones
+    /// included) by `scope`: `site` (key 0), `category` (its id, direct), `tag` (its id),
+    /// `month` (year * 12 + month - 1 in the site's offset). Kept by database triggers
+    /// (migration `…_published_counts`); read through `content::counts`.
+    published_counts (scope, key) {
+        scope -> Text,
+        key -> BigInt,
+        articles -> BigInt,
+    }
+}
+
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> media (cover_media_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -327,4 +339,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     word_counts,
     article_terms,
     article_related,
+    published_counts,
 );

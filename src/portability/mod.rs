@@ -5,8 +5,9 @@
 //! satisfies foreign keys, rows by primary key; then, unless left out, one `{"file": {…}}`
 //! per uploaded file ([`files`]). Values are normalised so that both backends write the
 //! same bytes: instants as `YYYY-MM-DDTHH:MM:SS.ffffff` (UTC), booleans as JSON booleans.
-//! Derived data (`article_tags.published_at`, the content version, the search index and
-//! computed related articles) is left out and rebuilt on import; sessions, tokens and the audit trail are not part of a site. Users come
+//! Derived data (`article_tags.published_at`, the content version, the published counts,
+//! the search index and computed related articles) is left out and rebuilt on import (the
+//! counts by the database's triggers, row by row); sessions, tokens and the audit trail are not part of a site. Users come
 //! without password hashes unless asked.
 //!
 //! File lines came after version 1 was defined, without a new version: a file without them

@@ -18,6 +18,7 @@ mod categories_and_tags;
 mod concurrency;
 mod conformance;
 mod consistency;
+mod counts;
 mod demo;
 mod editing;
 mod errors;

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::{Category, CategoryNode, CategoryRef};
-use crate::content::visible;
-use crate::db::schema::{articles, categories};
+use crate::content::counts;
+use crate::db::schema::categories;
 use crate::db::AnyConnection;
 use crate::resources::paths;
 
@@ -67,26 +67,6 @@ pub fn with_descendants(rows: &[CategoryRow], root: i64) -> Vec<i64> {
     ids
 }
 
-/// Published article counts per category (direct, not rolled up). Naming the category ids
-/// lets the database count along the category index instead of sorting every article.
-fn direct_counts(
-    conn: &mut AnyConnection,
-    now: NaiveDateTime,
-    rows: &[CategoryRow],
-) -> QueryResult<HashMap<i64, i64>> {
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let rows: Vec<(Option<i64>, i64)> = articles::table
-        .filter(articles::category_id.eq_any(ids))
-        .filter(visible(now))
-        .group_by(articles::category_id)
-        .select((articles::category_id, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(category, count)| category.map(|id| (id, count)))
-        .collect())
-}
-
 fn build_nodes(
     rows: &[CategoryRow],
     counts: &HashMap<i64, i64>,
@@ -117,7 +97,7 @@ fn build_nodes(
 
 pub fn tree(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<CategoryNode>> {
     let rows = all(conn)?;
-    let counts = direct_counts(conn, now, &rows)?;
+    let counts = counts::by_category(conn, now)?;
     // Categories whose parent is gone (set null on delete) are top level.
     Ok(build_nodes(&rows, &counts, None))
 }
@@ -147,7 +127,7 @@ fn one(
     let Some(row) = rows.iter().find(|row| wanted(row)) else {
         return Ok(None);
     };
-    let counts = direct_counts(conn, now, &rows)?;
+    let counts = counts::by_category(conn, now)?;
     let children = build_nodes(&rows, &counts, Some(row.id));
     let article_count = counts.get(&row.id).copied().unwrap_or(0)
         + children

@@ -4,20 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::{Tag, TagRef};
+use crate::content::counts;
 use crate::db::schema::{article_tags, tags};
 use crate::db::AnyConnection;
 use crate::resources::paths;
 
 type TagRow = (i64, String, String, String, i64);
-
-fn counts(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = article_tags::table
-        .filter(article_tags::published_at.le(now))
-        .group_by(article_tags::tag_id)
-        .select((article_tags::tag_id, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().collect())
-}
 
 fn to_tag((id, slug, name, description, version): TagRow, counts: &HashMap<i64, i64>) -> Tag {
     Tag {
@@ -32,7 +24,7 @@ fn to_tag((id, slug, name, description, version): TagRow, counts: &HashMap<i64, 
 }
 
 pub fn all(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Tag>> {
-    let counts = counts(conn, now)?;
+    let counts = counts::by_tag(conn, now)?;
     let rows: Vec<TagRow> = tags::table
         .order((tags::name.asc(), tags::id.asc()))
         .select((
@@ -81,11 +73,7 @@ fn one(
         .optional()?;
     let Some(row) = row else { return Ok(None) };
     let row_id = row.0;
-    let count: i64 = article_tags::table
-        .filter(article_tags::published_at.le(now))
-        .filter(article_tags::tag_id.eq(row_id))
-        .count()
-        .get_result(conn)?;
+    let count = counts::with_tag(conn, now, row_id)?;
     Ok(Some(to_tag(row, &HashMap::from([(row_id, count)]))))
 }
 

@@ -1,0 +1,15 @@
+DROP TRIGGER published_counts_months_on_settings_update ON site_settings;
+DROP TRIGGER published_counts_months_on_settings_write ON site_settings;
+DROP TRIGGER published_counts_tag_gone ON tags;
+DROP TRIGGER published_counts_category_gone ON categories;
+DROP TRIGGER published_counts_on_article_tag_update ON article_tags;
+DROP TRIGGER published_counts_on_article_tag_write ON article_tags;
+DROP TRIGGER published_counts_on_article_update ON articles;
+DROP TRIGGER published_counts_on_article_write ON articles;
+DROP FUNCTION published_counts_recount_months();
+DROP FUNCTION published_counts_forget();
+DROP FUNCTION published_counts_on_article_tag();
+DROP FUNCTION published_counts_on_article();
+DROP FUNCTION published_counts_add(TEXT, BIGINT, BIGINT);
+DROP FUNCTION published_month(TIMESTAMP);
+DROP TABLE published_counts;

@@ -1,0 +1,12 @@
+DROP TRIGGER published_counts_months_on_settings_delete;
+DROP TRIGGER published_counts_months_on_settings_update;
+DROP TRIGGER published_counts_months_on_settings_insert;
+DROP TRIGGER published_counts_tag_gone;
+DROP TRIGGER published_counts_category_gone;
+DROP TRIGGER published_counts_tag_update;
+DROP TRIGGER published_counts_tag_delete;
+DROP TRIGGER published_counts_tag_insert;
+DROP TRIGGER published_counts_article_update;
+DROP TRIGGER published_counts_article_delete;
+DROP TRIGGER published_counts_article_insert;
+DROP TABLE published_counts;
