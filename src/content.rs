@@ -30,6 +30,14 @@ pub fn visible(now: NaiveDateTime) -> Visible {
         .and(articles::published_at.le(now))
 }
 
+/// The same rule, for rows already fetched by id. Written in SQL beside `id IN (…)`, it
+/// lets SQLite's planner (which has no statistics) prefer the status index and walk every
+/// visible article for a handful of ids: 13.8 ms for ten ids at 100,000 articles, against
+/// 0.04 ms for the lookup by id alone.
+pub fn is_visible(status: &str, published_at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    status == PUBLISHED && published_at.is_some_and(|at| at <= now)
+}
+
 /// The first publication time after `now`: until then, what the public sees can only change
 /// through a write.
 pub fn next_publication_after(

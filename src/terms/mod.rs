@@ -169,22 +169,23 @@ impl Query {
             .join(" AND ")
     }
 
-    /// The query in PostgreSQL's `to_tsquery` syntax, each lexeme limited to the weights
-    /// given (`AB`: title and text): `'护苗':AB & ('网络':AB <-> '络安':AB) & '网':*AB`.
-    pub fn tsquery(&self, weights: &str) -> String {
+    /// The query in PostgreSQL's `to_tsquery` syntax: `'护苗' & ('网络' <-> '络安' <->
+    /// '安全') & '网':*`. No weight restrictions: a lexeme with none is answered by the GIN
+    /// index alone, where a weight makes PostgreSQL read every candidate's whole vector.
+    pub fn tsquery(&self) -> String {
         self.parts
             .iter()
             .map(|part| match part {
-                Part::Phrase(terms) if terms.len() == 1 => format!("'{}':{weights}", terms[0]),
+                Part::Phrase(terms) if terms.len() == 1 => format!("'{}'", terms[0]),
                 Part::Phrase(terms) => format!(
                     "({})",
                     terms
                         .iter()
-                        .map(|term| format!("'{term}':{weights}"))
+                        .map(|term| format!("'{term}'"))
                         .collect::<Vec<_>>()
                         .join(" <-> ")
                 ),
-                Part::Prefix(start) => format!("'{start}':*{weights}"),
+                Part::Prefix(start) => format!("'{start}':*"),
             })
             .collect::<Vec<_>>()
             .join(" & ")

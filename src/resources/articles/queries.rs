@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::status::ArticleStatus;
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
 use crate::clock::at_offset;
-use crate::content::{counts, visible, PUBLISHED};
+use crate::content::{counts, is_visible, visible, PUBLISHED};
 use crate::db::schema::{article_tags, articles};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::ApiError;
@@ -232,7 +232,7 @@ pub fn resolve_filter(
         AnyConnection::Sqlite(_) => {
             FullText::Sqlite(format!("{{title body}} : ({})", query.fts5()))
         }
-        AnyConnection::Postgresql(_) => FullText::Postgres(query.tsquery("AB")),
+        AnyConnection::Postgresql(_) => FullText::Postgres(query.tsquery()),
     });
     Ok(ArticleFilter {
         category_ids,
@@ -452,11 +452,14 @@ pub fn summaries_by_ids(
         return Ok(Vec::new());
     }
     let rows: Vec<SummaryRow> = articles::table
-        .filter(visible(now))
         .filter(articles::id.eq_any(ids))
         .select(summary_columns())
         .load(conn)?;
-    let mut by_id: HashMap<i64, SummaryRow> = rows.into_iter().map(|row| (row.id, row)).collect();
+    let mut by_id: HashMap<i64, SummaryRow> = rows
+        .into_iter()
+        .filter(|row| is_visible(&row.status, row.published_at, now))
+        .map(|row| (row.id, row))
+        .collect();
     let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     summaries(conn, now, ordered)
 }
@@ -471,11 +474,17 @@ pub fn visible_slugs(
         return Ok(HashMap::new());
     }
     Ok(articles::table
-        .filter(visible(now))
         .filter(articles::id.eq_any(ids))
-        .select((articles::id, articles::slug))
-        .load::<(i64, String)>(conn)?
+        .select((
+            articles::id,
+            articles::slug,
+            articles::status,
+            articles::published_at,
+        ))
+        .load::<(i64, String, String, Option<NaiveDateTime>)>(conn)?
         .into_iter()
+        .filter(|(_, _, status, published_at)| is_visible(status, *published_at, now))
+        .map(|(id, slug, _, _)| (id, slug))
         .collect())
 }
 
@@ -557,11 +566,11 @@ fn related(
         .load(conn)?;
     let mut found: HashMap<i64, LinkRow> = articles::table
         .filter(articles::id.eq_any(&ranked))
-        .filter(visible(now))
-        .select(link_columns())
-        .load::<LinkRow>(conn)?
+        .select((link_columns(), articles::status))
+        .load::<(LinkRow, String)>(conn)?
         .into_iter()
-        .map(|row| (row.0, row))
+        .filter(|(row, status)| is_visible(status, row.3, now))
+        .map(|(row, _)| (row.0, row))
         .collect();
     let stored: Vec<LinkRow> = ranked
         .iter()
