@@ -195,6 +195,61 @@ async fn search_combines_with_category_tag_days_and_pages() {
     }
 }
 
+/// The newest matches are ranked by relevance, the older ones follow newest first; paging
+/// through them all, across that boundary too, gives every match once.
+#[actix_rt::test]
+async fn pages_go_past_the_ranked_matches_newest_first_with_every_match_once() {
+    use masthead::resources::search::queries::RANKED_MATCHES;
+    let app = TestApp::empty().await;
+    let count = RANKED_MATCHES as usize + 30;
+    let (strong_old, strong_new) = (20, 150);
+    for n in 0..count {
+        let title = if n == strong_old || n == strong_new {
+            "护苗护苗护苗：护苗专题".to_owned()
+        } else {
+            format!("第{n}期护苗简报")
+        };
+        crate::support::ArticleBuilder::new(&format!("n{n:03}"), &title)
+            .at(&format!(
+                "2021-{:02}-{:02}T09:00:00+08:00",
+                1 + n / 28,
+                1 + n % 28
+            ))
+            .insert(&app);
+    }
+    masthead::resources::search::index::rebuild(&mut app.conn()).unwrap();
+    let mut all = Vec::new();
+    for page in 1..=count.div_ceil(45) {
+        let found = app
+            .get_json(&format!(
+                "{}&per_page=45&page={page}",
+                url("/api/v1/search", &[("q", "护苗")])
+            ))
+            .await;
+        assert_eq!(found["meta"]["total"], count);
+        all.extend(slugs(&found["data"]));
+    }
+    assert_eq!(all.len(), count);
+    assert_eq!(
+        all[0],
+        format!("n{strong_new:03}"),
+        "the best of the newest"
+    );
+    let older: Vec<String> = (0..count - RANKED_MATCHES as usize)
+        .rev()
+        .map(|n| format!("n{n:03}"))
+        .collect();
+    assert_eq!(
+        all[RANKED_MATCHES as usize..],
+        older[..],
+        "then newest first"
+    );
+    let mut every = all.clone();
+    every.sort();
+    every.dedup();
+    assert_eq!(every.len(), count, "each once");
+}
+
 #[actix_rt::test]
 async fn no_query_breaks_the_search_or_reaches_the_database_as_syntax() {
     let app = TestApp::demo().await;
@@ -293,6 +348,22 @@ async fn an_edit_or_a_delete_is_searched_at_once() {
     assert!(found(&app, "垃圾分类").await.is_empty());
     assert_eq!(found(&app, "新能源").await, vec!["story"]);
     assert_eq!(found(&app, "补贴").await, vec!["story"]);
+    // Archived, then published again: the index follows the article's status at once.
+    let mut version = changed.json()["version"].clone();
+    for (status, expected) in [("archived", vec![]), ("published", vec!["story"])] {
+        let moved = app
+            .send(
+                "PATCH",
+                "/api/v1/articles/story",
+                Some(&editor),
+                Some(&json!({ "status": status })),
+                &[("if-match", &format!("\"{version}\""))],
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text());
+        version = moved.json()["version"].clone();
+        assert_eq!(found(&app, "补贴").await, expected, "{status}");
+    }
     let listed = app
         .get_json(&url("/api/v1/articles", &[("q", "补贴")]))
         .await;

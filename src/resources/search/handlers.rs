@@ -27,7 +27,8 @@ fn local_midnight(day: NaiveDate, offset_minutes: i32) -> NaiveDateTime {
 
 /// Search published articles.
 ///
-/// Ranked: a match in the title weighs more than one in the text, then newer first. Each
+/// Ranked: the newest 200 matches by relevance (a match in the title weighs more than one
+/// in the text, then newer first), then the older matches, newest first. Each
 /// result is the article's summary with `title_html` and `snippet_html`, HTML-escaped, every
 /// match in `<mark>`. Chinese is matched by its characters, so words no dictionary knows
 /// (names, 护苗) are found, and never inside an unrelated word; see `q`. Combine with
