@@ -155,6 +155,21 @@ async fn search_combines_with_category_tag_days_and_pages() {
     let mut by_category = slugs(&get("category=news").await["data"]);
     by_category.sort();
     assert_eq!(by_category, vec!["a0", "a1", "a3"], "subcategories count");
+    // Moved to another category: searched there at once.
+    let version = app.get_json("/api/v1/articles/a3").await["version"].clone();
+    let moved = app
+        .send(
+            "PATCH",
+            "/api/v1/articles/a3",
+            Some(&editor),
+            Some(&json!({ "category_id": other })),
+            &[("if-match", &format!("\"{version}\""))],
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    let mut by_category = slugs(&get("category=news").await["data"]);
+    by_category.sort();
+    assert_eq!(by_category, vec!["a0", "a1"], "after the move");
     assert_eq!(slugs(&get("tag=humiao").await["data"]).len(), 2);
     let mut in_november = slugs(&get("from=2021-11-16&to=2021-11-30").await["data"]);
     in_november.sort();
@@ -192,6 +207,39 @@ async fn search_combines_with_category_tag_days_and_pages() {
             "{query}: {}",
             refused.text()
         );
+    }
+}
+
+/// The total counts only what the public sees, with a few hidden articles among the matches
+/// and with many (the count takes two ways).
+#[actix_rt::test]
+async fn the_total_leaves_out_hidden_matches_few_or_many() {
+    use crate::support::ArticleBuilder;
+    let app = TestApp::empty().await;
+    for n in 0..3 {
+        ArticleBuilder::new(&format!("live{n}"), "护苗公开").insert(&app);
+    }
+    ArticleBuilder::new("other-draft", "别的草稿")
+        .draft()
+        .insert(&app);
+    let mut hidden = 0;
+    for wanted in [4, 80] {
+        while hidden < wanted {
+            let builder = ArticleBuilder::new(&format!("hidden{hidden}"), "护苗草稿");
+            match hidden % 3 {
+                0 => builder.draft(),
+                1 => builder.archived(),
+                _ => builder.at("2099-01-01T00:00:00+08:00"),
+            }
+            .insert(&app);
+            hidden += 1;
+        }
+        masthead::resources::search::index::rebuild(&mut app.conn()).unwrap();
+        let found = search(&app, "护苗").await;
+        assert_eq!(found["meta"]["total"], 3, "{hidden} hidden");
+        let mut live = slugs(&found["data"]);
+        live.sort();
+        assert_eq!(live, vec!["live0", "live1", "live2"], "{hidden} hidden");
     }
 }
 

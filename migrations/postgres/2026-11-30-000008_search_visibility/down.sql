@@ -4,5 +4,5 @@ ALTER TABLE article_search RESET (toast_tuple_target);
 DROP INDEX article_search_pinyin;
 DROP INDEX article_search_title;
 UPDATE article_search SET terms = terms || pinyin;
-ALTER TABLE article_search DROP COLUMN title, DROP COLUMN pinyin, DROP COLUMN published_at;
+ALTER TABLE article_search DROP COLUMN title, DROP COLUMN pinyin, DROP COLUMN published_at, DROP COLUMN category_id;
 DROP INDEX articles_visibility;

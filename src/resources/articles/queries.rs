@@ -146,13 +146,16 @@ impl FullText {
                 .bind::<Text, _>(expression.clone())
                 .sql(")"),
             ),
+            // OFFSET 0 keeps the matches one set, read once: PostgreSQL expects a phrase to
+            // match a handful of rows and otherwise walks the newest articles checking each
+            // one's whole vector (820 ms for 网络安全 at 100,000 articles, 38 ms this way).
             Self::Postgres(expression) => Box::new(
                 sql::<Bool>(
                     "articles.id IN (SELECT article_id FROM article_search \
                      WHERE terms @@ to_tsquery('simple', ",
                 )
                 .bind::<Text, _>(expression.clone())
-                .sql("))"),
+                .sql(") OFFSET 0)"),
             ),
         }
     }

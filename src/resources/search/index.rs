@@ -75,14 +75,16 @@ fn write_terms(
         }
         AnyConnection::Postgresql(c) => {
             diesel::sql_query(
-                "INSERT INTO article_search (article_id, terms, title, pinyin, published_at) \
+                "INSERT INTO article_search \
+                 (article_id, terms, title, pinyin, published_at, category_id) \
                  SELECT $1, \
                  setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B'), \
                  setweight(to_tsvector('simple', $2), 'A'), to_tsvector('simple', $4), \
-                 CASE WHEN status = 'published' THEN published_at END FROM articles WHERE id = $1 \
+                 CASE WHEN status = 'published' THEN published_at END, category_id \
+                 FROM articles WHERE id = $1 \
                  ON CONFLICT (article_id) DO UPDATE \
                  SET terms = EXCLUDED.terms, title = EXCLUDED.title, pinyin = EXCLUDED.pinyin, \
-                 published_at = EXCLUDED.published_at",
+                 published_at = EXCLUDED.published_at, category_id = EXCLUDED.category_id",
             )
             .bind::<BigInt, _>(id)
             .bind::<Text, _>(title)
