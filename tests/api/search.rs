@@ -240,6 +240,15 @@ async fn the_total_leaves_out_hidden_matches_few_or_many() {
         let mut live = slugs(&found["data"]);
         live.sort();
         assert_eq!(live, vec!["live0", "live1", "live2"], "{hidden} hidden");
+        let listed = app
+            .get_json(&url("/api/v1/articles", &[("q", "护苗")]))
+            .await;
+        assert_eq!(listed["meta"]["total"], 3, "/articles, {hidden} hidden");
+        assert_eq!(
+            slugs(&listed["data"]).len(),
+            3,
+            "/articles, {hidden} hidden"
+        );
     }
 }
 

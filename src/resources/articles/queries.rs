@@ -294,19 +294,28 @@ fn filtered(
 
 /// The total of a public list from the counters the database keeps, when they can give
 /// it: the whole site, one category (with its descendants) or one tag, the page regions
-/// every visit asks for. Other filters (search, author, dates, several at once) count.
+/// every visit asks for; a search alone, as a search counts. Other filters (author, dates,
+/// several at once) count.
 fn counted_total(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     filter: &ArticleFilter,
 ) -> QueryResult<Option<i64>> {
-    let counters_apply = filter.is_public()
+    let only_public = filter.is_public()
         && filter.author_id.is_none()
         && filter.author.is_none()
-        && filter.search.is_none()
         && filter.published_between.is_none();
-    if !counters_apply {
+    if !only_public {
         return Ok(None);
+    }
+    if let Some(search) = &filter.search {
+        if filter.category_ids.is_some() || filter.tag_id.is_some() {
+            return Ok(None);
+        }
+        let expression = match search {
+            FullText::Sqlite(expression) | FullText::Postgres(expression) => expression,
+        };
+        return crate::resources::search::queries::count_visible(conn, now, expression).map(Some);
     }
     match (&filter.category_ids, filter.tag_id) {
         (None, None) => counts::site(conn, now).map(Some),

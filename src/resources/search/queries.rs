@@ -289,6 +289,22 @@ pub fn search(
     Ok((total, ids))
 }
 
+/// The number of visible articles matching a full-text expression made for the
+/// connection's backend (FTS5 with its column filter, or `to_tsquery` over `terms`): the
+/// total of `/articles?q=`, counted as a search counts.
+pub fn count_visible(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    expression: &str,
+) -> QueryResult<i64> {
+    let searched = Searched {
+        fts5: expression.to_owned(),
+        tsquery: expression.to_owned(),
+        vectors: &["terms"],
+    };
+    count(conn, now, &searched, &SearchFilter::default())
+}
+
 /// The most hidden articles (drafts, archived, scheduled) for which SQLite counts matches by
 /// taking the hidden ones away from the index's own count.
 const HIDDEN_CHECKED: usize = 50;
