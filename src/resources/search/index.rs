@@ -1,7 +1,8 @@
 //! The search index: each article's terms (`crate::terms`), written by the article writes in
 //! their own transaction, so a search sees exactly what is committed, on every instance.
 //! SQLite keeps them in an FTS5 table, PostgreSQL in GIN-indexed tsvectors (title and text,
-//! the title weighted A; the title alone; its pinyin). Drafts are indexed too: what the public sees is decided when searching.
+//! the title weighted A; the title alone; its pinyin). Drafts are indexed too: what the
+//! public sees is decided when searching.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
