@@ -4,6 +4,7 @@
 //! its entries then). Resources and the HTTP layer read these; this module reads only the
 //! schema.
 
+pub mod changes;
 pub mod counts;
 
 use chrono::NaiveDateTime;

@@ -266,16 +266,6 @@ where
         .ok_or_else(|| ApiError::not_found(resource, key))
 }
 
-/// The content version: a counter every change to the content increments (database
-/// triggers). Equal versions mean equal content.
-pub fn content_version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {
-    use diesel::prelude::*;
-    schema::content_changes::table
-        .filter(schema::content_changes::id.eq(1))
-        .select(schema::content_changes::version)
-        .first(conn)
-}
-
 /// A consistent copy of a live SQLite database in a new file (`VACUUM INTO`: one read
 /// transaction, so writers may go on meanwhile). PostgreSQL has `pg_dump` for this.
 pub fn backup(url: &DatabaseUrl, to: &std::path::Path) -> Result<(), String> {

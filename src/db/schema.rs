@@ -189,6 +189,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The latest content version at which each key changed (database triggers; see
+    /// `content::changes`).
+    content_change_keys (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> BigInt,
         email -> Text,
@@ -329,6 +338,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     menus,
     menu_items,
     content_changes,
+    content_change_keys,
     users,
     sessions,
     refresh_tokens,

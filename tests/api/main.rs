@@ -34,6 +34,7 @@ mod pages;
 mod pictures;
 mod portability;
 mod raw_http;
+mod response_cache;
 mod roles;
 mod schema;
 mod search;

@@ -1,6 +1,8 @@
 //! The middleware: serves a public GET from the cache while its entry is current, else
 //! passes the request on and keeps a 200 answer.
 
+use std::collections::BTreeSet;
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
@@ -9,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use actix_web::{Error, HttpResponse};
 
-use super::{Entry, X_CACHE};
+use super::{Entry, Shows, X_CACHE};
 use crate::content::next_publication_after;
 use crate::state::AppState;
 
@@ -49,7 +51,7 @@ pub async fn cache_responses(
     };
     let key = format!("{}?{}", req.path(), req.query_string());
     if let Some(entry) = cache.get(&key) {
-        if entry.version == version && entry.expires_at.is_none_or(|at| now < at) {
+        if cache.unchanged(&entry, version) && entry.expires_at.is_none_or(|at| now < at) {
             let (request, _) = req.into_parts();
             return Ok(ServiceResponse::new(request, from_entry(&entry)));
         }
@@ -77,6 +79,10 @@ pub async fn cache_responses(
             key,
             Entry {
                 version,
+                shows: head.extensions().get::<Shows>().map(|shows| {
+                    let names: BTreeSet<String> = shows.0.iter().map(|key| key.name()).collect();
+                    names.into_iter().collect()
+                }),
                 expires_at,
                 content_type: content_type.clone(),
                 link: head.headers().get(header::LINK).cloned(),

@@ -1,10 +1,12 @@
 //! A cache of whole public responses, safe with several instances and scheduled articles.
 //!
-//! An entry is served only while (a) the database's content version (bumped by triggers on
-//! every change to the content, whoever writes it) is the one it was made at, and (b) no
-//! scheduled article has come due since it was made. (a) is read after the request arrived,
-//! so a write through any instance shows on the next request to every instance; one read
-//! serves every request that arrived before it began (`version`).
+//! An entry is served only while (a) nothing it shows has changed since it was made, and
+//! (b) no scheduled article has come due since then. For (a), the database's content
+//! version (bumped by triggers on every change to the content, whoever writes it) is read
+//! after the request arrived, so a write through any instance shows on the next request to
+//! every instance; one read serves every request that arrived before it began (`version`).
+//! An answer that lists what it shows ([`Shows`]: an article page) stays while those keys
+//! are unchanged; any other answer only while the version is the one it was made at.
 
 //!
 //! This module is the store (below the app state, which holds it); `middleware` serves from
@@ -20,7 +22,13 @@ use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use lru::LruCache;
 
+use crate::content::changes::ChangeKey;
+
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+/// Put in a response's extensions by a handler that knows everything its answer shows
+/// besides site-wide content: the entry then outlives changes to anything else.
+pub struct Shows(pub Vec<ChangeKey>);
 
 /// What one entry costs besides its key, body and header values: the entry itself, its
 /// `Arc`, and the LRU's node and hash slot (measured generously, not exactly).
@@ -32,6 +40,8 @@ const MAX_ENTRY_SHARE: usize = 8;
 
 struct Entry {
     version: i64,
+    /// The names of the keys it shows, if it said (see [`Shows`]).
+    shows: Option<Box<[String]>>,
     /// The first scheduled publication after the entry was made, if any.
     expires_at: Option<NaiveDateTime>,
     content_type: HeaderValue,
@@ -48,6 +58,12 @@ impl Entry {
             + self.body.len()
             + self.content_type.len()
             + self.link.as_ref().map_or(0, HeaderValue::len)
+            + self.shows.as_ref().map_or(0, |shows| {
+                shows
+                    .iter()
+                    .map(|name| name.len() + std::mem::size_of::<String>())
+                    .sum()
+            })
     }
 }
 
@@ -110,6 +126,12 @@ impl ResponseCache {
     /// The largest entry the cache keeps.
     pub fn max_entry_bytes(&self) -> usize {
         self.max_bytes / MAX_ENTRY_SHARE
+    }
+
+    /// Whether `entry` is still the answer at `version` (read for this request).
+    fn unchanged(&self, entry: &Entry, version: i64) -> bool {
+        self.versions
+            .unchanged_since(entry.version, entry.shows.as_deref(), version)
     }
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {

@@ -8,12 +8,64 @@
 //! At most one read runs at a time. A request that arrives while one runs waits for it to
 //! end, then for the next, which one of the waiting requests starts. If the request reading
 //! goes away (its client hung up), its guard hands the turn on.
+//!
+//! Each read also learns which keys changed since the last one (`content::changes`), before
+//! any request is given its version: an entry that shows none of them stays fresh.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use tokio::sync::Notify;
 
+use crate::content::changes::{self, EVERYTHING};
 use crate::db::Pool;
+
+/// The most changed keys one read takes in; more, and everything counts as changed (a
+/// bulk write, or an instance that was idle through many writes).
+const MAX_KEYS_READ: i64 = 5_000;
+
+/// The most changed keys remembered; past it, everything counts as changed and the memory
+/// is freed (entries made before then are dropped as they are met).
+const MAX_KEYS_KEPT: usize = 50_000;
+
+/// What the reads have learned of changes by key.
+#[derive(Default)]
+struct Changes {
+    /// The version up to which changes are known (`None` before the first read).
+    known: Option<i64>,
+    /// Everything may have changed at this version: entries made before it are stale.
+    everything_at: i64,
+    /// Keys that changed since `everything_at`, each with its latest change.
+    keys: HashMap<String, i64>,
+}
+
+impl Changes {
+    fn learn(&mut self, version: i64, read: Option<Vec<(String, i64)>>) {
+        match read {
+            Some(keys) if keys.len() as i64 <= MAX_KEYS_READ => {
+                for (name, at) in keys {
+                    if name == EVERYTHING {
+                        self.everything_at = self.everything_at.max(at);
+                    } else {
+                        let latest = self.keys.entry(name).or_insert(at);
+                        *latest = (*latest).max(at);
+                    }
+                }
+                if self.keys.len() > MAX_KEYS_KEPT {
+                    self.forget_keys(version);
+                }
+            }
+            // The first read, or too many: nothing made before `version` can be trusted.
+            _ => self.forget_keys(version),
+        }
+        self.known = Some(self.known.map_or(version, |known| known.max(version)));
+    }
+
+    fn forget_keys(&mut self, version: i64) {
+        self.everything_at = self.everything_at.max(version);
+        self.keys = HashMap::new();
+    }
+}
 
 #[derive(Default)]
 struct State {
@@ -30,6 +82,7 @@ struct State {
 pub struct VersionReads {
     state: Mutex<State>,
     finished: Notify,
+    changes: Mutex<Changes>,
 }
 
 /// Ends a read when dropped, finished or not, so that waiters never wait for a read that
@@ -84,12 +137,45 @@ impl VersionReads {
                 number,
                 found: None,
             };
-            let found = crate::db::run(pool, |conn| Ok(crate::db::content_version(conn)?))
-                .await
-                .ok();
+            let known = self.changes.lock().ok()?.known;
+            let read = crate::db::run(pool, move |conn| {
+                let version = changes::version(conn)?;
+                let keys = match known {
+                    Some(after) => Some(changes::since(conn, after, MAX_KEYS_READ + 1)?),
+                    None => None,
+                };
+                Ok((version, keys))
+            })
+            .await
+            .ok();
+            let found = match read {
+                Some((version, keys)) => {
+                    self.changes.lock().ok()?.learn(version, keys);
+                    Some(version)
+                }
+                None => None,
+            };
             turn.found = Some(found);
             drop(turn);
             return found;
         }
+    }
+}
+
+impl VersionReads {
+    /// Whether an answer made at version `made_at` is still what a request given `version`
+    /// would get: `shows` lists the keys it shows (`None`: it may show anything, so any
+    /// change at all makes it stale).
+    pub fn unchanged_since(&self, made_at: i64, shows: Option<&[String]>, version: i64) -> bool {
+        let Some(shows) = shows else {
+            return made_at == version;
+        };
+        let Ok(changes) = self.changes.lock() else {
+            return false;
+        };
+        made_at >= changes.everything_at
+            && shows
+                .iter()
+                .all(|name| changes.keys.get(name).is_none_or(|&at| at <= made_at))
     }
 }

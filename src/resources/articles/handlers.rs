@@ -9,6 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::pagination::PageRequest;
 use crate::http::params::NoParams;
 use crate::http::params::{self, IdOrSlug};
+use crate::http::response_cache::Shows;
 use crate::http::responses;
 use crate::state::AppState;
 
@@ -153,7 +154,7 @@ pub async fn get_article(
         // Editors see any state, and get the version ETag that If-Match wants.
         let article = crate::db::find_one(&state.pool, "article", raw, move |conn, key| {
             match writes::find_for_editor(conn, &user, &IdOrSlug::parse(key), now)? {
-                Some(row) => Ok(Some(queries::page(conn, now, row)?)),
+                Some(row) => Ok(Some(queries::page(conn, now, row)?.0)),
                 None => Ok(None),
             }
         })
@@ -173,7 +174,11 @@ pub async fn get_article(
     })
     .await?;
     match found {
-        Ok(article) => Ok(HttpResponse::Ok().json(article)),
+        Ok((article, shows)) => {
+            let mut response = HttpResponse::Ok().json(article);
+            response.extensions_mut().insert(Shows(shows));
+            Ok(response)
+        }
         // A renamed article: its old slug points to the new one for good.
         Err((_, Some(slug))) => Ok(HttpResponse::MovedPermanently()
             .insert_header((

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::status::ArticleStatus;
 use super::types::{Article, ArticleLink, ArticleSummary, Seo};
 use crate::clock::at_offset;
+use crate::content::changes::ChangeKey;
 use crate::content::{counts, is_visible, visible, PUBLISHED};
 use crate::db::schema::{article_tags, articles};
 use crate::db::{AnyConnection, MultiBackend};
@@ -558,11 +559,14 @@ fn neighbour(
 /// those that say the most alike (computed when articles are written, see
 /// `resources::search::related`), in one indexed query. A list still short (a new site, an
 /// article with little text) is filled with the newest sharing a tag, then of its category.
+///
+/// With the links, what they were chosen from: every stored candidate (a hidden one may
+/// come back), and when the list was filled, the tags it was filled by.
 fn related(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     row: &ArticleRow,
-) -> QueryResult<Vec<ArticleLink>> {
+) -> QueryResult<(Vec<ArticleLink>, Vec<ChangeKey>)> {
     use crate::db::schema::article_related;
     // Two bounded lookups, not a join: joined, both planners may start from the visible
     // articles and probe this article's list once for each of them (a scan of the archive
@@ -590,16 +594,20 @@ fn related(
         .take(RELATED_LIMIT as usize)
         .collect();
     let mut links: Vec<ArticleLink> = stored.into_iter().map(link).collect();
+    let mut shows: Vec<ChangeKey> = ranked.into_iter().map(ChangeKey::Article).collect();
     if (links.len() as i64) < RELATED_LIMIT {
         let taken: Vec<i64> = links.iter().map(|link| link.id).collect();
-        links.extend(newest_alike(conn, now, row, &taken)?);
+        let (alike, tag_ids) = newest_alike(conn, now, row, &taken)?;
+        shows.extend(alike.iter().map(|link| ChangeKey::Article(link.id)));
+        shows.extend(tag_ids.into_iter().map(ChangeKey::Tag));
+        links.extend(alike);
     }
-    Ok(links)
+    Ok((links, shows))
 }
 
 /// Up to [`RELATED_LIMIT`] less `taken` visible articles: those sharing a tag with this
 /// one first, then others of its category; newest first within each; never the article
-/// itself nor one of `taken`.
+/// itself nor one of `taken`. With them, the article's tags.
 ///
 /// The newest articles sharing any of the tags are among the newest few of each tag, so
 /// each tag costs one bounded index range (`article_tags_tag_published_idx`) however many
@@ -609,14 +617,14 @@ fn newest_alike(
     now: NaiveDateTime,
     row: &ArticleRow,
     taken: &[i64],
-) -> QueryResult<Vec<ArticleLink>> {
+) -> QueryResult<(Vec<ArticleLink>, Vec<i64>)> {
     let wanted = RELATED_LIMIT - taken.len() as i64;
     let tag_ids: Vec<i64> = article_tags::table
         .filter(article_tags::article_id.eq(row.id))
         .select(article_tags::tag_id)
         .load(conn)?;
     let mut sharing: Vec<(NaiveDateTime, i64)> = Vec::new();
-    for tag_id in tag_ids {
+    for &tag_id in &tag_ids {
         let newest: Vec<(Option<NaiveDateTime>, i64)> = article_tags::table
             .filter(article_tags::tag_id.eq(tag_id))
             .filter(article_tags::published_at.le(now))
@@ -659,7 +667,7 @@ fn newest_alike(
         }
     }
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), tag_ids));
     }
     let mut links: HashMap<i64, ArticleLink> = articles::table
         .filter(articles::id.eq_any(&ids))
@@ -668,11 +676,17 @@ fn newest_alike(
         .into_iter()
         .map(|row| (row.0, link(row)))
         .collect();
-    Ok(ids.into_iter().filter_map(|id| links.remove(&id)).collect())
+    let links = ids.into_iter().filter_map(|id| links.remove(&id)).collect();
+    Ok((links, tag_ids))
 }
 
-/// The whole article page: the article, its images, prev/next and related.
-pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> QueryResult<Article> {
+/// The whole article page: the article, its images, prev/next and related; with the keys
+/// whose change may change it (besides site-wide content, which every answer shows).
+pub fn page(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    row: ArticleRow,
+) -> QueryResult<(Article, Vec<ChangeKey>)> {
     let categories = categories::queries::refs_by_id(conn)?;
     let tags = tags::queries::for_articles(conn, &[row.id])?
         .remove(&row.id)
@@ -684,10 +698,18 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
     let images = media::queries::for_article(conn, row.id)?;
     let prev = neighbour(conn, now, &row, true)?;
     let next = neighbour(conn, now, &row, false)?;
-    let related = related(conn, now, &row)?;
+    let (related, mut shows) = related(conn, now, &row)?;
+    // Prev and next change when an article enters, leaves or moves in the category's order.
+    shows.push(ChangeKey::Category(row.category_id));
+    shows.push(ChangeKey::Article(row.id));
+    shows.extend(
+        prev.iter()
+            .chain(&next)
+            .map(|link| ChangeKey::Article(link.id)),
+    );
     let offset = row.utc_offset_minutes;
     let status = row.status_at(now).as_str().to_owned();
-    Ok(Article {
+    let article = Article {
         id: row.id,
         path: paths::article(&row.slug),
         slug: row.slug,
@@ -715,7 +737,8 @@ pub fn page(conn: &mut AnyConnection, now: NaiveDateTime, row: ArticleRow) -> Qu
         prev,
         next,
         related,
-    })
+    };
+    Ok((article, shows))
 }
 
 /// An article in any state, by id (for editors).
@@ -752,7 +775,7 @@ pub fn preview(
 ) -> QueryResult<Article> {
     let status = row.status_at(now).as_str().to_owned();
     row.published_at = Some(row.published_at.unwrap_or(now));
-    let mut page = page(conn, now, row)?;
+    let (mut page, _) = page(conn, now, row)?;
     page.status = status;
     Ok(page)
 }

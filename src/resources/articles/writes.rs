@@ -362,7 +362,7 @@ impl Editable for Articles {
     fn view(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<Article, ApiError> {
         let row = queries::by_id(conn, id)?
             .ok_or_else(|| ApiError::not_found("article", id.to_string()))?;
-        Ok(queries::page(conn, now, row)?)
+        Ok(queries::page(conn, now, row)?.0)
     }
 }
 

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::types::ArticleText;
-use crate::db::schema::{articles, content_changes};
+use crate::content::changes::ChangeKey;
+use crate::db::schema::articles;
 use crate::db::AnyConnection;
 
 /// An article's text, as stored now (`None`: no such article).
@@ -167,9 +168,7 @@ fn rebuild_in_one_transaction(conn: &mut AnyConnection) -> QueryResult<usize> {
         super::related::rebuild(conn)?;
         // What searches and article pages answer has changed: cached answers must go, here
         // and on every other instance (the index tables carry no content triggers).
-        diesel::update(content_changes::table.filter(content_changes::id.eq(1)))
-            .set(content_changes::version.eq(content_changes::version + 1))
-            .execute(conn)?;
+        crate::content::changes::record(conn, &[ChangeKey::Everything])?;
         Ok(ids.len())
     })
 }

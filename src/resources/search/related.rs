@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use diesel::prelude::*;
 
 use super::types::ArticleText;
+use crate::content::changes::{self, ChangeKey};
 use crate::db::schema::{
     article_related, article_tags, article_terms, article_words, articles, word_counts,
 };
@@ -343,6 +344,8 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
     )
     .execute(conn)?;
     let others: Vec<i64> = scored.iter().map(|(other, _)| *other).collect();
+    // The lists it joins change those articles' pages; the triggers see no list row.
+    let mut joined = vec![ChangeKey::Article(id)];
     let mut lists: HashMap<i64, Vec<(i64, i64, bool)>> = HashMap::new();
     for chunk in others.chunks(500) {
         let rows: Vec<(i64, i64, i32, bool)> = article_related::table
@@ -387,8 +390,9 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
         diesel::insert_into(article_related::table)
             .values(computed_row(other, id, s))
             .execute(conn)?;
+        joined.push(ChangeKey::Article(other));
     }
-    Ok(())
+    changes::record(conn, &joined)
 }
 
 #[allow(clippy::type_complexity)]
@@ -437,7 +441,7 @@ pub fn pin(conn: &mut AnyConnection, id: i64, related: &[i64]) -> QueryResult<()
     if !rows.is_empty() {
         insert_all!(conn, article_related::table, &rows)?;
     }
-    Ok(())
+    changes::record(conn, &[ChangeKey::Article(id)])
 }
 
 /// Every article's words, vector and related list again, from scratch (pinned articles are

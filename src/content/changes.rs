@@ -1,0 +1,95 @@
+//! What changed in the content, by key. Database triggers bump the content version on every
+//! change and record, per key, the version it last changed at (`content_change_keys`,
+//! migration `…000009`): the response cache keeps an answer while none of the keys it shows
+//! changed after it was made, whoever wrote and on whichever instance. Changes the
+//! triggers do not see (other articles' related lists, index rebuilds) are recorded here.
+
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+
+use crate::db::schema::{content_change_keys, content_changes};
+use crate::db::AnyConnection;
+
+/// One thing an answer may show. The names are the ones the triggers write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKey {
+    /// The article's row, tags, pictures or related list.
+    Article(i64),
+    /// Which articles are public in the category (`None`: uncategorised), in which
+    /// publication order.
+    Category(Option<i64>),
+    /// The same for a tag.
+    Tag(i64),
+    /// Site-wide content (site, categories, tags, media, pages, issues, menus) or all
+    /// articles at once: every answer may show it.
+    Everything,
+}
+
+impl ChangeKey {
+    pub fn name(self) -> String {
+        match self {
+            Self::Article(id) => format!("article:{id}"),
+            Self::Category(Some(id)) => format!("category:{id}"),
+            Self::Category(None) => "category:none".to_owned(),
+            Self::Tag(id) => format!("tag:{id}"),
+            Self::Everything => EVERYTHING.to_owned(),
+        }
+    }
+}
+
+/// The name of [`ChangeKey::Everything`].
+pub const EVERYTHING: &str = "*";
+
+/// The content version: a counter every change to the content increments. Equal versions
+/// mean equal content.
+pub fn version(conn: &mut AnyConnection) -> QueryResult<i64> {
+    content_changes::table
+        .filter(content_changes::id.eq(1))
+        .select(content_changes::version)
+        .first(conn)
+}
+
+/// Records a change to `keys` in the caller's transaction, as the triggers do: the version
+/// is bumped first (which locks its row until the transaction ends, so versions commit in
+/// order) and the keys take the bumped value.
+pub fn record(conn: &mut AnyConnection, keys: &[ChangeKey]) -> QueryResult<()> {
+    diesel::update(content_changes::table.filter(content_changes::id.eq(1)))
+        .set(content_changes::version.eq(content_changes::version + 1))
+        .execute(conn)?;
+    let at = version(conn)?;
+    let names: BTreeSet<String> = keys.iter().map(|key| key.name()).collect();
+    for name in names {
+        let row = (
+            content_change_keys::name.eq(name),
+            content_change_keys::version.eq(at),
+        );
+        // Upserts are written per backend: the two-backend connection type has none.
+        match conn {
+            AnyConnection::Sqlite(c) => diesel::insert_into(content_change_keys::table)
+                .values(row)
+                .on_conflict(content_change_keys::name)
+                .do_update()
+                .set(content_change_keys::version.eq(excluded(content_change_keys::version)))
+                .execute(c)?,
+            AnyConnection::Postgresql(c) => diesel::insert_into(content_change_keys::table)
+                .values(row)
+                .on_conflict(content_change_keys::name)
+                .do_update()
+                .set(content_change_keys::version.eq(excluded(content_change_keys::version)))
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// The keys that changed after version `after`, oldest change first, at most `limit`.
+pub fn since(conn: &mut AnyConnection, after: i64, limit: i64) -> QueryResult<Vec<(String, i64)>> {
+    content_change_keys::table
+        .filter(content_change_keys::version.gt(after))
+        .order(content_change_keys::version.asc())
+        .select((content_change_keys::name, content_change_keys::version))
+        .limit(limit)
+        .load(conn)
+}

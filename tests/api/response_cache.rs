@@ -1,0 +1,201 @@
+//! The response cache drops only what a write changes: an article page stays cached while
+//! nothing it shows changes (its row, prev/next, related, the category's order, its tags'
+//! order), and goes at once when anything it shows does, whoever wrote. Lists and other
+//! answers still go on any change.
+
+use diesel::prelude::*;
+use masthead::auth::Role;
+use masthead::db::schema::{articles, categories};
+use serde_json::{json, Value};
+
+use crate::support::{slugs, ArticleBuilder, TestApp};
+
+/// The `x-cache` header and the JSON of a public read.
+async fn read(app: &TestApp, path: &str) -> (String, Value) {
+    let response = app.get(path).await;
+    assert_eq!(response.status, 200, "{path}: {}", response.text());
+    let cache = response.header("x-cache").unwrap_or_default();
+    (cache, response.json())
+}
+
+async fn cached(app: &TestApp, path: &str) {
+    let (_, _) = read(app, path).await;
+    assert_eq!(read(app, path).await.0, "hit", "{path} is cached");
+}
+
+fn retitle(app: &TestApp, id: i64, title: &str) {
+    diesel::update(articles::table.filter(articles::id.eq(id)))
+        .set(articles::title.eq(title))
+        .execute(&mut app.conn())
+        .expect("update");
+}
+
+/// Nine articles in one category, one a day; one elsewhere.
+#[actix_rt::test]
+async fn a_write_drops_the_pages_that_show_it_and_keeps_the_rest() {
+    let app = TestApp::empty().await;
+    let news = app.category("news", "新闻动态", None);
+    let other = app.category("other", "其他", None);
+    let ids: Vec<i64> = (1..=9)
+        .map(|n| {
+            ArticleBuilder::new(&format!("n{n}"), &format!("新闻{n}"))
+                .category(news)
+                .at(&format!("2021-11-{n:02}T08:00:00+08:00"))
+                .insert(&app)
+        })
+        .collect();
+    ArticleBuilder::new("elsewhere", "别处")
+        .category(other)
+        .insert(&app);
+    let pages = ["n1", "n2", "n3", "n9", "elsewhere"].map(|s| format!("/api/v1/articles/{s}"));
+    for page in &pages {
+        cached(&app, page).await;
+    }
+    cached(&app, "/api/v1/articles").await;
+
+    // n2 changes (here straight in the database: any writer): n1 (next), n2 and n3 (prev)
+    // show it; n9's prev, next and related (the category's newest) do not.
+    retitle(&app, ids[1], "改过的新闻2");
+    let (cache, n1) = read(&app, &pages[0]).await;
+    assert_eq!(
+        (cache.as_str(), &n1["next"]["title"]),
+        ("miss", &json!("改过的新闻2"))
+    );
+    let (cache, n2) = read(&app, &pages[1]).await;
+    assert_eq!(
+        (cache.as_str(), &n2["title"]),
+        ("miss", &json!("改过的新闻2"))
+    );
+    let (cache, n3) = read(&app, &pages[2]).await;
+    assert_eq!(
+        (cache.as_str(), &n3["prev"]["title"]),
+        ("miss", &json!("改过的新闻2"))
+    );
+    let (cache, n9) = read(&app, &pages[3]).await;
+    assert_eq!(cache, "hit", "{n9}");
+    assert!(!n9.to_string().contains("新闻2\""), "{n9}");
+    assert_eq!(read(&app, &pages[4]).await.0, "hit");
+    assert_eq!(
+        read(&app, "/api/v1/articles").await.0,
+        "miss",
+        "lists go on any change"
+    );
+
+    // A new article between n8 and n9 changes n9's prev: the category's order changed.
+    cached(&app, &pages[3]).await;
+    ArticleBuilder::new("n8b", "新闻8b")
+        .category(news)
+        .at("2021-11-08T20:00:00+08:00")
+        .insert(&app);
+    let (cache, n9) = read(&app, &pages[3]).await;
+    assert_eq!(
+        (cache.as_str(), &n9["prev"]["slug"]),
+        ("miss", &json!("n8b"))
+    );
+    assert_eq!(read(&app, &pages[4]).await.0, "hit");
+
+    // A draft leaving the category's order (archived) comes back out of n9's page too.
+    cached(&app, &pages[3]).await;
+    diesel::update(articles::table.filter(articles::slug.eq("n8b")))
+        .set(articles::status.eq("archived"))
+        .execute(&mut app.conn())
+        .expect("archive");
+    let (cache, n9) = read(&app, &pages[3]).await;
+    assert_eq!(
+        (cache.as_str(), &n9["prev"]["slug"]),
+        ("miss", &json!("n8"))
+    );
+
+    // Site-wide content (a category's name) may be on any page: everything goes.
+    diesel::update(categories::table.filter(categories::id.eq(other)))
+        .set(categories::name.eq("其他栏目"))
+        .execute(&mut app.conn())
+        .expect("rename");
+    let (cache, elsewhere) = read(&app, &pages[4]).await;
+    assert_eq!(
+        (cache.as_str(), &elsewhere["category"]["name"]),
+        ("miss", &json!("其他栏目"))
+    );
+    assert_eq!(read(&app, &pages[3]).await.0, "miss");
+}
+
+/// Related lists: one filled by a shared tag follows the tag's newest articles; one computed
+/// from what articles say follows articles joining it, leaving and coming back.
+#[actix_rt::test]
+async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
+    let app = TestApp::empty().await;
+    let tag = app.tag("nanshan", "南山");
+    ArticleBuilder::new("tagged", "带标签的文章")
+        .tags(&[tag])
+        .at("2021-11-01T08:00:00+08:00")
+        .insert(&app);
+    cached(&app, "/api/v1/articles/tagged").await;
+    ArticleBuilder::new("also-tagged", "同标签")
+        .tags(&[tag])
+        .at("2021-11-02T08:00:00+08:00")
+        .insert(&app);
+    let (cache, tagged) = read(&app, "/api/v1/articles/tagged").await;
+    assert_eq!(cache, "miss");
+    assert_eq!(slugs(&tagged["related"]), ["also-tagged"]);
+
+    // Through the API, so related lists are computed as editors write.
+    let editor = app.token_for(Role::Editor).await;
+    let body = "<p>地铁线路开通，乘客换乘更方便，公交接驳站点同步调整，早晚高峰运力提升。</p>";
+    let write = |slug: &'static str, day: u32| {
+        let app = &app;
+        let editor = editor.clone();
+        async move {
+            let created = app
+                .send(
+                    "POST",
+                    "/api/v1/articles",
+                    Some(&editor),
+                    Some(&json!({
+                        "slug": slug,
+                        "title": format!("地铁新闻{day}"),
+                        "body_html": body,
+                        "status": "published",
+                        "published_at": format!("2021-10-{day:02}T09:00:00+08:00"),
+                    })),
+                    &[],
+                )
+                .await;
+            assert_eq!(created.status, 201, "{}", created.text());
+            created.json()["id"].as_i64().unwrap()
+        }
+    };
+    write("metro-1", 1).await;
+    cached(&app, "/api/v1/articles/metro-1").await;
+    let joining = write("metro-2", 2).await;
+    let (cache, first) = read(&app, "/api/v1/articles/metro-1").await;
+    assert_eq!(cache, "miss", "metro-2 joined its list");
+    assert!(
+        slugs(&first["related"]).contains(&"metro-2".to_owned()),
+        "{first}"
+    );
+
+    // Hidden, it leaves the page; published again, it comes back (its row is still in the
+    // stored list all along).
+    cached(&app, "/api/v1/articles/metro-1").await;
+    diesel::update(articles::table.filter(articles::id.eq(joining)))
+        .set(articles::status.eq("draft"))
+        .execute(&mut app.conn())
+        .expect("unpublish");
+    let (cache, first) = read(&app, "/api/v1/articles/metro-1").await;
+    assert_eq!(cache, "miss");
+    assert!(
+        !slugs(&first["related"]).contains(&"metro-2".to_owned()),
+        "{first}"
+    );
+    cached(&app, "/api/v1/articles/metro-1").await;
+    diesel::update(articles::table.filter(articles::id.eq(joining)))
+        .set(articles::status.eq("published"))
+        .execute(&mut app.conn())
+        .expect("republish");
+    let (cache, first) = read(&app, "/api/v1/articles/metro-1").await;
+    assert_eq!(cache, "miss");
+    assert!(
+        slugs(&first["related"]).contains(&"metro-2".to_owned()),
+        "{first}"
+    );
+}
