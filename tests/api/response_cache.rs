@@ -141,7 +141,11 @@ async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
     // Through the API, so related lists are computed as editors write.
     let editor = app.token_for(Role::Editor).await;
     let body = "<p>地铁线路开通，乘客换乘更方便，公交接驳站点同步调整，早晚高峰运力提升。</p>";
-    let write = |slug: &'static str, day: u32| {
+    // Each in a category of its own (made first: a new category changes everything), so
+    // the category's order is no path to the other page.
+    let first_category = app.category("metro-a", "地铁甲", None);
+    let second_category = app.category("metro-b", "地铁乙", None);
+    let write = |slug: &'static str, day: u32, category: i64| {
         let app = &app;
         let editor = editor.clone();
         async move {
@@ -155,6 +159,7 @@ async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
                         "title": format!("地铁新闻{day}"),
                         "body_html": body,
                         "status": "published",
+                        "category_id": category,
                         "published_at": format!("2021-10-{day:02}T09:00:00+08:00"),
                     })),
                     &[],
@@ -164,9 +169,9 @@ async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
             created.json()["id"].as_i64().unwrap()
         }
     };
-    write("metro-1", 1).await;
+    write("metro-1", 1, first_category).await;
     cached(&app, "/api/v1/articles/metro-1").await;
-    let joining = write("metro-2", 2).await;
+    let joining = write("metro-2", 2, second_category).await;
     let (cache, first) = read(&app, "/api/v1/articles/metro-1").await;
     assert_eq!(cache, "miss", "metro-2 joined its list");
     assert!(
