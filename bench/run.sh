@@ -8,9 +8,12 @@
 #     both meet the same machine noise; then each endpoint below once;
 #  2. response cache off (`--cache-entries 0`): each endpoint once;
 #  3. mixed: a fresh server with the default cache; wrk reads articles chosen by a Zipf law
-#     (exponent ZIPF_S) over the newest ZIPF_ARTICLES articles while an editor changes an
-#     article's title once a second (GET for the ETag, PATCH with If-Match); the hit ratio
-#     is hits / (hits + misses) of the reads' `x-cache` header.
+#     (exponent ZIPF_S) over the newest ZIPF_ARTICLES articles: first WARM_SECONDS of reads
+#     alone to fill the cache (not counted), then MIXED_SECONDS of reads alone, then
+#     MIXED_SECONDS while an editor changes the newest article's title once a second (GET
+#     for the ETag, PATCH with If-Match); the hit ratio is hits / (hits + misses) of the
+#     reads' `x-cache` header. Reads alone show what the cache's size allows; the difference
+#     is what the writes cost.
 # Endpoints: the article in the middle of the archive, list page 1, page 5,000 by cursor
 # (the last page when there are fewer), a category's list, the category tree, /menus, /site.
 # Prints a markdown table per backend and size (req/s, p50, p99, errors, ratios), the
@@ -21,8 +24,10 @@
 #   SIZES=10000 SECONDS=3 BACKENDS=sqlite bash bench/run.sh   # a quick one
 #
 # Knobs (environment), defaults in brackets: SIZES [10000 100000 1000000], BACKENDS
-# [sqlite postgres], SECONDS per wrk run [10], ROUNDS of nginx / cached article [3],
-# MIXED_SECONDS [30], ZIPF_S [1.0], ZIPF_ARTICLES [100000], CONNECTIONS [32],
+# [sqlite postgres], RUNS [on off mixed] (which of the three), SECONDS per wrk run [10],
+# ROUNDS of nginx / cached article [3], MIXED_SECONDS [30], WARM_SECONDS [MIXED_SECONDS],
+# ZIPF_S [1.0], ZIPF_ARTICLES [100000], CONNECTIONS [32], BIN [built here] (a masthead
+# binary to measure instead, e.g. another commit's),
 # PG [postgres://postgres@127.0.0.1:5432]: a server whose user may create databases (one
 # `bench_<size>` database per size, dropped at the end), OUT [/tmp/bench-out/<UTC time>].
 # Needs wrk, nginx, curl, python3, and psql for PostgreSQL (apt-get install -y wrk nginx
@@ -35,7 +40,9 @@ seconds=${seconds:-10}
 sizes=${SIZES:-10000 100000 1000000}
 backends=${BACKENDS:-sqlite postgres}
 rounds=${ROUNDS:-3}
+runs=${RUNS:-on off mixed}
 mixed_seconds=${MIXED_SECONDS:-30}
+warm_seconds=${WARM_SECONDS:-$mixed_seconds}
 zipf_s=${ZIPF_S:-1.0}
 zipf_articles=${ZIPF_ARTICLES:-100000}
 connections=${CONNECTIONS:-32}
@@ -51,8 +58,13 @@ tools="wrk nginx curl python3"
 for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install -y wrk nginx curl python3 postgresql-client" >&2; exit 1; }
 done
-cargo build --release --locked --bin masthead >/dev/null
-bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/masthead")
+if [ -n "${BIN:-}" ]; then
+  bin=$(realpath "$BIN")
+else
+  cargo build --release --locked --bin masthead >/dev/null
+  bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/masthead")
+fi
+wanted() { [[ " $runs " == *" $1 "* ]]; }
 mkdir -p "$out"
 workdir=$(mktemp -d)
 chmod 755 "$workdir"   # nginx's workers read their root as an unprivileged user
@@ -77,7 +89,8 @@ generated="$out/generate.tsv" # backend size seconds database-size
 : >"$results"; : >"$servers"; : >"$generated"
 
 {
-  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migrations Cargo.lock 2>/dev/null || echo ' (with uncommitted changes)')"
+  if [ -n "${BIN:-}" ]; then echo "binary: $bin ($("$bin" --version 2>/dev/null || echo 'no version'))"
+  else echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migrations Cargo.lock 2>/dev/null || echo ' (with uncommitted changes)')"; fi
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(nginx -v 2>&1 | cut -d' ' -f3); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "wrk -t2 -c$connections -d${seconds}s --timeout 30s --latency; sizes: $sizes; backends: $backends; output: $out"
 } | tee "$out/summary.md"
@@ -256,6 +269,15 @@ for backend in $backends; do
     cursor=$(curl -fsS "$api/articles?per_page=20&page=$((deep - 1))" | json '["meta"]["next_cursor"]')
     category=$(curl -fsS "$api/categories" | json '["data"][0]["slug"]')
     echo "visible generated articles: $visible (newest generated-$newest); article $slug; $pages list pages; category $category"
+    endpoints=(
+      "list page 1|$api/articles?per_page=20"
+      "list page $deep (cursor)|$api/articles?per_page=20&cursor=$cursor"
+      "category list ($category)|$api/articles?category=$category&per_page=20"
+      "category tree|$api/categories"
+      "menus|$api/menus"
+      "site|$api/site"
+    )
+    if wanted on; then
     curl -fsS "$api/articles/$slug" -o "$workdir/nginx-root/article.json"
     chmod 644 "$workdir/nginx-root/article.json"
     [ "$(curl -fsS -o /dev/null -D - "$api/articles/$slug" | tr -d '\r' | awk 'tolower($1) == "x-cache:" {print $2}')" = hit ] ||
@@ -269,32 +291,32 @@ for backend in $backends; do
       measure "$backend" "$size" on article "$round" "$api/articles/$slug"
     done
     stop "$nginx_pid"; nginx_pid=
-    endpoints=(
-      "list page 1|$api/articles?per_page=20"
-      "list page $deep (cursor)|$api/articles?per_page=20&cursor=$cursor"
-      "category list ($category)|$api/articles?category=$category&per_page=20"
-      "category tree|$api/categories"
-      "menus|$api/menus"
-      "site|$api/site"
-    )
     for entry in "${endpoints[@]}"; do
       measure "$backend" "$size" on "${entry%%|*}" 1 "${entry#*|}"
     done
+    fi
     finish "$backend" "$size" "cache on"
 
     # 2. Cache off, the same endpoints (the article first).
+    if wanted off; then
     serve "$url" --cache-entries 0
     measure "$backend" "$size" off article 1 "$api/articles/$slug"
     for entry in "${endpoints[@]}"; do
       measure "$backend" "$size" off "${entry%%|*}" 1 "${entry#*|}"
     done
     finish "$backend" "$size" "cache off"
+    fi
 
-    # 3. Mixed: Zipf reads, one write a second, on a fresh server (a cold cache).
+    # 3. Mixed: Zipf reads on a fresh server, warmed, then alone, then with one write a second.
+    if wanted mixed; then
     serve "$url"
     token=$(curl -fsS -X POST "$api/auth/login" -H 'content-type: application/json' \
       -d "{\"email\":\"bench@example.com\",\"password\":\"$password\"}" | json '["access_token"]')
     ranks=$(( visible < zipf_articles ? visible : zipf_articles ))
+    zipf=(-s "$workdir/zipf.lua" "$newest" "$ranks" "$zipf_s")
+    wrk -t2 -c"$connections" -d"${warm_seconds}s" --timeout 30s "$api/articles/generated-$newest" "${zipf[@]}" >/dev/null
+    duration=$mixed_seconds measure "$backend" "$size" on "mixed: Zipf (s $zipf_s) reads over the newest $ranks, reads alone" 1 \
+      "$api/articles/generated-$newest" "${zipf[@]}"
     (
       # The editor: every second, read the newest article's ETag and change its title.
       ok=0 failed=0
@@ -312,14 +334,14 @@ for backend in $backends; do
     writer=$!
     mixed_endpoint="mixed: Zipf (s $zipf_s) reads over the newest $ranks, 1 write/s"
     # wrk takes only the host from the URL: the Lua script makes every request's path.
-    duration=$mixed_seconds measure "$backend" "$size" on "$mixed_endpoint" 1 "$api/articles/generated-$newest" \
-      -s "$workdir/zipf.lua" "$newest" "$ranks" "$zipf_s"
+    duration=$mixed_seconds measure "$backend" "$size" on "$mixed_endpoint" 1 "$api/articles/generated-$newest" "${zipf[@]}"
     wait "$writer"; writer=
     read -r writes_ok writes_failed <"$workdir/writes"
     finish "$backend" "$size" "mixed"
+    fi
 
     report "$backend" "$size" | tee -a "$out/summary.md"
-    echo "mixed run writes: $writes_ok answered 200, $writes_failed failed" | tee -a "$out/summary.md"
+    wanted mixed && echo "mixed run writes: $writes_ok answered 200, $writes_failed failed" | tee -a "$out/summary.md"
     if [ "$backend" = postgres ]; then
       psql "$pg/postgres" -qc "DROP DATABASE $database" >/dev/null
       databases=${databases/ $database/}

@@ -1,7 +1,7 @@
 //! The response cache drops only what a write changes: an article page stays cached while
 //! nothing it shows changes (its row, prev/next, related, the category's order, its tags'
-//! order), and goes at once when anything it shows does, whoever wrote. Lists and other
-//! answers still go on any change.
+//! order), and goes at once when anything it shows does, whoever wrote; the site and the
+//! pages show no article. Lists and other answers still go on any change.
 
 use diesel::prelude::*;
 use masthead::auth::Role;
@@ -52,6 +52,7 @@ async fn a_write_drops_the_pages_that_show_it_and_keeps_the_rest() {
         cached(&app, page).await;
     }
     cached(&app, "/api/v1/articles").await;
+    cached(&app, "/api/v1/site").await;
 
     // n2 changes (here straight in the database: any writer): n1 (next), n2 and n3 (prev)
     // show it; n9's prev, next and related (the category's newest) do not.
@@ -80,6 +81,8 @@ async fn a_write_drops_the_pages_that_show_it_and_keeps_the_rest() {
         "miss",
         "lists go on any change"
     );
+    let site = read(&app, "/api/v1/site").await.0;
+    assert_eq!(site, "hit", "the site shows no article");
 
     // A new article between n8 and n9 changes n9's prev: the category's order changed.
     cached(&app, &pages[3]).await;
@@ -117,6 +120,7 @@ async fn a_write_drops_the_pages_that_show_it_and_keeps_the_rest() {
         ("miss", &json!("其他栏目"))
     );
     assert_eq!(read(&app, &pages[3]).await.0, "miss");
+    assert_eq!(read(&app, "/api/v1/site").await.0, "miss");
 }
 
 /// Related lists: one filled by a shared tag follows the tag's newest articles; one computed

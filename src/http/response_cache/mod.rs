@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::Bytes;
+use actix_web::HttpResponse;
 use chrono::NaiveDateTime;
 use lru::LruCache;
 
@@ -29,6 +30,15 @@ pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 /// Put in a response's extensions by a handler that knows everything its answer shows
 /// besides site-wide content: the entry then outlives changes to anything else.
 pub struct Shows(pub Vec<ChangeKey>);
+
+impl Shows {
+    /// A 200 with `body` as JSON that shows only `keys` (and site-wide content).
+    pub fn answer(body: &impl serde::Serialize, keys: Vec<ChangeKey>) -> HttpResponse {
+        let mut response = HttpResponse::Ok().json(body);
+        response.extensions_mut().insert(Self(keys));
+        response
+    }
+}
 
 /// What one entry costs besides its key, body and header values: the entry itself, its
 /// `Arc`, and the LRU's node and hash slot (measured generously, not exactly).

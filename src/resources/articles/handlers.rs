@@ -174,11 +174,7 @@ pub async fn get_article(
     })
     .await?;
     match found {
-        Ok((article, shows)) => {
-            let mut response = HttpResponse::Ok().json(article);
-            response.extensions_mut().insert(Shows(shows));
-            Ok(response)
-        }
+        Ok((article, shows)) => Ok(Shows::answer(&article, shows)),
         // A renamed article: its old slug points to the new one for good.
         Err((_, Some(slug))) => Ok(HttpResponse::MovedPermanently()
             .insert_header((

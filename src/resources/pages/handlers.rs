@@ -5,6 +5,7 @@ use super::types::{Page, PageList};
 use crate::auth::extract::MaybeAuthUser;
 use crate::error::ApiError;
 use crate::http::params::NoParams;
+use crate::http::response_cache::Shows;
 use crate::http::responses;
 use crate::state::AppState;
 
@@ -26,7 +27,8 @@ pub async fn list_pages(
     _query: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     let data = crate::db::run(&state.pool, |conn| Ok(queries::all(conn)?)).await?;
-    Ok(HttpResponse::Ok().json(PageList { data }))
+    // Pages show no article: site-wide content only.
+    Ok(Shows::answer(&PageList { data }, Vec::new()))
 }
 
 /// One static page.
@@ -66,5 +68,5 @@ pub async fn get_page(
             &page,
         ));
     }
-    Ok(HttpResponse::Ok().json(page))
+    Ok(Shows::answer(&page, Vec::new()))
 }

@@ -7,6 +7,7 @@ use super::writes::Settings;
 use crate::auth::extract::{AuthUser, MaybeAuthUser};
 use crate::error::ApiError;
 use crate::http::params::{IdOrSlug, NoParams};
+use crate::http::response_cache::Shows;
 use crate::http::responses;
 use crate::http::valid::Valid;
 use crate::resources::editing;
@@ -36,7 +37,8 @@ pub async fn get_site(
     if user.0.is_some() {
         return Ok(editing::respond(StatusCode::OK, site.version, &site));
     }
-    Ok(HttpResponse::Ok().json(site))
+    // Settings, contacts and the logo: site-wide content only.
+    Ok(Shows::answer(&site, Vec::new()))
 }
 
 /// Change the site settings.
