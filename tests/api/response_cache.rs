@@ -129,6 +129,8 @@ async fn a_write_drops_the_pages_that_show_it_and_keeps_the_rest() {
 async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
     let app = TestApp::empty().await;
     let tag = app.tag("nanshan", "南山");
+    // Made first: a new category changes everything.
+    let elsewhere = app.category("elsewhere", "别处", None);
     ArticleBuilder::new("tagged", "带标签的文章")
         .tags(&[tag])
         .at("2021-11-01T08:00:00+08:00")
@@ -141,6 +143,39 @@ async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
     let (cache, tagged) = read(&app, "/api/v1/articles/tagged").await;
     assert_eq!(cache, "miss");
     assert_eq!(slugs(&tagged["related"]), ["also-tagged"]);
+
+    // An older one beyond the six newest of the tag (and not its uncategorised neighbour):
+    // rewriting it as the API does (status and time written again, unchanged) leaves the
+    // tag's order alone, so the page stays.
+    for day in 3..=7 {
+        ArticleBuilder::new(&format!("tagged-{day}"), "同标签")
+            .tags(&[tag])
+            .at(&format!("2021-11-{day:02}T08:00:00+08:00"))
+            .insert(&app);
+    }
+    let older = ArticleBuilder::new("older", "更早")
+        .tags(&[tag])
+        .category(elsewhere)
+        .at("2021-10-01T08:00:00+08:00")
+        .insert(&app);
+    cached(&app, "/api/v1/articles/tagged").await;
+    let rewrite = |title: &str, day: &str| {
+        diesel::update(articles::table.filter(articles::id.eq(older)))
+            .set((
+                articles::title.eq(title.to_owned()),
+                articles::status.eq("published"),
+                articles::published_at.eq(crate::support::instant(day)),
+            ))
+            .execute(&mut app.conn())
+            .expect("rewrite");
+    };
+    rewrite("更早，改过", "2021-10-01T08:00:00+08:00");
+    assert_eq!(read(&app, "/api/v1/articles/tagged").await.0, "hit");
+    // Moved to the tag's newest: the page's list changes.
+    rewrite("更早，改过", "2021-11-10T08:00:00+08:00");
+    let (cache, tagged) = read(&app, "/api/v1/articles/tagged").await;
+    assert_eq!(cache, "miss");
+    assert_eq!(slugs(&tagged["related"])[0], "older", "{tagged}");
 
     // Through the API, so related lists are computed as editors write.
     let editor = app.token_for(Role::Editor).await;

@@ -85,12 +85,22 @@ CREATE TRIGGER article_tags_insert_changes AFTER INSERT ON article_tags
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION article_tags_inserted_change();
 
+-- Every article write rewrites its tags' publication mirror: only rows that really changed
+-- count, and none at all is no change.
 CREATE FUNCTION article_tags_updated_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    names TEXT[];
 BEGIN
-    PERFORM content_changed(ARRAY(
-        SELECT 'article:' || article_id FROM new_rows
-        UNION SELECT 'tag:' || tag_id FROM new_rows
-        UNION SELECT 'tag:' || tag_id FROM old_rows));
+    names := ARRAY(
+        WITH changed AS (
+            (SELECT * FROM new_rows EXCEPT SELECT * FROM old_rows)
+            UNION ALL
+            (SELECT * FROM old_rows EXCEPT SELECT * FROM new_rows))
+        SELECT 'article:' || article_id FROM changed
+        UNION SELECT 'tag:' || tag_id FROM changed);
+    IF cardinality(names) > 0 THEN
+        PERFORM content_changed(names);
+    END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER article_tags_update_changes AFTER UPDATE ON article_tags

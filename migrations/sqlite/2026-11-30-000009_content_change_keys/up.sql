@@ -301,10 +301,17 @@ CREATE TRIGGER article_tags_insert_bumps_version AFTER INSERT ON article_tags BE
 END;
 
 DROP TRIGGER article_tags_update_bumps_version;
-CREATE TRIGGER article_tags_update_bumps_version AFTER UPDATE ON article_tags BEGIN
+-- Every article write rewrites its tags' publication mirror: only a real change counts.
+CREATE TRIGGER article_tags_update_bumps_version AFTER UPDATE ON article_tags
+    WHEN OLD.published_at IS NOT NEW.published_at OR OLD.tag_id IS NOT NEW.tag_id
+         OR OLD.article_id IS NOT NEW.article_id
+BEGIN
     UPDATE content_changes SET version = version + 1 WHERE id = 1;
     INSERT INTO content_change_keys (name, version)
         SELECT 'article:' || NEW.article_id, version FROM content_changes WHERE id = 1
+        ON CONFLICT (name) DO UPDATE SET version = excluded.version;
+    INSERT INTO content_change_keys (name, version)
+        SELECT 'article:' || OLD.article_id, version FROM content_changes WHERE id = 1
         ON CONFLICT (name) DO UPDATE SET version = excluded.version;
     INSERT INTO content_change_keys (name, version)
         SELECT 'tag:' || OLD.tag_id, version FROM content_changes WHERE id = 1
