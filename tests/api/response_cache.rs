@@ -243,3 +243,26 @@ async fn related_lists_follow_their_tags_and_the_articles_that_join_them() {
         "{first}"
     );
 }
+
+/// Many readers missing the same page at once (a popular page that just changed): one
+/// request makes it, the others wait and are served what it made.
+#[actix_rt::test]
+async fn readers_missing_the_same_page_at_once_make_it_once() {
+    let app = TestApp::empty().await;
+    let news = app.category("news", "新闻动态", None);
+    for n in 1..=30 {
+        ArticleBuilder::new(&format!("a{n}"), &format!("新闻{n}"))
+            .category(news)
+            .at(&format!("2021-11-{n:02}T08:00:00+08:00"))
+            .insert(&app);
+    }
+    for path in ["/api/v1/articles/a15", "/api/v1/articles?per_page=30"] {
+        let answers = futures_util::future::join_all((0..16).map(|_| app.get(path))).await;
+        let misses = answers
+            .iter()
+            .filter(|answer| answer.header("x-cache").as_deref() == Some("miss"))
+            .count();
+        assert_eq!(misses, 1, "{path}");
+        assert!(answers.iter().all(|answer| answer.body == answers[0].body));
+    }
+}

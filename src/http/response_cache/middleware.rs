@@ -50,8 +50,17 @@ pub async fn cache_responses(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key = format!("{}?{}", req.path(), req.query_string());
-    if let Some(entry) = cache.get(&key) {
-        if cache.unchanged(&entry, version) && entry.expires_at.is_none_or(|at| now < at) {
+    let fresh = |entry: &Entry| {
+        cache.unchanged(entry, version) && entry.expires_at.is_none_or(|at| now < at)
+    };
+    if let Some(entry) = cache.get(&key).filter(|entry| fresh(entry)) {
+        let (request, _) = req.into_parts();
+        return Ok(ServiceResponse::new(request, from_entry(&entry)));
+    }
+    // Held until the answer is kept (or not): requests missing the same key meanwhile wait.
+    let filling = cache.fill_or_wait(&key).await;
+    if filling.is_none() {
+        if let Some(entry) = cache.get(&key).filter(|entry| fresh(entry)) {
             let (request, _) = req.into_parts();
             return Ok(ServiceResponse::new(request, from_entry(&entry)));
         }

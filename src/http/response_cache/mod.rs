@@ -10,8 +10,9 @@
 
 //!
 //! This module is the store (below the app state, which holds it); `middleware` serves from
-//! it and fills it.
+//! it and fills it, one request per key at a time (`fills`).
 
+mod fills;
 pub mod middleware;
 mod version;
 
@@ -90,6 +91,7 @@ pub struct ResponseCache {
     max_entries: usize,
     max_bytes: usize,
     versions: version::VersionReads,
+    fills: fills::Fills,
 }
 
 impl ResponseCache {
@@ -105,6 +107,7 @@ impl ResponseCache {
                 max_entries,
                 max_bytes,
                 versions: version::VersionReads::default(),
+                fills: fills::Fills::default(),
             })
         })
     }
@@ -142,6 +145,11 @@ impl ResponseCache {
     fn unchanged(&self, entry: &Entry, version: i64) -> bool {
         self.versions
             .unchanged_since(entry.version, entry.shows.as_deref(), version)
+    }
+
+    /// The right to fill `key`, or `None` after another request filled it (or failed to).
+    async fn fill_or_wait(&self, key: &str) -> Option<fills::Filling<'_>> {
+        self.fills.fill_or_wait(key).await
     }
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
