@@ -15,8 +15,10 @@ use crate::db::AnyConnection;
 /// One thing an answer may show. The names are the ones the triggers write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKey {
-    /// The article's row, tags, pictures or related list.
+    /// The article's row, tags or pictures.
     Article(i64),
+    /// The article's stored related list (only its own page shows it).
+    RelatedList(i64),
     /// Which articles are public in the category (`None`: uncategorised), in which
     /// publication order.
     Category(Option<i64>),
@@ -31,6 +33,7 @@ impl ChangeKey {
     pub fn name(self) -> String {
         match self {
             Self::Article(id) => format!("article:{id}"),
+            Self::RelatedList(id) => format!("related:{id}"),
             Self::Category(Some(id)) => format!("category:{id}"),
             Self::Category(None) => "category:none".to_owned(),
             Self::Tag(id) => format!("tag:{id}"),

@@ -1,6 +1,7 @@
 -- What changed, by key, at which content version: a response cache drops only the entries
 -- that show a changed key, and all of them when '*' changed. Keys: 'article:<id>' (its row,
--- tags, pictures or related list), 'category:<id|none>' (an article entered, left or moved
+-- tags or pictures; 'related:<id>', its related list, is recorded by the application),
+-- 'category:<id|none>' (an article entered, left or moved
 -- within the category's publication order), 'tag:<id>' (the same for a tag), '*' (site,
 -- categories, tags, media, pages, issues, menus). One row per key, its latest change, so
 -- the table holds at most a row per article, category and tag. Each trigger bumps the

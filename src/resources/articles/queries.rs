@@ -702,6 +702,7 @@ pub fn page(
     // Prev and next change when an article enters, leaves or moves in the category's order.
     shows.push(ChangeKey::Category(row.category_id));
     shows.push(ChangeKey::Article(row.id));
+    shows.push(ChangeKey::RelatedList(row.id));
     shows.extend(
         prev.iter()
             .chain(&next)

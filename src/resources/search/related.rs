@@ -344,8 +344,8 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
     )
     .execute(conn)?;
     let others: Vec<i64> = scored.iter().map(|(other, _)| *other).collect();
-    // The lists it joins change those articles' pages; the triggers see no list row.
-    let mut joined = vec![ChangeKey::Article(id)];
+    // Its list and the lists it joins change those pages; the triggers see no list row.
+    let mut joined = vec![ChangeKey::RelatedList(id)];
     let mut lists: HashMap<i64, Vec<(i64, i64, bool)>> = HashMap::new();
     for chunk in others.chunks(500) {
         let rows: Vec<(i64, i64, i32, bool)> = article_related::table
@@ -390,7 +390,7 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
         diesel::insert_into(article_related::table)
             .values(computed_row(other, id, s))
             .execute(conn)?;
-        joined.push(ChangeKey::Article(other));
+        joined.push(ChangeKey::RelatedList(other));
     }
     changes::record(conn, &joined)
 }
@@ -441,7 +441,7 @@ pub fn pin(conn: &mut AnyConnection, id: i64, related: &[i64]) -> QueryResult<()
     if !rows.is_empty() {
         insert_all!(conn, article_related::table, &rows)?;
     }
-    changes::record(conn, &[ChangeKey::Article(id)])
+    changes::record(conn, &[ChangeKey::RelatedList(id)])
 }
 
 /// Every article's words, vector and related list again, from scratch (pinned articles are
