@@ -287,3 +287,26 @@ pub fn backup(url: &DatabaseUrl, to: &std::path::Path) -> Result<(), String> {
     tracing::info!(to = %target, "backup written");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Integer;
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+
+    /// `.cargo/config.toml` builds the bundled SQLite with these options; without them
+    /// every statement with a LIMIT is compiled twice per run and every allocation takes a
+    /// process-wide lock (see that file).
+    #[test]
+    fn sqlite_is_built_with_the_options_reads_rely_on() {
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        for option in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+            let used: i32 = diesel::select(sql::<Integer>(&format!(
+                "sqlite_compileoption_used('{option}')"
+            )))
+            .get_result(&mut conn)
+            .expect("compile option");
+            assert_eq!(used, 1, "SQLite built without {option}");
+        }
+    }
+}
