@@ -266,3 +266,34 @@ async fn readers_missing_the_same_page_at_once_make_it_once() {
         assert!(answers.iter().all(|answer| answer.body == answers[0].body));
     }
 }
+
+/// A statement that changes no row changes nothing: deleting an article that no menu,
+/// issue or other site-wide row points to keeps the site and the pages that do not show it
+/// (PostgreSQL's foreign-key actions run statements on those tables that touch no row).
+#[actix_rt::test]
+async fn statements_that_change_no_row_drop_nothing() {
+    let app = TestApp::empty().await;
+    let news = app.category("news", "新闻动态", None);
+    let other = app.category("other", "其他", None);
+    let gone = ArticleBuilder::new("gone", "将删除")
+        .category(news)
+        .insert(&app);
+    ArticleBuilder::new("elsewhere", "别处")
+        .category(other)
+        .insert(&app);
+    cached(&app, "/api/v1/site").await;
+    cached(&app, "/api/v1/articles/elsewhere").await;
+
+    diesel::delete(articles::table.filter(articles::id.eq(gone)))
+        .execute(&mut app.conn())
+        .expect("delete");
+    assert_eq!(read(&app, "/api/v1/site").await.0, "hit");
+    assert_eq!(read(&app, "/api/v1/articles/elsewhere").await.0, "hit");
+    // What showed it went.
+    assert_eq!(app.get("/api/v1/articles/gone").await.status, 404);
+    let (cache, list) = read(&app, "/api/v1/articles").await;
+    assert_eq!(
+        (cache.as_str(), &list["meta"]["total"]),
+        ("miss", &json!(1))
+    );
+}

@@ -345,6 +345,8 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
     .execute(conn)?;
     let others: Vec<i64> = scored.iter().map(|(other, _)| *other).collect();
     // Its list and the lists it joins change those pages; the triggers see no list row.
+    // The lists it leaves need no key: a page shows `article:<id>` for every stored
+    // candidate, and every caller writes the article's row in this same transaction.
     let mut joined = vec![ChangeKey::RelatedList(id)];
     let mut lists: HashMap<i64, Vec<(i64, i64, bool)>> = HashMap::new();
     for chunk in others.chunks(500) {

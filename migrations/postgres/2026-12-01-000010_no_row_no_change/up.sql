@@ -1,0 +1,39 @@
+-- A statement that changes no row changes nothing. Statement triggers fire for every
+-- statement, and foreign-key actions run statements on the referencing tables even when no
+-- row refers: deleting any article ran one on magazine_issue_articles, which recorded '*',
+-- and every cached answer went.
+-- The article tables' functions now skip an empty change; the site-wide tables' triggers
+-- fire per changed row instead.
+CREATE OR REPLACE FUNCTION content_changed(names TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    changed_at BIGINT;
+BEGIN
+    IF cardinality(names) = 0 THEN
+        RETURN;
+    END IF;
+    UPDATE content_changes SET version = version + 1 WHERE id = 1 RETURNING version INTO changed_at;
+    INSERT INTO content_change_keys (name, version)
+    SELECT DISTINCT changed.name, changed_at FROM unnest(names) AS changed(name)
+    ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version;
+END $$;
+
+DROP TRIGGER site_settings_bumps_version ON site_settings;
+CREATE TRIGGER site_settings_bumps_version AFTER INSERT OR UPDATE OR DELETE ON site_settings FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER site_contacts_bumps_version ON site_contacts;
+CREATE TRIGGER site_contacts_bumps_version AFTER INSERT OR UPDATE OR DELETE ON site_contacts FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER media_bumps_version ON media;
+CREATE TRIGGER media_bumps_version AFTER INSERT OR UPDATE OR DELETE ON media FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER categories_bumps_version ON categories;
+CREATE TRIGGER categories_bumps_version AFTER INSERT OR UPDATE OR DELETE ON categories FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER tags_bumps_version ON tags;
+CREATE TRIGGER tags_bumps_version AFTER INSERT OR UPDATE OR DELETE ON tags FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER pages_bumps_version ON pages;
+CREATE TRIGGER pages_bumps_version AFTER INSERT OR UPDATE OR DELETE ON pages FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER magazine_issues_bumps_version ON magazine_issues;
+CREATE TRIGGER magazine_issues_bumps_version AFTER INSERT OR UPDATE OR DELETE ON magazine_issues FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER magazine_issue_articles_bumps_version ON magazine_issue_articles;
+CREATE TRIGGER magazine_issue_articles_bumps_version AFTER INSERT OR UPDATE OR DELETE ON magazine_issue_articles FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER menus_bumps_version ON menus;
+CREATE TRIGGER menus_bumps_version AFTER INSERT OR UPDATE OR DELETE ON menus FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+DROP TRIGGER menu_items_bumps_version ON menu_items;
+CREATE TRIGGER menu_items_bumps_version AFTER INSERT OR UPDATE OR DELETE ON menu_items FOR EACH ROW EXECUTE FUNCTION bump_content_version();
