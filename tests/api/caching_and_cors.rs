@@ -8,6 +8,10 @@ async fn reads_carry_an_etag_and_answer_304_when_unchanged() {
     let etag = first.header("etag").expect("ETag");
     assert!(etag.starts_with("W/\""), "{etag}");
     assert!(first.header("cache-control").is_some());
+    // A cached answer carries the ETag its body had when it was made.
+    let hit = app.get("/api/v1/articles/a").await;
+    assert_eq!(hit.header("x-cache").as_deref(), Some("hit"));
+    assert_eq!(hit.header("etag").as_deref(), Some(etag.as_str()));
 
     let again = app
         .get_with("/api/v1/articles/a", &[("if-none-match", &etag)])

@@ -13,6 +13,7 @@ use actix_web::{Error, HttpResponse};
 
 use super::{Entry, Shows, X_CACHE};
 use crate::content::next_publication_after;
+use crate::http::caching::{etag_of, KnownBodyEtag};
 use crate::state::AppState;
 
 fn cacheable(req: &ServiceRequest) -> bool {
@@ -30,7 +31,11 @@ fn from_entry(entry: &Entry) -> HttpResponse {
         response.insert_header((header::LINK, link.clone()));
     }
     response.insert_header((X_CACHE, HeaderValue::from_static("hit")));
-    response.body(entry.body.clone())
+    let mut response = response.body(entry.body.clone());
+    response
+        .extensions_mut()
+        .insert(KnownBodyEtag(entry.etag.clone()));
+    response
 }
 
 pub async fn cache_responses(
@@ -79,6 +84,8 @@ pub async fn cache_responses(
         Ok(next_publication_after(conn, now)?)
     })
     .await;
+    // Hashed once here for the entry and for this answer (the ETag layer above uses it).
+    let etag = etag_of(&bytes);
     if let (Ok(expires_at), Some(content_type), true) = (
         expires_at,
         head.headers().get(header::CONTENT_TYPE),
@@ -98,9 +105,11 @@ pub async fn cache_responses(
                 // An exact-size copy: the body's buffer may have grown with spare capacity
                 // the cache would otherwise keep alive without counting it.
                 body: Bytes::copy_from_slice(&bytes),
+                etag: etag.clone(),
             },
         );
     }
+    head.extensions_mut().insert(KnownBodyEtag(etag));
     head.headers_mut()
         .insert(X_CACHE, HeaderValue::from_static("miss"));
     Ok(ServiceResponse::new(

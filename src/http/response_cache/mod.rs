@@ -59,6 +59,8 @@ struct Entry {
     link: Option<HeaderValue>,
     /// Only the identity body: compression happens outside the cache, per request.
     body: Bytes,
+    /// The body's ETag (`caching::etag_of`), so a hit is not hashed again.
+    etag: String,
 }
 
 impl Entry {
@@ -67,6 +69,7 @@ impl Entry {
         ENTRY_OVERHEAD
             + key.len()
             + self.body.len()
+            + self.etag.len()
             + self.content_type.len()
             + self.link.as_ref().map_or(0, HeaderValue::len)
             + self.shows.as_ref().map_or(0, |shows| {
