@@ -108,8 +108,10 @@ pub async fn list_articles(
     let now = state.clock.now();
     let page_for_db = page_request.clone();
     let page = crate::db::run(&state.pool, move |conn| {
-        let filter = queries::resolve_filter(conn, &request)?;
-        queries::list(conn, now, &filter, &page_for_db)
+        crate::db::read(conn, |conn| {
+            let filter = queries::resolve_filter(conn, &request)?;
+            queries::list(conn, now, &filter, &page_for_db)
+        })
     })
     .await?;
     let pairs: Vec<(String, String)> =
@@ -162,15 +164,17 @@ pub async fn get_article(
         return Ok(editing::editor_response(StatusCode::OK, &article));
     }
     let found = crate::db::run(&state.pool, move |conn| {
-        let key = IdOrSlug::parse(&raw);
-        if let Some(row) = queries::find(conn, now, &key)? {
-            return Ok(Ok(queries::page(conn, now, row)?));
-        }
-        let renamed = match &key {
-            IdOrSlug::Slug(slug) => queries::renamed_to(conn, now, slug)?,
-            IdOrSlug::Id(_) => None,
-        };
-        Ok(Err((raw, renamed)))
+        crate::db::read(conn, |conn| {
+            let key = IdOrSlug::parse(&raw);
+            if let Some(row) = queries::find(conn, now, &key)? {
+                return Ok(Ok(queries::page(conn, now, row)?));
+            }
+            let renamed = match &key {
+                IdOrSlug::Slug(slug) => queries::renamed_to(conn, now, slug)?,
+                IdOrSlug::Id(_) => None,
+            };
+            Ok(Err((raw, renamed)))
+        })
     })
     .await?;
     match found {

@@ -69,22 +69,24 @@ pub async fn search(
     let now = state.clock.now();
     let page_for_db = page.clone();
     let results = crate::db::run(&state.pool, move |conn| {
-        let resolved = resolve_filter(conn, &request)?;
-        let offset = site::queries::utc_offset_minutes(conn)?;
-        let filter = SearchFilter {
-            category_ids: resolved.category_ids,
-            tag_id: resolved.tag_id,
-            published_from: from.map(|day| local_midnight(day, offset)),
-            published_before: to
-                .and_then(|day| day.succ_opt())
-                .map(|day| local_midnight(day, offset)),
-        };
-        let (total, ids) = queries::search(conn, now, &terms, &filter, &page_for_db)?;
-        let data = queries::hits(conn, now, &ids, &terms)?;
-        let has_more = page_for_db.offset() + (data.len() as i64) < total;
-        Ok(SearchResults {
-            meta: PageMeta::new(&page_for_db, total, data.len(), has_more, None),
-            data,
+        crate::db::read(conn, |conn| {
+            let resolved = resolve_filter(conn, &request)?;
+            let offset = site::queries::utc_offset_minutes(conn)?;
+            let filter = SearchFilter {
+                category_ids: resolved.category_ids,
+                tag_id: resolved.tag_id,
+                published_from: from.map(|day| local_midnight(day, offset)),
+                published_before: to
+                    .and_then(|day| day.succ_opt())
+                    .map(|day| local_midnight(day, offset)),
+            };
+            let (total, ids) = queries::search(conn, now, &terms, &filter, &page_for_db)?;
+            let data = queries::hits(conn, now, &ids, &terms)?;
+            let has_more = page_for_db.offset() + (data.len() as i64) < total;
+            Ok(SearchResults {
+                meta: PageMeta::new(&page_for_db, total, data.len(), has_more, None),
+                data,
+            })
         })
     })
     .await?;
