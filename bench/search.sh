@@ -9,13 +9,16 @@
 #
 # KEEP=1 keeps the generated corpus (PostgreSQL database masthead_search_bench_ARTICLES, SQLite
 # file $TMPDIR/masthead-search-ARTICLES.db) and serves a kept one instead of generating it again:
-# generating 100,000 topical articles takes about 3 minutes on SQLite and 30 on PostgreSQL here.
+# generating 100,000 topical articles takes about 3 minutes on SQLite and 30 on PostgreSQL here
+# (before `generate` re-analysed PostgreSQL as the archive grows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 articles=${1:-100000}
 seconds=${2:-20}
 backends=${BACKENDS:-sqlite postgres}
 pg=${PG:-postgres://postgres@127.0.0.1:5432}
+# Added to the server's database URL: no TLS on loopback by default (see bench/run.sh).
+pg_options=${PG_OPTIONS-?sslmode=disable}
 port=18183
 base="http://127.0.0.1:$port"
 
@@ -67,7 +70,7 @@ PY
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load $(cut -d' ' -f1-3 /proc/loadavg); binary $bin"
 for backend in $backends; do
   if [ "$backend" = postgres ]; then
-    db="$pg/$pg_db"
+    db="$pg/$pg_db$pg_options"
     kept=$( [ -n "$keep" ] && psql "$pg/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$pg_db'" || true)
     if [ -z "$kept" ]; then
       psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null
