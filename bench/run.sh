@@ -26,7 +26,8 @@
 # Knobs (environment), defaults in brackets: SIZES [10000 100000 1000000], BACKENDS
 # [sqlite postgres], RUNS [on off mixed] (which of the three), SECONDS per wrk run [10],
 # ROUNDS of nginx / cached article [3], MIXED_SECONDS [30], WARM_SECONDS [MIXED_SECONDS],
-# ZIPF_S [1.0], ZIPF_ARTICLES [100000], CONNECTIONS [32], BIN [built here] (a masthead
+# ZIPF_S [1.0], ZIPF_ARTICLES [100000], MIXED_FLAGS [none] (flags for the mixed run's server,
+# e.g. a larger response cache), CONNECTIONS [32], BIN [built here] (a masthead
 # binary to measure instead, e.g. another commit's),
 # PG [postgres://postgres@127.0.0.1:5432]: a server whose user may create databases (one
 # `bench_<size>` database per size, dropped at the end), PG_OPTIONS [?sslmode=disable] (added to
@@ -46,6 +47,9 @@ mixed_seconds=${MIXED_SECONDS:-30}
 warm_seconds=${WARM_SECONDS:-$mixed_seconds}
 zipf_s=${ZIPF_S:-1.0}
 zipf_articles=${ZIPF_ARTICLES:-100000}
+# Extra flags for the mixed run's server, e.g. a larger cache: MIXED_FLAGS="--cache-entries 50000".
+read -r -a mixed_flags <<<"${MIXED_FLAGS:-}"
+mixed_note=${MIXED_FLAGS:+ (server $MIXED_FLAGS)}
 connections=${CONNECTIONS:-32}
 pg=${PG:-postgres://postgres@127.0.0.1:5432}
 # Connection options for the server under test. Without TLS by default: on loopback it only
@@ -314,13 +318,13 @@ for backend in $backends; do
 
     # 3. Mixed: Zipf reads on a fresh server, warmed, then alone, then with one write a second.
     if wanted mixed; then
-    serve "$url"
+    serve "$url" ${mixed_flags[@]+"${mixed_flags[@]}"}
     token=$(curl -fsS -X POST "$api/auth/login" -H 'content-type: application/json' \
       -d "{\"email\":\"bench@example.com\",\"password\":\"$password\"}" | json '["access_token"]')
     ranks=$(( visible < zipf_articles ? visible : zipf_articles ))
     zipf=(-s "$workdir/zipf.lua" "$newest" "$ranks" "$zipf_s")
     wrk -t2 -c"$connections" -d"${warm_seconds}s" --timeout 30s "$api/articles/generated-$newest" "${zipf[@]}" >/dev/null
-    duration=$mixed_seconds measure "$backend" "$size" on "mixed: Zipf (s $zipf_s) reads over the newest $ranks, reads alone" 1 \
+    duration=$mixed_seconds measure "$backend" "$size" on "mixed: Zipf (s $zipf_s) reads over the newest $ranks$mixed_note, reads alone" 1 \
       "$api/articles/generated-$newest" "${zipf[@]}"
     (
       # The editor: every second, read the newest article's ETag and change its title.
@@ -337,7 +341,7 @@ for backend in $backends; do
       echo "$ok $failed" >"$workdir/writes"
     ) &
     writer=$!
-    mixed_endpoint="mixed: Zipf (s $zipf_s) reads over the newest $ranks, 1 write/s"
+    mixed_endpoint="mixed: Zipf (s $zipf_s) reads over the newest $ranks$mixed_note, 1 write/s"
     # wrk takes only the host from the URL: the Lua script makes every request's path.
     duration=$mixed_seconds measure "$backend" "$size" on "$mixed_endpoint" 1 "$api/articles/generated-$newest" "${zipf[@]}"
     wait "$writer"; writer=

@@ -333,6 +333,9 @@ pub fn list(
     filter: &ArticleFilter,
     request: &PageRequest,
 ) -> Result<Page<ArticleSummary>, ApiError> {
+    if filter.search.is_some() {
+        crate::resources::search::queries::match_through_index(conn)?;
+    }
     let total = match counted_total(conn, now, filter)? {
         Some(total) => total,
         None => filtered(now, filter).count().get_result(conn)?,

@@ -144,7 +144,7 @@ pub async fn suggest(
     };
     let now = state.clock.now();
     let data = crate::db::run(&state.pool, move |conn| {
-        Ok(queries::suggest(conn, now, &typed, limit)?)
+        crate::db::read(conn, |conn| Ok(queries::suggest(conn, now, &typed, limit)?))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Suggestions { data }))
