@@ -234,7 +234,7 @@ pub fn resolve_filter(
     };
     let search = request.search.as_ref().map(|query| match conn {
         AnyConnection::Sqlite(_) => {
-            FullText::Sqlite(format!("{{title body}} : ({})", query.fts5()))
+            FullText::Sqlite(crate::resources::search::queries::fts5_everywhere(query))
         }
         AnyConnection::Postgresql(_) => FullText::Postgres(query.tsquery()),
     });

@@ -109,6 +109,12 @@ struct Counted {
     total: i64,
 }
 
+/// The FTS5 expression for `query` in titles and text (the pinyin column left out): what a
+/// search and `/articles?q=` match on SQLite.
+pub fn fts5_everywhere(query: &Query) -> String {
+    format!("{{title body}} : ({})", query.fts5())
+}
+
 /// One full-text query, for each backend.
 struct Searched {
     /// An FTS5 expression, with its column filter.
@@ -123,7 +129,7 @@ impl Searched {
     /// Titles and text.
     fn everywhere(query: &Query) -> Self {
         Self {
-            fts5: format!("{{title body}} : ({})", query.fts5()),
+            fts5: fts5_everywhere(query),
             tsquery: query.tsquery(),
             vectors: &["terms"],
         }
