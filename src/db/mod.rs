@@ -206,7 +206,7 @@ where
 /// a count read from a counter and the rows it is corrected by must not straddle a write,
 /// nor an article and its prev/next and related links. SQLite: a deferred transaction reads
 /// one snapshot of the WAL (writers go on), and takes the WAL's read lock once instead of
-/// once per statement (an uncached article page: +12 % requests/s); PostgreSQL:
+/// once per statement (an uncached article page: +1 to +14 % requests/s); PostgreSQL:
 /// `REPEATABLE READ, READ ONLY`. Inside a transaction already (a write answering with what
 /// it wrote), `work` runs in that one.
 pub fn read<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
