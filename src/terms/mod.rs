@@ -74,6 +74,37 @@ pub fn index_terms(text: &str) -> String {
     terms.join(" ")
 }
 
+/// The longest stretch of a Chinese run that PostgreSQL's gram vector holds whole.
+pub const GRAM_CHARS: usize = 4;
+
+/// What PostgreSQL's gram vector holds for a text, space-separated, each once: its words, its
+/// one-character runs, and every stretch of 2 to [`GRAM_CHARS`] characters of its Chinese
+/// runs. A query word of up to four characters is then one lexeme, which the GIN index
+/// answers alone; as a phrase of pairs, every candidate's whole vector had to be read to
+/// check that the pairs follow each other (see [`Query::tsquery_grams`]).
+pub fn index_grams(text: &str) -> String {
+    let mut grams = std::collections::BTreeSet::new();
+    for piece in pieces(&fold(text)).into_iter().flatten() {
+        match piece {
+            Piece::Word(word) => {
+                grams.insert(word);
+            }
+            Piece::Han(run) if run.len() == 1 => {
+                grams.insert(run[0].to_string());
+            }
+            Piece::Han(run) => {
+                for length in 2..=GRAM_CHARS.min(run.len()) {
+                    grams.extend(
+                        run.windows(length)
+                            .map(|gram| gram.iter().collect::<String>()),
+                    );
+                }
+            }
+        }
+    }
+    grams.into_iter().collect::<Vec<_>>().join(" ")
+}
+
 /// A reader's query, ready to run: every part must match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
@@ -88,6 +119,45 @@ pub struct Query {
 pub enum Part {
     Phrase(Vec<String>),
     Prefix(String),
+}
+
+impl Part {
+    /// The pieces the part was written as: Chinese runs whole, words as they are. Within a
+    /// part, pieces of Chinese and of letters alternate (two runs of Chinese written together
+    /// are one run), so pairs in a row are one run's.
+    fn pieces(&self) -> Vec<String> {
+        let terms = match self {
+            Part::Phrase(terms) => terms.as_slice(),
+            Part::Prefix(start) => std::slice::from_ref(start),
+        };
+        let mut pieces: Vec<String> = Vec::new();
+        let mut after_han = false;
+        for term in terms {
+            let han = term.chars().next().is_some_and(is_han);
+            match pieces.last_mut() {
+                Some(run) if han && after_han => run.extend(term.chars().last()),
+                _ => pieces.push(term.clone()),
+            }
+            after_han = han;
+        }
+        pieces
+    }
+
+    /// The part in `to_tsquery` syntax over the pairs and words of [`index_terms`].
+    fn tsquery(&self) -> String {
+        match self {
+            Part::Phrase(terms) if terms.len() == 1 => format!("'{}'", terms[0]),
+            Part::Phrase(terms) => format!(
+                "({})",
+                terms
+                    .iter()
+                    .map(|term| format!("'{term}'"))
+                    .collect::<Vec<_>>()
+                    .join(" <-> ")
+            ),
+            Part::Prefix(start) => format!("'{start}':*"),
+        }
+    }
 }
 
 /// Why a query cannot be run (the client's mistake: a 400 naming `q`).
@@ -169,26 +239,57 @@ impl Query {
             .join(" AND ")
     }
 
-    /// The query in PostgreSQL's `to_tsquery` syntax: `'护苗' & ('网络' <-> '络安' <->
-    /// '安全') & '网':*`. No weight restrictions: a lexeme with none is answered by the GIN
-    /// index alone, where a weight makes PostgreSQL read every candidate's whole vector.
+    /// The query in PostgreSQL's `to_tsquery` syntax over the pairs and words of
+    /// [`index_terms`]: `'护苗' & ('网络' <-> '络安' <-> '安全') & '网':*`. What ranks a
+    /// search there, and checks the phrases the grams cannot decide. No weight restrictions:
+    /// a weight makes PostgreSQL read every candidate's whole vector.
     pub fn tsquery(&self) -> String {
         self.parts
             .iter()
-            .map(|part| match part {
-                Part::Phrase(terms) if terms.len() == 1 => format!("'{}'", terms[0]),
-                Part::Phrase(terms) => format!(
-                    "({})",
-                    terms
-                        .iter()
-                        .map(|term| format!("'{term}'"))
-                        .collect::<Vec<_>>()
-                        .join(" <-> ")
-                ),
-                Part::Prefix(start) => format!("'{start}':*"),
-            })
+            .map(Part::tsquery)
             .collect::<Vec<_>>()
             .join(" & ")
+    }
+
+    /// The query over PostgreSQL's gram vector ([`index_grams`]), which its GIN index answers
+    /// alone (no positions, no weights): `('网络安全' & '护苗')`. A part of one word, or of one
+    /// Chinese run of up to [`GRAM_CHARS`] characters, is one lexeme there and is decided
+    /// exactly. A longer run is all its four-character stretches, and a part mixing words and
+    /// Chinese (`AI安全`) all its pieces: every article holding the phrase holds those, and
+    /// the few that hold them apart are told from the rest by the second value, those parts
+    /// as phrases over the pairs of [`index_terms`] (None when every part is exact).
+    pub fn tsquery_grams(&self) -> (String, Option<String>) {
+        let mut grams = Vec::new();
+        let mut phrases = Vec::new();
+        for part in &self.parts {
+            let pieces = part.pieces();
+            let fits = |piece: &String| {
+                !piece.chars().next().is_some_and(is_han) || piece.chars().count() <= GRAM_CHARS
+            };
+            match part {
+                Part::Prefix(start) => grams.push(format!("'{start}':*")),
+                Part::Phrase(_) if pieces.len() == 1 && fits(&pieces[0]) => {
+                    grams.push(format!("'{}'", pieces[0]));
+                }
+                Part::Phrase(_) => {
+                    for piece in &pieces {
+                        if fits(piece) {
+                            grams.push(format!("'{piece}'"));
+                        } else {
+                            let run: Vec<char> = piece.chars().collect();
+                            grams.extend(
+                                run.windows(GRAM_CHARS)
+                                    .map(|gram| format!("'{}'", gram.iter().collect::<String>())),
+                            );
+                        }
+                    }
+                    phrases.push(part.tsquery());
+                }
+            }
+        }
+        grams.dedup();
+        let phrases = (!phrases.is_empty()).then(|| phrases.join(" & "));
+        (grams.join(" & "), phrases)
     }
 }
 

@@ -53,6 +53,44 @@ fn queries_are_phrases_of_the_same_terms() {
 }
 
 #[test]
+fn grams_hold_every_stretch_of_up_to_four_characters_once() {
+    assert_eq!(
+        index_grams("护苗有我，护苗！AI安全 网"),
+        "ai 安全 护苗 护苗有 护苗有我 有我 网 苗有 苗有我"
+    );
+    assert_eq!(index_grams("  ,,, "), "");
+}
+
+#[test]
+fn queries_of_up_to_four_characters_are_one_gram_and_longer_ones_are_checked() {
+    let exact = Query::parse("网络安全 护苗 AI 网").unwrap();
+    assert_eq!(
+        exact.tsquery_grams(),
+        ("'网络安全' & '护苗' & 'ai' & '网':*".to_owned(), None)
+    );
+    let long = Query::parse("未成年人保护 AI安全").unwrap();
+    assert_eq!(
+        long.tsquery_grams(),
+        (
+            "'未成年人' & '成年人保' & '年人保护' & 'ai' & '安全'".to_owned(),
+            Some(
+                "('未成' <-> '成年' <-> '年人' <-> '人保' <-> '保护') & ('ai' <-> '安全')"
+                    .to_owned()
+            )
+        )
+    );
+    // A one-character run inside a phrase is that character, as the index writes it.
+    let year = Query::parse("2021年").unwrap();
+    assert_eq!(
+        year.tsquery_grams(),
+        (
+            "'2021' & '年'".to_owned(),
+            Some("('2021' <-> '年')".to_owned())
+        )
+    );
+}
+
+#[test]
 fn one_chinese_character_is_a_prefix_of_pairs() {
     let query = Query::parse("网").unwrap();
     assert_eq!(query.parts, vec![Part::Prefix("网".into())]);

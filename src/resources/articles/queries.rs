@@ -12,6 +12,7 @@ use crate::db::schema::{article_tags, articles};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::ApiError;
 use crate::http::pagination::{Cursor, Page, PageMeta, PageRequest, Position};
+use crate::resources::search::queries::FullText;
 use crate::resources::{categories, media, paths, site, tags};
 
 /// How many related articles an article page gets.
@@ -123,45 +124,6 @@ pub struct ArticleFilter {
     pub search: Option<FullText>,
 }
 
-/// A full-text condition on `articles.id`, for the backend it was made for.
-#[derive(Debug, Clone)]
-pub enum FullText {
-    /// An FTS5 expression.
-    Sqlite(String),
-    /// A `to_tsquery` expression.
-    Postgres(String),
-}
-
-impl FullText {
-    fn matches(
-        &self,
-    ) -> Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = diesel::sql_types::Bool>>
-    {
-        use diesel::dsl::sql;
-        use diesel::sql_types::{Bool, Text};
-        match self {
-            Self::Sqlite(expression) => Box::new(
-                sql::<Bool>(
-                    "articles.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ",
-                )
-                .bind::<Text, _>(expression.clone())
-                .sql(")"),
-            ),
-            // OFFSET 0 keeps the matches one set, read once: PostgreSQL expects a phrase to
-            // match a handful of rows and otherwise walks the newest articles checking each
-            // one's whole vector (820 ms for 网络安全 at 100,000 articles, 38 ms this way).
-            Self::Postgres(expression) => Box::new(
-                sql::<Bool>(
-                    "articles.id IN (SELECT article_id FROM article_search \
-                     WHERE terms @@ to_tsquery('simple', ",
-                )
-                .bind::<Text, _>(expression.clone())
-                .sql(") OFFSET 0)"),
-            ),
-        }
-    }
-}
-
 impl ArticleFilter {
     /// The public list: published articles whose time has come.
     fn is_public(&self) -> bool {
@@ -232,12 +194,10 @@ pub fn resolve_filter(
         }
         None => None,
     };
-    let search = request.search.as_ref().map(|query| match conn {
-        AnyConnection::Sqlite(_) => {
-            FullText::Sqlite(crate::resources::search::queries::fts5_everywhere(query))
-        }
-        AnyConnection::Postgresql(_) => FullText::Postgres(query.tsquery()),
-    });
+    let search = request
+        .search
+        .as_ref()
+        .map(|query| FullText::of(conn, query));
     Ok(ArticleFilter {
         category_ids,
         tag_id,
@@ -288,7 +248,7 @@ fn filtered(
         query = query.filter(articles::author_name.eq(author.clone()));
     }
     if let Some(search) = &filter.search {
-        query = query.filter(search.matches());
+        query = query.filter(search.matches_article());
     }
     query
 }
@@ -313,10 +273,7 @@ fn counted_total(
         if filter.category_ids.is_some() || filter.tag_id.is_some() {
             return Ok(None);
         }
-        let expression = match search {
-            FullText::Sqlite(expression) | FullText::Postgres(expression) => expression,
-        };
-        return crate::resources::search::queries::count_visible(conn, now, expression).map(Some);
+        return crate::resources::search::queries::count_visible(conn, now, search).map(Some);
     }
     match (&filter.category_ids, filter.tag_id) {
         (None, None) => counts::site(conn, now).map(Some),

@@ -78,24 +78,89 @@ fn write_terms(
         AnyConnection::Postgresql(c) => {
             diesel::sql_query(
                 "INSERT INTO article_search \
-                 (article_id, terms, title, pinyin, published_at, category_id) \
+                 (article_id, terms, title, pinyin, grams, published_at, category_id) \
                  SELECT $1, \
                  setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B'), \
                  setweight(to_tsvector('simple', $2), 'A'), to_tsvector('simple', $4), \
+                 strip(to_tsvector('simple', $5)), \
                  CASE WHEN status = 'published' THEN published_at END, category_id \
                  FROM articles WHERE id = $1 \
                  ON CONFLICT (article_id) DO UPDATE \
                  SET terms = EXCLUDED.terms, title = EXCLUDED.title, pinyin = EXCLUDED.pinyin, \
+                 grams = EXCLUDED.grams, \
                  published_at = EXCLUDED.published_at, category_id = EXCLUDED.category_id",
             )
             .bind::<BigInt, _>(id)
             .bind::<Text, _>(title)
             .bind::<Text, _>(body)
             .bind::<Text, _>(pinyin)
+            .bind::<Text, _>(grams(text))
             .execute(c)?;
         }
     }
     Ok(())
+}
+
+/// An article's grams ([`crate::terms::index_grams`]) for PostgreSQL, title and text.
+fn grams(text: &ArticleText) -> String {
+    crate::terms::index_grams(&format!("{}\n{}", text.title, text.body))
+}
+
+/// Writes the gram vectors an upgrade left NULL (migration `…000011_search_grams` adds the
+/// column to existing rows without them: only this code segments the text), 500 articles
+/// a transaction; returns how many. A no-op on SQLite, and once every row has its grams.
+/// Checked by every command at start-up, so an upgrade interrupted half-way is finished
+/// by the next start.
+pub fn fill_missing_grams(conn: &mut AnyConnection) -> QueryResult<usize> {
+    #[derive(QueryableByName)]
+    struct Missing {
+        #[diesel(sql_type = BigInt)]
+        article_id: i64,
+    }
+    if !matches!(conn, AnyConnection::Postgresql(_)) {
+        return Ok(0);
+    }
+    let mut filled = 0;
+    loop {
+        let batch = crate::db::write(conn, |conn| {
+            let AnyConnection::Postgresql(pg) = conn else {
+                return Ok(0);
+            };
+            let ids: Vec<i64> = diesel::sql_query(
+                "SELECT article_id FROM article_search WHERE grams IS NULL LIMIT 500 \
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .load::<Missing>(pg)?
+            .into_iter()
+            .map(|missing| missing.article_id)
+            .collect();
+            for &id in &ids {
+                let grams = load(conn, id)?.map(|text| grams(&text)).unwrap_or_default();
+                let AnyConnection::Postgresql(pg) = conn else {
+                    return Ok(0);
+                };
+                diesel::sql_query(
+                    "UPDATE article_search SET grams = strip(to_tsvector('simple', $2)) \
+                     WHERE article_id = $1",
+                )
+                .bind::<BigInt, _>(id)
+                .bind::<Text, _>(grams)
+                .execute(pg)?;
+            }
+            Ok::<_, diesel::result::Error>(ids.len())
+        })?;
+        if batch == 0 {
+            if filled > 0 {
+                // Searches answer differently now: cached answers must go, on every instance.
+                crate::db::write(conn, |conn| {
+                    crate::content::changes::record(conn, &[ChangeKey::Everything])
+                })?;
+            }
+            return Ok(filled);
+        }
+        filled += batch;
+        tracing::info!(filled, "search grams written for existing articles");
+    }
 }
 
 /// Builds the whole index and every related list again from the stored articles (after an

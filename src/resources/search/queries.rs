@@ -109,29 +109,117 @@ struct Counted {
     total: i64,
 }
 
-/// The FTS5 expression for `query` in titles and text (the pinyin column left out): what a
-/// search and `/articles?q=` match on SQLite.
-pub fn fts5_everywhere(query: &Query) -> String {
-    format!("{{title body}} : ({})", query.fts5())
+/// A reader's query in titles and text, as the connection's backend matches it: what a
+/// search and `/articles?q=` find.
+#[derive(Debug, Clone)]
+pub enum FullText {
+    /// An FTS5 expression, with its column filter (the pinyin column left out).
+    Sqlite(String),
+    /// `grams`: a `to_tsquery` over the gram vector, which its GIN index answers alone;
+    /// `phrases`: the parts it cannot decide exactly, over `terms` (see
+    /// `Query::tsquery_grams`); `ranked`: the whole query over `terms`, for `ts_rank`.
+    Postgres {
+        grams: String,
+        phrases: Option<String>,
+        ranked: String,
+    },
 }
 
-/// One full-text query, for each backend.
-struct Searched {
-    /// An FTS5 expression, with its column filter.
-    fts5: String,
-    /// A `to_tsquery` expression, and the vectors of `article_search` it may match (any one;
-    /// the first ranks).
-    tsquery: String,
-    vectors: &'static [&'static str],
+impl FullText {
+    pub fn of(conn: &AnyConnection, query: &Query) -> Self {
+        match conn {
+            AnyConnection::Sqlite(_) => {
+                Self::Sqlite(format!("{{title body}} : ({})", query.fts5()))
+            }
+            AnyConnection::Postgresql(_) => {
+                let (grams, phrases) = query.tsquery_grams();
+                Self::Postgres {
+                    grams,
+                    phrases,
+                    ranked: query.tsquery(),
+                }
+            }
+        }
+    }
+
+    /// The condition on `articles.id` for a list (`/articles?q=`).
+    pub fn matches_article(
+        &self,
+    ) -> Box<
+        dyn diesel::expression::BoxableExpression<
+            articles::table,
+            crate::db::MultiBackend,
+            SqlType = diesel::sql_types::Bool,
+        >,
+    > {
+        use diesel::dsl::sql;
+        use diesel::sql_types::Bool;
+        match self {
+            Self::Sqlite(expression) => Box::new(
+                sql::<Bool>(
+                    "articles.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ",
+                )
+                .bind::<Text, _>(expression.clone())
+                .sql(")"),
+            ),
+            // OFFSET 0 keeps the matches one set, read once (see `match_through_index`).
+            Self::Postgres { grams, phrases, .. } => {
+                let condition = sql::<Bool>(
+                    "articles.id IN (SELECT article_id FROM article_search \
+                     WHERE grams @@ to_tsquery('simple', ",
+                )
+                .bind::<Text, _>(grams.clone());
+                match phrases {
+                    Some(phrases) => Box::new(
+                        condition
+                            .sql(") AND terms @@ to_tsquery('simple', ")
+                            .bind::<Text, _>(phrases.clone())
+                            .sql(") OFFSET 0)"),
+                    ),
+                    None => Box::new(condition.sql(") OFFSET 0)")),
+                }
+            }
+        }
+    }
+}
+
+/// One full-text query, in the connection's backend's terms.
+enum Searched {
+    /// SQLite: an FTS5 expression, with its column filter.
+    Fts5(String),
+    Postgres(PostgresMatch),
+}
+
+/// What a PostgreSQL search matches in `article_search`.
+enum PostgresMatch {
+    /// Titles and text (see [`FullText::Postgres`]).
+    Grams {
+        grams: String,
+        phrases: Option<String>,
+        ranked: String,
+    },
+    /// Any of these vectors matching the query; the first ranks (suggestions: the title,
+    /// its pinyin).
+    AnyOf {
+        vectors: &'static [&'static str],
+        tsquery: String,
+    },
 }
 
 impl Searched {
     /// Titles and text.
-    fn everywhere(query: &Query) -> Self {
-        Self {
-            fts5: fts5_everywhere(query),
-            tsquery: query.tsquery(),
-            vectors: &["terms"],
+    fn everywhere(full_text: &FullText) -> Self {
+        match full_text.clone() {
+            FullText::Sqlite(fts5) => Self::Fts5(fts5),
+            FullText::Postgres {
+                grams,
+                phrases,
+                ranked,
+            } => Self::Postgres(PostgresMatch::Grams {
+                grams,
+                phrases,
+                ranked,
+            }),
         }
     }
 }
@@ -163,43 +251,68 @@ fn matching(
             .replace("{id}", column(sql, "id"))
             .replace("{at}", column(sql, "at")),
     );
-    let ranking = if sql.postgres {
-        if scored {
+    let ranking = match searched {
+        Searched::Postgres(postgres) => {
+            let (rank_vector, condition, rank_query, mut outer) = match postgres {
+                PostgresMatch::Grams {
+                    grams,
+                    phrases,
+                    ranked,
+                } => {
+                    let grams = sql.bind(Bound::Text(grams.clone()));
+                    let mut condition = format!("s.grams @@ to_tsquery('simple', {grams})");
+                    if let Some(phrases) = phrases {
+                        let phrases = sql.bind(Bound::Text(phrases.clone()));
+                        condition
+                            .push_str(&format!(" AND s.terms @@ to_tsquery('simple', {phrases})"));
+                    }
+                    ("terms", condition, Some(ranked.clone()), String::new())
+                }
+                PostgresMatch::AnyOf { vectors, tsquery } => {
+                    let query = sql.bind(Bound::Text(tsquery.clone()));
+                    let any = vectors
+                        .iter()
+                        .map(|vector| format!("s.{vector} @@ to_tsquery('simple', {query})"))
+                        .collect::<Vec<_>>()
+                        .join(" OR ");
+                    let outer = format!("ts_rank(terms, to_tsquery('simple', {query})) DESC");
+                    (vectors[0], any, None, outer)
+                }
+            };
+            if scored {
+                sql.text.push_str(&format!(", s.{rank_vector} AS terms"));
+                if let Some(rank_query) = rank_query {
+                    let query = sql.bind(Bound::Text(rank_query));
+                    outer = format!("ts_rank(terms, to_tsquery('simple', {query})) DESC");
+                }
+            }
+            // No join: the index row mirrors a published article's time and its category.
             sql.text
-                .push_str(&format!(", s.{} AS terms", searched.vectors[0]));
+                .push_str(&format!(" FROM article_search s WHERE ({condition})"));
+            Ranking {
+                outer,
+                newest: "s.article_id DESC",
+            }
         }
-        let query = sql.bind(Bound::Text(searched.tsquery.clone()));
-        let any = searched
-            .vectors
-            .iter()
-            .map(|vector| format!("s.{vector} @@ to_tsquery('simple', {query})"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        // No join: the index row mirrors a published article's time and its category.
-        sql.text
-            .push_str(&format!(" FROM article_search s WHERE ({any})"));
-        Ranking {
-            outer: format!("ts_rank(terms, to_tsquery('simple', {query})) DESC"),
-            newest: "s.article_id DESC",
-        }
-    } else {
-        if scored {
-            // BM25 is lower for a better match; the title counts four times the text.
-            sql.text
-                .push_str(", bm25(article_search, 4.0, 1.0, 0.0) AS score");
-        }
-        let query = sql.bind(Bound::Text(searched.fts5.clone()));
-        // CROSS JOIN keeps the match driving the join: left to itself, SQLite may walk the
-        // visible articles and run the full-text query once per article (seconds at 10,000
-        // articles for a common word, measured by a helper's search benchmark).
-        sql.text.push_str(&format!(
-            " FROM article_search CROSS JOIN articles a INDEXED BY articles_visibility \
+        Searched::Fts5(expression) => {
+            if scored {
+                // BM25 is lower for a better match; the title counts four times the text.
+                sql.text
+                    .push_str(", bm25(article_search, 4.0, 1.0, 0.0) AS score");
+            }
+            let query = sql.bind(Bound::Text(expression.clone()));
+            // CROSS JOIN keeps the match driving the join: left to itself, SQLite may walk the
+            // visible articles and run the full-text query once per article (seconds at 10,000
+            // articles for a common word, measured by a helper's search benchmark).
+            sql.text.push_str(&format!(
+                " FROM article_search CROSS JOIN articles a INDEXED BY articles_visibility \
              ON a.id = article_search.rowid WHERE article_search MATCH {query} \
              AND a.status = '{PUBLISHED}'"
-        ));
-        Ranking {
-            outer: "score".into(),
-            newest: "article_search.rowid DESC",
+            ));
+            Ranking {
+                outer: "score".into(),
+                newest: "article_search.rowid DESC",
+            }
         }
     };
     let at = column(sql, "at");
@@ -261,17 +374,17 @@ fn filtered(sql: &mut Sql, filter: &SearchFilter) {
 pub const RANKED_MATCHES: i64 = 200;
 
 /// On PostgreSQL, has the rest of the read transaction (`db::read`) match full text only
-/// through the GIN indexes. The planner does not count reading each row's term vector from
+/// through the GIN indexes. The planner does not count reading each row's vectors from
 /// TOAST, so it often prefers checking `@@` row by row, by a sequential scan or by walking
 /// the newest articles by primary key, and so reads up to every vector in the archive.
 /// Measured at 100,000 topical articles: `/articles?q=护苗` 467 ms (a sequential scan of
 /// `article_search`) against 47 ms (bitmap scans). With plain scans priced out, the
 /// matches come from the index and only the rows kept are read.
 ///
-/// For `/articles?q=` and suggestions (p50 1.53 s → 0.33–0.45 s and 190 → 20 ms with the
-/// search benchmark), not for [`search`]: walking the newest matches by primary key until
-/// the ranked ones are found is faster there for common words (one word p50 95 ms against
-/// 195–210 ms with bitmap scans only).
+/// For searches, `/articles?q=` and suggestions. Searches walked the newest articles by
+/// primary key, checking each one's vector, until the newest 200 matches were found: for
+/// a common word that stopped early, for a rare one it read most of the archive; with the
+/// gram vector ([`FullText::Postgres`]) the index decides alone and the walk never pays.
 pub fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
@@ -288,7 +401,8 @@ pub fn search(
     filter: &SearchFilter,
     page: &PageRequest,
 ) -> QueryResult<(i64, Vec<i64>)> {
-    let searched = Searched::everywhere(query);
+    match_through_index(conn)?;
+    let searched = Searched::everywhere(&FullText::of(conn, query));
     let total = count(conn, now, &searched, filter)?;
     let (offset, end) = (page.offset(), page.offset() + page.per_page);
     if total <= offset {
@@ -321,14 +435,14 @@ pub fn search(
 pub fn count_visible(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
-    expression: &str,
+    full_text: &FullText,
 ) -> QueryResult<i64> {
-    let searched = Searched {
-        fts5: expression.to_owned(),
-        tsquery: expression.to_owned(),
-        vectors: &["terms"],
-    };
-    count(conn, now, &searched, &SearchFilter::default())
+    count(
+        conn,
+        now,
+        &Searched::everywhere(full_text),
+        &SearchFilter::default(),
+    )
 }
 
 /// The most hidden articles (drafts, archived, scheduled) for which SQLite counts matches by
@@ -348,17 +462,17 @@ fn count(
     let total = |sql: Sql, conn: &mut AnyConnection| -> QueryResult<i64> {
         Ok(sql.load::<Counted>(conn)?.first().map_or(0, |c| c.total))
     };
-    if matches!(conn, AnyConnection::Sqlite(_)) && filter.is_empty() {
+    if let (Searched::Fts5(expression), true) = (searched, filter.is_empty()) {
         if let Some(hidden) = few_hidden(conn, now)? {
             let mut all = Sql::new(conn);
-            let query = all.bind(Bound::Text(searched.fts5.clone()));
+            let query = all.bind(Bound::Text(expression.clone()));
             all.text = format!(
                 "SELECT COUNT(*) AS total FROM article_search WHERE article_search MATCH {query}"
             );
             let mut matching_hidden = 0;
             if !hidden.is_empty() {
                 let mut among = Sql::new(conn);
-                let query = among.bind(Bound::Text(searched.fts5.clone()));
+                let query = among.bind(Bound::Text(expression.clone()));
                 // Ids from the database, written as numbers.
                 let ids = hidden
                     .iter()
@@ -486,17 +600,18 @@ pub fn suggest(
     limit: i64,
 ) -> QueryResult<Vec<Suggestion>> {
     match_through_index(conn)?;
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
     let searched = match typed {
-        Typed::Pinyin(prefix) => Searched {
-            fts5: format!("{{pinyin title}} : \"{prefix}\"*"),
-            tsquery: format!("'{prefix}':*"),
+        Typed::Pinyin(prefix) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
             vectors: &["title", "pinyin"],
-        },
-        Typed::Words(query) => Searched {
-            fts5: format!("{{title}} : ({})", query.fts5()),
-            tsquery: query.tsquery(),
+            tsquery: format!("'{prefix}':*"),
+        }),
+        Typed::Pinyin(prefix) => Searched::Fts5(format!("{{pinyin title}} : \"{prefix}\"*")),
+        Typed::Words(query) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
             vectors: &["title"],
-        },
+            tsquery: query.tsquery(),
+        }),
+        Typed::Words(query) => Searched::Fts5(format!("{{title}} : ({})", query.fts5())),
     };
     let ids = ranked(conn, now, &searched, &SearchFilter::default(), 0, limit)?;
     let mut rows: HashMap<i64, (String, String)> = articles::table
