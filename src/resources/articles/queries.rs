@@ -341,6 +341,9 @@ pub fn list(
         ascending: filter.ascending,
     });
     let returned = rows.len();
+    if filter.search.is_some() {
+        crate::resources::search::queries::match_as_usual(conn)?;
+    }
     let items = summaries(conn, now, rows)?;
     Ok(Page {
         items,
@@ -370,6 +373,9 @@ fn unpublished_list(
         .limit(request.per_page)
         .load(conn)?;
     let returned = rows.len();
+    if filter.search.is_some() {
+        crate::resources::search::queries::match_as_usual(conn)?;
+    }
     let items = summaries(conn, now, rows)?;
     Ok(Page {
         items,

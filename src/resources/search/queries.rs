@@ -385,10 +385,23 @@ pub const RANKED_MATCHES: i64 = 200;
 /// primary key, checking each one's vector, until the newest 200 matches were found: for
 /// a common word that stopped early, for a rare one it read most of the archive; with the
 /// gram vector ([`FullText::Postgres`]) the index decides alone and the walk never pays.
+///
+/// Only the matching statements: [`match_as_usual`] must follow them before anything else
+/// runs in the transaction (with the setting on, the summaries' category query took 20 ms
+/// instead of 0.2).
 pub fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
         pg.batch_execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")?;
+    }
+    Ok(())
+}
+
+/// Ends [`match_through_index`]: the planner's own choices again.
+pub fn match_as_usual(conn: &mut AnyConnection) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        use diesel::connection::SimpleConnection;
+        pg.batch_execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")?;
     }
     Ok(())
 }
@@ -403,14 +416,19 @@ pub fn search(
 ) -> QueryResult<(i64, Vec<i64>)> {
     match_through_index(conn)?;
     let searched = Searched::everywhere(&FullText::of(conn, query));
-    let total = count(conn, now, &searched, filter)?;
     let (offset, end) = (page.offset(), page.offset() + page.per_page);
+    let take = end.min(RANKED_MATCHES) - offset;
+    let (total, mut ids) = match searched {
+        Searched::Postgres(_) if offset < RANKED_MATCHES => {
+            counted_and_ranked(conn, now, &searched, filter, offset, take)?
+        }
+        _ => (count(conn, now, &searched, filter)?, Vec::new()),
+    };
     if total <= offset {
+        match_as_usual(conn)?;
         return Ok((total, Vec::new()));
     }
-    let mut ids = Vec::new();
-    if offset < RANKED_MATCHES {
-        let take = end.min(RANKED_MATCHES) - offset;
+    if offset < RANKED_MATCHES && ids.is_empty() {
         ids = ranked(conn, now, &searched, filter, offset, take)?;
     }
     if end > RANKED_MATCHES {
@@ -426,6 +444,7 @@ pub fn search(
         ));
         ids.extend(list.load::<Found>(conn)?.into_iter().map(|found| found.id));
     }
+    match_as_usual(conn)?;
     Ok((total, ids))
 }
 
@@ -509,6 +528,67 @@ fn few_hidden(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Optio
     );
     let ids: Vec<i64> = sql.load::<Found>(conn)?.into_iter().map(|f| f.id).collect();
     Ok((ids.len() <= HIDDEN_CHECKED).then_some(ids))
+}
+
+#[derive(QueryableByName)]
+struct CountedOrRanked {
+    /// The count's row has no id; a ranked row has no total.
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    id: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    total: Option<i64>,
+    /// A ranked row's place, best first.
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    position: Option<i64>,
+}
+
+/// PostgreSQL: the total of visible matches and the ids of `take` of them from `skip` on
+/// among the newest [`RANKED_MATCHES`], best first, in one statement: the matches are
+/// found once (one bitmap scan of the GIN index and the narrow heap), counted, and the
+/// newest of them ranked. Apart, the two statements each found them: 7.6 ms against
+/// 6.1 ms for 门诊's 10,214 matches at 100,000 articles, measured in `psql`.
+fn counted_and_ranked(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    searched: &Searched,
+    filter: &SearchFilter,
+    skip: i64,
+    take: i64,
+) -> QueryResult<(i64, Vec<i64>)> {
+    let mut sql = Sql::new(conn);
+    // The matches keep a pointer to each vector; only the newest ones' are read, to rank.
+    sql.text.push_str("WITH m AS MATERIALIZED (");
+    let ranking = matching(
+        &mut sql,
+        "{id} AS id, {at} AS published_at",
+        true,
+        searched,
+        now,
+    );
+    filtered(&mut sql, filter);
+    let (first, last) = (
+        sql.bind(Bound::Int(skip)),
+        sql.bind(Bound::Int(skip + take)),
+    );
+    sql.text.push_str(&format!(
+        ") SELECT NULL::bigint AS id, COUNT(*) AS total, NULL::bigint AS position FROM m \
+         UNION ALL SELECT id, NULL, position FROM (\
+         SELECT id, row_number() OVER (ORDER BY {}, published_at DESC, id DESC) AS position \
+         FROM (SELECT * FROM m ORDER BY id DESC LIMIT {RANKED_MATCHES}) newest) ranked \
+         WHERE position > {first} AND position <= {last}",
+        ranking.outer
+    ));
+    let mut total = 0;
+    let mut ranked = Vec::new();
+    for row in sql.load::<CountedOrRanked>(conn)? {
+        match (row.id, row.total) {
+            (Some(id), _) => ranked.push((row.position.unwrap_or(i64::MAX), id)),
+            (None, Some(count)) => total = count,
+            (None, None) => {}
+        }
+    }
+    ranked.sort_unstable();
+    Ok((total, ranked.into_iter().map(|(_, id)| id).collect()))
 }
 
 /// Ids of `take` matches from `skip` on among the newest [`RANKED_MATCHES`], best first.
@@ -614,6 +694,7 @@ pub fn suggest(
         Typed::Words(query) => Searched::Fts5(format!("{{title}} : ({})", query.fts5())),
     };
     let ids = ranked(conn, now, &searched, &SearchFilter::default(), 0, limit)?;
+    match_as_usual(conn)?;
     let mut rows: HashMap<i64, (String, String)> = articles::table
         .filter(articles::id.eq_any(&ids))
         .select((articles::id, articles::slug, articles::title))
