@@ -181,8 +181,9 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<usize> {
 }
 
 /// After a bulk write: FTS5's segments merged into one (a search then reads one doclist per
-/// term, not one per segment), and PostgreSQL's planner statistics brought up to date (right
-/// after a bulk load it has none, and plans a search as a scan of every visible article).
+/// term, not one per segment); PostgreSQL's GIN pending lists merged and its planner
+/// statistics brought up to date (right after a bulk load it has none, and plans a search
+/// as a scan of every visible article).
 fn settle(conn: &mut AnyConnection) -> QueryResult<()> {
     match conn {
         AnyConnection::Sqlite(c) => {
@@ -190,6 +191,18 @@ fn settle(conn: &mut AnyConnection) -> QueryResult<()> {
                 .execute(c)?;
         }
         AnyConnection::Postgresql(c) => {
+            // VACUUM also merges what waits in the GIN indexes' pending lists, which every
+            // search reads whole. It cannot run inside a transaction (an import rebuilds in
+            // its own): the lists then merge as writes fill them.
+            use diesel::connection::{TransactionManager, TransactionManagerStatus};
+            type Manager = <diesel::PgConnection as Connection>::TransactionManager;
+            let in_transaction = match Manager::transaction_manager_status_mut(c) {
+                TransactionManagerStatus::Valid(status) => status.transaction_depth().is_some(),
+                TransactionManagerStatus::InError => true,
+            };
+            if !in_transaction {
+                diesel::sql_query("VACUUM article_search").execute(c)?;
+            }
             diesel::sql_query("ANALYZE").execute(c)?;
         }
     }
