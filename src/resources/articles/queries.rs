@@ -305,11 +305,25 @@ pub fn list(
         Position::After(cursor) if !filter.ascending => now.min(cursor.published_at),
         _ => now,
     };
-    let mut query = filtered(upper, filter);
     if let Position::After(cursor) = &request.position {
         if cursor.ascending != filter.ascending {
             return Err(ApiError::invalid("cursor", "was made for another `sort`"));
         }
+    }
+    let page_ids = page_of_matches(conn, now, filter, request)?;
+    let mut query = match &page_ids {
+        // The page is chosen: its rows, read as any list reads them.
+        Some(ids) => filtered(
+            upper,
+            &ArticleFilter {
+                search: None,
+                ..filter.clone()
+            },
+        )
+        .filter(articles::id.eq_any(ids.clone())),
+        None => filtered(upper, filter),
+    };
+    if let (Position::After(cursor), None) = (&request.position, &page_ids) {
         let (at, id) = (cursor.published_at, cursor.id);
         // The plain bound on published_at lets the index range start at the cursor; the
         // second condition breaks ties on id.
@@ -328,9 +342,14 @@ pub fn list(
     } else {
         query.order((articles::published_at.desc(), articles::id.desc()))
     };
+    let offset = if page_ids.is_some() {
+        0
+    } else {
+        request.offset()
+    };
     let mut rows: Vec<SummaryRow> = query
         .select(summary_columns())
-        .offset(request.offset())
+        .offset(offset)
         .limit(request.per_page + 1)
         .load(conn)?;
     let has_more = rows.len() as i64 > request.per_page;
@@ -349,6 +368,47 @@ pub fn list(
         items,
         meta: PageMeta::new(request, total, returned, has_more, last),
     })
+}
+
+/// On PostgreSQL, the ids of one page of a public list filtered by a search alone (or with
+/// a category, a tag or dates), chosen from the search index's rows (see
+/// `search::queries::page_of_matches`); `None` where the list's own query chooses.
+fn page_of_matches(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    filter: &ArticleFilter,
+    request: &PageRequest,
+) -> QueryResult<Option<Vec<i64>>> {
+    use crate::resources::search::queries::{self as search, After, SearchFilter};
+    let Some(full_text) = &filter.search else {
+        return Ok(None);
+    };
+    if !filter.is_public() || filter.author.is_some() || filter.author_id.is_some() {
+        return Ok(None);
+    }
+    let after = match &request.position {
+        Position::After(cursor) => Some(After {
+            published_at: cursor.published_at,
+            id: cursor.id,
+        }),
+        _ => None,
+    };
+    let narrowed = SearchFilter {
+        category_ids: filter.category_ids.clone(),
+        tag_id: filter.tag_id,
+        published_from: filter.published_between.map(|(from, _)| from),
+        published_before: filter.published_between.map(|(_, to)| to),
+    };
+    search::page_of_matches(
+        conn,
+        now,
+        full_text,
+        &narrowed,
+        after.as_ref(),
+        filter.ascending,
+        request.offset(),
+        request.per_page + 1,
+    )
 }
 
 /// Editors' lists of drafts and the like: newest change first, by page number (their

@@ -448,6 +448,60 @@ pub fn search(
     Ok((total, ids))
 }
 
+/// Where a page of a list starts after the last one: the last row's time and id.
+pub struct After {
+    pub published_at: NaiveDateTime,
+    pub id: i64,
+}
+
+/// PostgreSQL: the ids of one page of a public list filtered by a search (`/articles?q=`),
+/// newest (or oldest) first, read from the index rows' own mirror of each article's
+/// publication time and category: only the page's rows are then read from `articles`.
+/// Joining every match to `articles` to sort them took 19.5 ms for 书店's 5,143 matches at
+/// 100,000 articles. `None` on SQLite. To be run under [`match_through_index`].
+#[allow(clippy::too_many_arguments)]
+pub fn page_of_matches(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    full_text: &FullText,
+    filter: &SearchFilter,
+    after: Option<&After>,
+    ascending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Option<Vec<i64>>> {
+    let searched = Searched::everywhere(full_text);
+    if !matches!(searched, Searched::Postgres(_)) {
+        return Ok(None);
+    }
+    let mut sql = Sql::new(conn);
+    matching(&mut sql, "{id} AS id", false, &searched, now);
+    filtered(&mut sql, filter);
+    let (direction, before) = if ascending {
+        ("ASC", ">")
+    } else {
+        ("DESC", "<")
+    };
+    if let Some(after) = after {
+        let at = sql.bind(Bound::Instant(after.published_at));
+        let id = sql.bind(Bound::Int(after.id));
+        sql.text.push_str(&format!(
+            " AND (s.published_at, s.article_id) {before} ({at}, {id})"
+        ));
+    }
+    let limit = sql.bind(Bound::Int(limit));
+    let offset = sql.bind(Bound::Int(offset));
+    sql.text.push_str(&format!(
+        " ORDER BY s.published_at {direction}, s.article_id {direction} LIMIT {limit} OFFSET {offset}"
+    ));
+    Ok(Some(
+        sql.load::<Found>(conn)?
+            .into_iter()
+            .map(|found| found.id)
+            .collect(),
+    ))
+}
+
 /// The number of visible articles matching a full-text expression made for the
 /// connection's backend (FTS5 with its column filter, or `to_tsquery` over `terms`): the
 /// total of `/articles?q=`, counted as a search counts.
