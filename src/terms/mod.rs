@@ -77,32 +77,41 @@ pub fn index_terms(text: &str) -> String {
 /// The longest stretch of a Chinese run that PostgreSQL's gram vector holds whole.
 pub const GRAM_CHARS: usize = 4;
 
-/// What PostgreSQL's gram vector holds for a text, space-separated, each once: its words, its
-/// one-character runs, and every stretch of 2 to [`GRAM_CHARS`] characters of its Chinese
-/// runs. A query word of up to four characters is then one lexeme, which the GIN index
-/// answers alone; as a phrase of pairs, every candidate's whole vector had to be read to
-/// check that the pairs follow each other (see [`Query::tsquery_grams`]).
-pub fn index_grams(text: &str) -> String {
-    let mut grams = std::collections::BTreeSet::new();
+/// The most grams kept for one text: a PostgreSQL tsvector holds at most 1 MB, and a gram
+/// takes up to 16 bytes there (a 4-character stretch and its entry). A news article has a
+/// few thousand; a text of 60,000 distinct characters would have 180,000.
+pub const MAX_GRAMS: usize = 50_000;
+
+/// What PostgreSQL's gram vector holds for a text, each once, in the order they first
+/// appear: its words, its one-character runs, and every stretch of 2 to [`GRAM_CHARS`]
+/// characters of its Chinese runs. A query word of up to four characters is then one
+/// lexeme, which the GIN index answers alone; as a phrase of pairs, every candidate's
+/// whole vector had to be read to check that the pairs follow each other (see
+/// [`Query::tsquery_grams`]). At most [`MAX_GRAMS`], the first ones (the title comes
+/// first); words longer than a query can be are left out.
+pub fn index_grams(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut grams = Vec::new();
+    let mut keep = |gram: String| {
+        if grams.len() < MAX_GRAMS && seen.insert(gram.clone()) {
+            grams.push(gram);
+        }
+    };
     for piece in pieces(&fold(text)).into_iter().flatten() {
         match piece {
-            Piece::Word(word) => {
-                grams.insert(word);
-            }
-            Piece::Han(run) if run.len() == 1 => {
-                grams.insert(run[0].to_string());
-            }
+            Piece::Word(word) if word.chars().count() > MAX_QUERY_CHARS => {}
+            Piece::Word(word) => keep(word),
+            Piece::Han(run) if run.len() == 1 => keep(run[0].to_string()),
             Piece::Han(run) => {
-                for length in 2..=GRAM_CHARS.min(run.len()) {
-                    grams.extend(
-                        run.windows(length)
-                            .map(|gram| gram.iter().collect::<String>()),
-                    );
+                for start in 0..run.len() {
+                    for end in start + 2..=(start + GRAM_CHARS).min(run.len()) {
+                        keep(run[start..end].iter().collect());
+                    }
                 }
             }
         }
     }
-    grams.into_iter().collect::<Vec<_>>().join(" ")
+    grams
 }
 
 /// A reader's query, ready to run: every part must match.
@@ -252,7 +261,9 @@ impl Query {
     }
 
     /// The query over PostgreSQL's gram vector ([`index_grams`]), which its GIN index answers
-    /// alone (no positions, no weights): `('网络安全' & '护苗')`. A part of one word, or of one
+    /// alone (no positions, no weights), in `tsquery` syntax, to be cast (`::tsquery`), not
+    /// parsed by `to_tsquery`: the grams are written as they are (`array_to_tsvector`), and
+    /// PostgreSQL's parser would split some words (`3e8m` → `3e8`, `m`): `'网络安全' & '护苗'`. A part of one word, or of one
     /// Chinese run of up to [`GRAM_CHARS`] characters, is one lexeme there and is decided
     /// exactly. A longer run is all its four-character stretches, and a part mixing words and
     /// Chinese (`AI安全`) all its pieces: every article holding the phrase holds those, and

@@ -207,6 +207,35 @@ async fn a_search_filters_the_list_and_keeps_its_order_filters_and_pages() {
     }
 }
 
+/// The longest text the index takes, and words PostgreSQL's own parser would split
+/// (`3e8m` → `3e8`, `m`), are written and found like any other.
+#[actix_rt::test]
+async fn a_very_long_text_and_words_a_parser_would_split_are_found() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    // 60,000 characters, the most the index reads, in no repeating order: about 180,000
+    // distinct stretches of two to four characters.
+    let mut state: u32 = 2021;
+    let long: String = (0..60_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            char::from_u32(0x4e00 + state % 20_000).unwrap_or('一')
+        })
+        .collect();
+    write(&app, &editor, json!({"slug": "long", "title": "护苗长文", "body_html": format!("<p>{long}</p>"), "status": "published"})).await;
+    write(
+        &app,
+        &editor,
+        json!({"slug": "units", "title": "光速约3e8m每秒", "status": "published"}),
+    )
+    .await;
+    assert_eq!(found(&app, "护苗").await, vec!["long"]);
+    assert_eq!(found(&app, "3e8m").await, vec!["units"]);
+    assert_eq!(found(&app, "3e8m每秒").await, vec!["units"]);
+}
+
 /// PostgreSQL keeps each article's grams in a column an upgrade adds empty; `masthead
 /// migrate`, which every command runs first, writes them from the articles' text.
 #[actix_rt::test]

@@ -5,7 +5,7 @@
 //! public sees is decided when searching.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 
 use super::types::ArticleText;
 use crate::content::changes::ChangeKey;
@@ -82,7 +82,7 @@ fn write_terms(
                  SELECT $1, \
                  setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B'), \
                  setweight(to_tsvector('simple', $2), 'A'), to_tsvector('simple', $4), \
-                 strip(to_tsvector('simple', $5)), \
+                 array_to_tsvector($5), \
                  CASE WHEN status = 'published' THEN published_at END, category_id \
                  FROM articles WHERE id = $1 \
                  ON CONFLICT (article_id) DO UPDATE \
@@ -94,15 +94,16 @@ fn write_terms(
             .bind::<Text, _>(title)
             .bind::<Text, _>(body)
             .bind::<Text, _>(pinyin)
-            .bind::<Text, _>(grams(text))
+            .bind::<Array<Text>, _>(grams(text))
             .execute(c)?;
         }
     }
     Ok(())
 }
 
-/// An article's grams ([`crate::terms::index_grams`]) for PostgreSQL, title and text.
-fn grams(text: &ArticleText) -> String {
+/// An article's grams ([`crate::terms::index_grams`]) for PostgreSQL, title and text,
+/// written as they are (`array_to_tsvector`: no positions, and no parser to split them).
+fn grams(text: &ArticleText) -> Vec<String> {
     crate::terms::index_grams(&format!("{}\n{}", text.title, text.body))
 }
 
@@ -140,11 +141,11 @@ pub fn fill_missing_grams(conn: &mut AnyConnection) -> QueryResult<usize> {
                     return Ok(0);
                 };
                 diesel::sql_query(
-                    "UPDATE article_search SET grams = strip(to_tsvector('simple', $2)) \
+                    "UPDATE article_search SET grams = array_to_tsvector($2) \
                      WHERE article_id = $1",
                 )
                 .bind::<BigInt, _>(id)
-                .bind::<Text, _>(grams)
+                .bind::<Array<Text>, _>(grams)
                 .execute(pg)?;
             }
             Ok::<_, diesel::result::Error>(ids.len())

@@ -166,17 +166,17 @@ impl FullText {
             Self::Postgres { grams, phrases, .. } => {
                 let condition = sql::<Bool>(
                     "articles.id IN (SELECT article_id FROM article_search \
-                     WHERE grams @@ to_tsquery('simple', ",
+                     WHERE grams @@ CAST(",
                 )
                 .bind::<Text, _>(grams.clone());
                 match phrases {
                     Some(phrases) => Box::new(
                         condition
-                            .sql(") AND terms @@ to_tsquery('simple', ")
+                            .sql(" AS tsquery) AND terms @@ to_tsquery('simple', ")
                             .bind::<Text, _>(phrases.clone())
                             .sql(") OFFSET 0)"),
                     ),
-                    None => Box::new(condition.sql(") OFFSET 0)")),
+                    None => Box::new(condition.sql(" AS tsquery) OFFSET 0)")),
                 }
             }
         }
@@ -260,7 +260,7 @@ fn matching(
                     ranked,
                 } => {
                     let grams = sql.bind(Bound::Text(grams.clone()));
-                    let mut condition = format!("s.grams @@ to_tsquery('simple', {grams})");
+                    let mut condition = format!("s.grams @@ CAST({grams} AS tsquery)");
                     if let Some(phrases) = phrases {
                         let phrases = sql.bind(Bound::Text(phrases.clone()));
                         condition
@@ -401,7 +401,9 @@ pub fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
 pub fn match_as_usual(conn: &mut AnyConnection) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
-        pg.batch_execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")?;
+        pg.batch_execute(
+            "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT",
+        )?;
     }
     Ok(())
 }
