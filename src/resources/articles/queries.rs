@@ -290,15 +290,42 @@ pub fn list(
     filter: &ArticleFilter,
     request: &PageRequest,
 ) -> Result<Page<ArticleSummary>, ApiError> {
-    if filter.search.is_some() {
-        crate::resources::search::queries::match_through_index(conn)?;
-    }
+    let (total, chosen) = if filter.search.is_some() {
+        crate::resources::search::queries::through_index(conn, |conn| {
+            choose(conn, now, filter, request)
+        })?
+    } else {
+        choose(conn, now, filter, request)?
+    };
+    let returned = chosen.rows.len();
+    let items = summaries(conn, now, chosen.rows)?;
+    Ok(Page {
+        items,
+        meta: PageMeta::new(request, total, returned, chosen.has_more, chosen.last),
+    })
+}
+
+/// One page's rows, before they become summaries.
+struct ChosenPage {
+    rows: Vec<SummaryRow>,
+    has_more: bool,
+    last: Option<Cursor>,
+}
+
+/// A list's total and the rows of the page asked for: the statements that match a search,
+/// when there is one.
+fn choose(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    filter: &ArticleFilter,
+    request: &PageRequest,
+) -> Result<(i64, ChosenPage), ApiError> {
     let total = match counted_total(conn, now, filter)? {
         Some(total) => total,
         None => filtered(now, filter).count().get_result(conn)?,
     };
     if !filter.is_public() {
-        return unpublished_list(conn, now, filter, request, total);
+        return Ok((total, unpublished_rows(conn, now, filter, request)?));
     }
     // One upper bound, not two: the index range must start at the cursor, not at `now`.
     let upper = match &request.position {
@@ -359,15 +386,14 @@ pub fn list(
         id: row.id,
         ascending: filter.ascending,
     });
-    let returned = rows.len();
-    if filter.search.is_some() {
-        crate::resources::search::queries::match_as_usual(conn)?;
-    }
-    let items = summaries(conn, now, rows)?;
-    Ok(Page {
-        items,
-        meta: PageMeta::new(request, total, returned, has_more, last),
-    })
+    Ok((
+        total,
+        ChosenPage {
+            rows,
+            has_more,
+            last,
+        },
+    ))
 }
 
 /// On PostgreSQL, the ids of one page of a public list filtered by a search alone (or with
@@ -413,13 +439,12 @@ fn page_of_matches(
 
 /// Editors' lists of drafts and the like: newest change first, by page number (their
 /// dates may be empty, so there is no date cursor).
-fn unpublished_list(
+fn unpublished_rows(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     filter: &ArticleFilter,
     request: &PageRequest,
-    total: i64,
-) -> Result<Page<ArticleSummary>, ApiError> {
+) -> Result<ChosenPage, ApiError> {
     if matches!(request.position, Position::After(_)) {
         return Err(ApiError::invalid(
             "cursor",
@@ -432,14 +457,10 @@ fn unpublished_list(
         .offset(request.offset())
         .limit(request.per_page)
         .load(conn)?;
-    let returned = rows.len();
-    if filter.search.is_some() {
-        crate::resources::search::queries::match_as_usual(conn)?;
-    }
-    let items = summaries(conn, now, rows)?;
-    Ok(Page {
-        items,
-        meta: PageMeta::new(request, total, returned, false, None),
+    Ok(ChosenPage {
+        rows,
+        has_more: false,
+        last: None,
     })
 }
 

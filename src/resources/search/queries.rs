@@ -162,7 +162,7 @@ impl FullText {
                 .bind::<Text, _>(expression.clone())
                 .sql(")"),
             ),
-            // OFFSET 0 keeps the matches one set, read once (see `match_through_index`).
+            // OFFSET 0 keeps the matches one set, read once (see `through_index`).
             Self::Postgres { grams, phrases, .. } => {
                 let condition = sql::<Bool>(
                     "articles.id IN (SELECT article_id FROM article_search \
@@ -386,10 +386,23 @@ pub const RANKED_MATCHES: i64 = 200;
 /// a common word that stopped early, for a rare one it read most of the archive; with the
 /// gram vector ([`FullText::Postgres`]) the index decides alone and the walk never pays.
 ///
-/// Only the matching statements: [`match_as_usual`] must follow them before anything else
-/// runs in the transaction (with the setting on, the summaries' category query took 20 ms
-/// instead of 0.2).
-pub fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
+/// Only for the matching statements, run by `work`: the planner's own choices come back
+/// before anything else runs in the transaction (with the setting on, the summaries'
+/// category query took 20 ms instead of 0.2).
+pub fn through_index<T, E>(
+    conn: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match_through_index(conn)?;
+    let done = work(conn)?;
+    match_as_usual(conn)?;
+    Ok(done)
+}
+
+fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
         pg.batch_execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")?;
@@ -398,7 +411,7 @@ pub fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
 }
 
 /// Ends [`match_through_index`]: the planner's own choices again.
-pub fn match_as_usual(conn: &mut AnyConnection) -> QueryResult<()> {
+fn match_as_usual(conn: &mut AnyConnection) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
         pg.batch_execute(
@@ -416,38 +429,39 @@ pub fn search(
     filter: &SearchFilter,
     page: &PageRequest,
 ) -> QueryResult<(i64, Vec<i64>)> {
-    match_through_index(conn)?;
-    let searched = Searched::everywhere(&FullText::of(conn, query));
-    let (offset, end) = (page.offset(), page.offset() + page.per_page);
-    let take = end.min(RANKED_MATCHES) - offset;
-    let (total, mut ids) = match searched {
-        Searched::Postgres(_) if offset < RANKED_MATCHES => {
-            counted_and_ranked(conn, now, &searched, filter, offset, take)?
+    through_index(conn, |conn| {
+        let searched = Searched::everywhere(&FullText::of(conn, query));
+        let (offset, end) = (page.offset(), page.offset() + page.per_page);
+        let take = end.min(RANKED_MATCHES) - offset;
+        let (total, mut ids) = match searched {
+            Searched::Postgres(_) if offset < RANKED_MATCHES => {
+                counted_and_ranked(conn, now, &searched, filter, offset, take)?
+            }
+            _ => {
+                let total = count(conn, now, &searched, filter)?;
+                let ids = if offset < RANKED_MATCHES && total > offset {
+                    ranked(conn, now, &searched, filter, offset, take)?
+                } else {
+                    Vec::new()
+                };
+                (total, ids)
+            }
+        };
+        if total > offset && end > RANKED_MATCHES {
+            let skip = offset.max(RANKED_MATCHES);
+            let mut list = Sql::new(conn);
+            let ranking = matching(&mut list, "{id} AS id", false, &searched, now);
+            filtered(&mut list, filter);
+            let limit = list.bind(Bound::Int(end - skip));
+            let skip = list.bind(Bound::Int(skip));
+            list.text.push_str(&format!(
+                " ORDER BY {} LIMIT {limit} OFFSET {skip}",
+                ranking.newest
+            ));
+            ids.extend(list.load::<Found>(conn)?.into_iter().map(|found| found.id));
         }
-        _ => (count(conn, now, &searched, filter)?, Vec::new()),
-    };
-    if total <= offset {
-        match_as_usual(conn)?;
-        return Ok((total, Vec::new()));
-    }
-    if offset < RANKED_MATCHES && ids.is_empty() {
-        ids = ranked(conn, now, &searched, filter, offset, take)?;
-    }
-    if end > RANKED_MATCHES {
-        let skip = offset.max(RANKED_MATCHES);
-        let mut list = Sql::new(conn);
-        let ranking = matching(&mut list, "{id} AS id", false, &searched, now);
-        filtered(&mut list, filter);
-        let limit = list.bind(Bound::Int(end - skip));
-        let skip = list.bind(Bound::Int(skip));
-        list.text.push_str(&format!(
-            " ORDER BY {} LIMIT {limit} OFFSET {skip}",
-            ranking.newest
-        ));
-        ids.extend(list.load::<Found>(conn)?.into_iter().map(|found| found.id));
-    }
-    match_as_usual(conn)?;
-    Ok((total, ids))
+        Ok((total, ids))
+    })
 }
 
 /// Where a page of a list starts after the last one: the last row's time and id.
@@ -460,7 +474,7 @@ pub struct After {
 /// newest (or oldest) first, read from the index rows' own mirror of each article's
 /// publication time and category: only the page's rows are then read from `articles`.
 /// Joining every match to `articles` to sort them took 19.5 ms for 书店's 5,143 matches at
-/// 100,000 articles. `None` on SQLite. To be run under [`match_through_index`].
+/// 100,000 articles. `None` on SQLite. To be run under [`through_index`].
 #[allow(clippy::too_many_arguments)]
 pub fn page_of_matches(
     conn: &mut AnyConnection,
@@ -586,6 +600,19 @@ fn few_hidden(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Optio
     Ok((ids.len() <= HIDDEN_CHECKED).then_some(ids))
 }
 
+/// Appends the filtered matches with what ranks them: `id`, `published_at` and the
+/// ranking column (`score` or `terms`).
+fn rankable_matches(
+    sql: &mut Sql,
+    searched: &Searched,
+    filter: &SearchFilter,
+    now: NaiveDateTime,
+) -> Ranking {
+    let ranking = matching(sql, "{id} AS id, {at} AS published_at", true, searched, now);
+    filtered(sql, filter);
+    ranking
+}
+
 #[derive(QueryableByName)]
 struct CountedOrRanked {
     /// The count's row has no id; a ranked row has no total.
@@ -614,14 +641,7 @@ fn counted_and_ranked(
     let mut sql = Sql::new(conn);
     // The matches keep a pointer to each vector; only the newest ones' are read, to rank.
     sql.text.push_str("WITH m AS MATERIALIZED (");
-    let ranking = matching(
-        &mut sql,
-        "{id} AS id, {at} AS published_at",
-        true,
-        searched,
-        now,
-    );
-    filtered(&mut sql, filter);
+    let ranking = rankable_matches(&mut sql, searched, filter, now);
     let (first, last) = (
         sql.bind(Bound::Int(skip)),
         sql.bind(Bound::Int(skip + take)),
@@ -658,14 +678,7 @@ fn ranked(
 ) -> QueryResult<Vec<i64>> {
     let mut list = Sql::new(conn);
     list.text.push_str("SELECT id FROM (");
-    let ranking = matching(
-        &mut list,
-        "{id} AS id, {at} AS published_at",
-        true,
-        searched,
-        now,
-    );
-    filtered(&mut list, filter);
+    let ranking = rankable_matches(&mut list, searched, filter, now);
     let take = list.bind(Bound::Int(take));
     let skip = list.bind(Bound::Int(skip));
     list.text.push_str(&format!(
@@ -735,7 +748,6 @@ pub fn suggest(
     typed: &Typed,
     limit: i64,
 ) -> QueryResult<Vec<Suggestion>> {
-    match_through_index(conn)?;
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
     let searched = match typed {
         Typed::Pinyin(prefix) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
@@ -749,8 +761,9 @@ pub fn suggest(
         }),
         Typed::Words(query) => Searched::Fts5(format!("{{title}} : ({})", query.fts5())),
     };
-    let ids = ranked(conn, now, &searched, &SearchFilter::default(), 0, limit)?;
-    match_as_usual(conn)?;
+    let ids = through_index(conn, |conn| {
+        ranked(conn, now, &searched, &SearchFilter::default(), 0, limit)
+    })?;
     let mut rows: HashMap<i64, (String, String)> = articles::table
         .filter(articles::id.eq_any(&ids))
         .select((articles::id, articles::slug, articles::title))
