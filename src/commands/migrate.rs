@@ -8,7 +8,7 @@ pub fn migrate(url: &DatabaseUrl) -> Result<(), String> {
     let applied = crate::db::migrate(&mut conn).map_err(|error| error.to_string())?;
     tracing::info!(database = %url.redacted(), applied = ?applied, "migrations applied");
     // The part of an upgrade SQL cannot do: data only this code computes.
-    crate::resources::search::index::fill_missing_grams(&mut conn)
-        .map_err(|error| format!("writing the search grams of existing articles: {error}"))?;
+    crate::resources::search::index::after_upgrade(&mut conn)
+        .map_err(|error| format!("writing the search index of existing articles: {error}"))?;
     Ok(())
 }

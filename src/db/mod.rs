@@ -100,8 +100,12 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, SetupError> {
     let applied = match conn {
         AnyConnection::Sqlite(c) => {
             // Readers never block the writer in WAL mode; the setting stays with the file.
-            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
-                .map_err(|error| SetupError::Migration(format!("enabling WAL: {error}")))?;
+            // Foreign keys off (SQLite's default, said here because migrations rely on it):
+            // a migration that makes a table again drops the old one, which must not cascade.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF;",
+            )
+            .map_err(|error| SetupError::Migration(format!("enabling WAL: {error}")))?;
             c.run_pending_migrations(SQLITE_MIGRATIONS)
         }
         AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),

@@ -66,13 +66,15 @@ fn write_terms(
                     .bind::<BigInt, _>(id)
                     .execute(c)?;
             }
+            // The category as a term of its own ([`category_term`]), read from the row.
             diesel::sql_query(
-                "INSERT INTO article_search (rowid, title, body, pinyin) VALUES (?, ?, ?, ?)",
+                "INSERT INTO article_search (rowid, title, body, pinyin, category) \
+                 SELECT id, ?, ?, ?, COALESCE('c' || category_id, '') FROM articles WHERE id = ?",
             )
-            .bind::<BigInt, _>(id)
             .bind::<Text, _>(title)
             .bind::<Text, _>(body)
             .bind::<Text, _>(pinyin)
+            .bind::<BigInt, _>(id)
             .execute(c)?;
         }
         AnyConnection::Postgresql(c) => {
@@ -101,18 +103,23 @@ fn write_terms(
     Ok(())
 }
 
+/// SQLite: the term the index's `category` column holds for an article of this category, so
+/// that a search in some categories is `{category} : (c1 OR c2)`. An article of a deleted
+/// category keeps its term (no category is given that id again: AUTOINCREMENT).
+pub fn category_term(category_id: i64) -> String {
+    format!("c{category_id}")
+}
+
 /// An article's grams ([`crate::terms::index_grams`]) for PostgreSQL, title and text,
 /// written as they are (`array_to_tsvector`: no positions, and no parser to split them).
 fn grams(text: &ArticleText) -> Vec<String> {
     crate::terms::index_grams(&format!("{}\n{}", text.title, text.body))
 }
 
-/// Writes the gram vectors an upgrade left NULL (migration `…000011_search_grams` adds the
-/// column to existing rows without them: only this code segments the text), 500 articles
-/// a transaction; returns how many. A no-op on SQLite, and once every row has its grams.
-/// Checked by every command at start-up, so an upgrade interrupted half-way is finished
-/// by the next start.
-pub fn fill_missing_grams(conn: &mut AnyConnection) -> QueryResult<usize> {
+/// PostgreSQL: writes the gram vectors an upgrade left NULL (migration `…000011_search_grams`
+/// adds the column to existing rows without them), 500 articles a transaction; returns how
+/// many. A no-op once every row has its grams.
+fn fill_missing_grams(conn: &mut AnyConnection) -> QueryResult<usize> {
     #[derive(QueryableByName)]
     struct Missing {
         #[diesel(sql_type = BigInt)]
@@ -167,18 +174,71 @@ pub fn fill_missing_grams(conn: &mut AnyConnection) -> QueryResult<usize> {
 /// Builds the whole index and every related list again from the stored articles (after an
 /// import, for the demo and generated sites, and `masthead reindex`). One transaction.
 pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<usize> {
-    // One transaction rewrites the whole index; a bigger page cache for this connection
-    // while it does (at 10,000 articles: 2.28 GB written instead of 2.55), then the default.
+    let rebuilt = with_rebuild_cache(conn, rebuild_in_one_transaction)?;
+    settle(conn)?;
+    Ok(rebuilt)
+}
+
+/// What an upgrade leaves for this code to write, as only it segments text; run by `masthead
+/// migrate`, which every command runs first, so an upgrade interrupted half-way is finished
+/// by the next start. Returns how many articles were written.
+pub fn after_upgrade(conn: &mut AnyConnection) -> QueryResult<usize> {
+    match conn {
+        AnyConnection::Sqlite(_) => fill_emptied_index(conn),
+        AnyConnection::Postgresql(_) => fill_missing_grams(conn),
+    }
+}
+
+/// SQLite: writes the index again when an upgrade made it anew, empty (FTS5 cannot add a
+/// column: migration `…000012_search_categories`), in one transaction. Every article write
+/// keeps the index, so it is empty with articles stored only after such a migration.
+fn fill_emptied_index(conn: &mut AnyConnection) -> QueryResult<usize> {
+    #[derive(QueryableByName)]
+    struct Emptied {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        emptied: bool,
+    }
+    let written = with_rebuild_cache(conn, |conn| {
+        crate::db::write(conn, |conn| {
+            let AnyConnection::Sqlite(c) = conn else {
+                return Ok(0);
+            };
+            let emptied = diesel::sql_query(
+                "SELECT EXISTS (SELECT 1 FROM articles) \
+                 AND NOT EXISTS (SELECT 1 FROM article_search) AS emptied",
+            )
+            .get_result::<Emptied>(c)?
+            .emptied;
+            if !emptied {
+                return Ok(0);
+            }
+            let written = write_all_terms(conn)?;
+            // Searches answer differently now: cached answers must go, on every instance.
+            crate::content::changes::record(conn, &[ChangeKey::Everything])?;
+            Ok(written)
+        })
+    })?;
+    if written > 0 {
+        tracing::info!(written, "search index written again for existing articles");
+        settle(conn)?;
+    }
+    Ok(written)
+}
+
+/// Runs a rewrite of the whole index with a bigger SQLite page cache for this connection
+/// (at 10,000 articles: 2.28 GB written instead of 2.55), then the default again.
+fn with_rebuild_cache(
+    conn: &mut AnyConnection,
+    rewrite: impl FnOnce(&mut AnyConnection) -> QueryResult<usize>,
+) -> QueryResult<usize> {
     if let AnyConnection::Sqlite(c) = conn {
         diesel::sql_query(format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}")).execute(c)?;
     }
-    let rebuilt = rebuild_in_one_transaction(conn);
+    let rewritten = rewrite(conn);
     if let AnyConnection::Sqlite(c) = conn {
         diesel::sql_query("PRAGMA cache_size = -2000").execute(c)?;
     }
-    let rebuilt = rebuilt?;
-    settle(conn)?;
-    Ok(rebuilt)
+    rewritten
 }
 
 /// After a bulk write: FTS5's segments merged into one (a search then reads one doclist per
@@ -223,31 +283,37 @@ fn rebuild_in_one_transaction(conn: &mut AnyConnection) -> QueryResult<usize> {
                 diesel::sql_query("DELETE FROM article_search").execute(c)?;
             }
         }
-        let ids: Vec<i64> = articles::table
-            .order(articles::id.asc())
-            .select(articles::id)
-            .load(conn)?;
-        for chunk in ids.chunks(500) {
-            let rows: Vec<(i64, String, Option<String>, String, String)> = articles::table
-                .filter(articles::id.eq_any(chunk))
-                .order(articles::id.asc())
-                .select((
-                    articles::id,
-                    articles::title,
-                    articles::subtitle,
-                    articles::summary,
-                    articles::body_html,
-                ))
-                .load(conn)?;
-            for (id, title, subtitle, summary, body) in rows {
-                let text = ArticleText::of(&title, subtitle.as_deref(), &summary, &body);
-                write_terms(conn, id, &text, Entry::New)?;
-            }
-        }
+        let written = write_all_terms(conn)?;
         super::related::rebuild(conn)?;
         // What searches and article pages answer has changed: cached answers must go, here
         // and on every other instance (the index tables carry no content triggers).
         crate::content::changes::record(conn, &[ChangeKey::Everything])?;
-        Ok(ids.len())
+        Ok(written)
     })
+}
+
+/// Writes every article's index entry into an emptied index; returns how many.
+fn write_all_terms(conn: &mut AnyConnection) -> QueryResult<usize> {
+    let ids: Vec<i64> = articles::table
+        .order(articles::id.asc())
+        .select(articles::id)
+        .load(conn)?;
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String, Option<String>, String, String)> = articles::table
+            .filter(articles::id.eq_any(chunk))
+            .order(articles::id.asc())
+            .select((
+                articles::id,
+                articles::title,
+                articles::subtitle,
+                articles::summary,
+                articles::body_html,
+            ))
+            .load(conn)?;
+        for (id, title, subtitle, summary, body) in rows {
+            let text = ArticleText::of(&title, subtitle.as_deref(), &summary, &body);
+            write_terms(conn, id, &text, Entry::New)?;
+        }
+    }
+    Ok(ids.len())
 }

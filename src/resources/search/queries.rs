@@ -33,11 +33,9 @@ pub struct SearchFilter {
 }
 
 impl SearchFilter {
-    fn is_empty(&self) -> bool {
-        self.category_ids.is_none()
-            && self.tag_id.is_none()
-            && self.published_from.is_none()
-            && self.published_before.is_none()
+    /// No filter, or only categories.
+    fn only_categories(&self) -> bool {
+        self.tag_id.is_none() && self.published_from.is_none() && self.published_before.is_none()
     }
 }
 
@@ -296,9 +294,10 @@ fn matching(
         }
         Searched::Fts5(expression) => {
             if scored {
-                // BM25 is lower for a better match; the title counts four times the text.
+                // BM25 is lower for a better match; the title counts four times the text,
+                // the pinyin and the category nothing.
                 sql.text
-                    .push_str(", bm25(article_search, 4.0, 1.0, 0.0) AS score");
+                    .push_str(", bm25(article_search, 4.0, 1.0, 0.0, 0.0) AS score");
             }
             let query = sql.bind(Bound::Text(expression.clone()));
             // CROSS JOIN keeps the match driving the join: left to itself, SQLite may walk the
@@ -538,10 +537,12 @@ pub fn count_visible(
 /// taking the hidden ones away from the index's own count.
 const HIDDEN_CHECKED: usize = 50;
 
-/// The number of visible matches. On SQLite with no filter, while the hidden articles are
-/// few: the index's own count less the hidden articles among the matches, which never
-/// visits the matches one by one (10,214 matches at 100,000 articles: 0.6 ms against
-/// 4.7 ms). Otherwise each match is checked.
+/// The number of visible matches. On SQLite with no filter but categories, while the hidden
+/// articles are few: the index's own count less the hidden articles among the matches,
+/// which never visits the matches one by one (10,214 matches at 100,000 articles: 0.6 ms
+/// against 4.7 ms). The index holds each article's category as a term of its own for this
+/// (`index::category_term`): 书店's 3,860 matches in `news` are counted in 1.0 ms, against
+/// 2.7 ms by looking up each match's article. Otherwise each match is checked.
 fn count(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
@@ -551,7 +552,11 @@ fn count(
     let total = |sql: Sql, conn: &mut AnyConnection| -> QueryResult<i64> {
         Ok(sql.load::<Counted>(conn)?.first().map_or(0, |c| c.total))
     };
-    if let (Searched::Fts5(expression), true) = (searched, filter.is_empty()) {
+    if let (Searched::Fts5(expression), true) = (searched, filter.only_categories()) {
+        let expression = match &filter.category_ids {
+            Some(ids) => in_categories(expression, ids),
+            None => expression.clone(),
+        };
         if let Some(hidden) = few_hidden(conn, now)? {
             let mut all = Sql::new(conn);
             let query = all.bind(Bound::Text(expression.clone()));
@@ -581,6 +586,21 @@ fn count(
     matching(&mut sql, "COUNT(*) AS total", false, searched, now);
     filtered(&mut sql, filter);
     total(sql, conn)
+}
+
+/// An FTS5 expression narrowed to articles of these categories.
+fn in_categories(expression: &str, category_ids: &[i64]) -> String {
+    // No category has id 0: an empty list matches nothing.
+    let terms = if category_ids.is_empty() {
+        super::index::category_term(0)
+    } else {
+        category_ids
+            .iter()
+            .map(|&id| super::index::category_term(id))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    format!("{expression} AND {{category}} : ({terms})")
 }
 
 /// The ids of the articles the public does not see, when there are at most
