@@ -890,3 +890,54 @@ async fn reindex_finds_rows_written_around_the_api() {
     assert_eq!(indexed, 1);
     assert_eq!(found(&app, "乡村振兴").await, vec!["raw"]);
 }
+
+/// An article is in some lists as another article's candidate, not as one of its own (the
+/// articles a word weighs most in find those it weighs little in, not the other way round).
+/// A write that leaves its text as it was must leave it in those lists: here 蝴蝶 weighs
+/// most in `butterfly`, a little in `reader`, whose list `butterfly` heads (same category),
+/// while 160 articles where 蝴蝶 weighs more keep `reader` out of `butterfly`'s candidates.
+#[actix_rt::test]
+async fn an_edit_that_changes_no_text_leaves_the_article_in_the_related_lists_it_was_in() {
+    use crate::support::ArticleBuilder;
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let shelf = app.category("shelf", "书架", None);
+    ArticleBuilder::new("butterfly", "蝴蝶")
+        .category(shelf)
+        .insert(&app);
+    ArticleBuilder::new("reader", "蝴蝶 苹果 香蕉 葡萄 西瓜 芒果")
+        .category(shelf)
+        .insert(&app);
+    for n in 0..160 {
+        ArticleBuilder::new(&format!("garden-{n}"), "蝴蝶 花园").insert(&app);
+    }
+    // Enough articles that 蝴蝶 and 花园 tell articles apart (in under a quarter of them).
+    for n in 0..540 {
+        ArticleBuilder::new(&format!("city-{n}"), "城市交通").insert(&app);
+    }
+    masthead::resources::search::index::rebuild(&mut app.conn()).unwrap();
+    let related = |slug: &'static str| {
+        let app = &app;
+        async move { slugs(&app.get_json(&format!("/api/v1/articles/{slug}")).await["related"]) }
+    };
+    assert_eq!(
+        related("reader").await.first().map(String::as_str),
+        Some("butterfly")
+    );
+    let version = app.get_json("/api/v1/articles/butterfly").await["version"].clone();
+    let edited = app
+        .send(
+            "PATCH",
+            "/api/v1/articles/butterfly",
+            Some(&editor),
+            Some(&json!({ "title": "蝴蝶" })),
+            &[("if-match", &format!("\"{version}\""))],
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    assert_eq!(
+        related("reader").await.first().map(String::as_str),
+        Some("butterfly"),
+        "after an edit that changed no text"
+    );
+}

@@ -217,12 +217,13 @@ pub fn forget(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     Ok(())
 }
 
-/// The candidates of an article and their similarity to it.
+/// The candidates of an article: the articles its strongest words weigh most in, and the
+/// newest sharing a tag.
 fn candidates(
     conn: &mut AnyConnection,
     id: i64,
     vector: &[(String, i64)],
-) -> QueryResult<Vec<(i64, i64)>> {
+) -> QueryResult<HashSet<i64>> {
     let mut found: HashSet<i64> = HashSet::new();
     for (term, _) in vector.iter().take(SEED_TERMS) {
         let ids: Vec<i64> = article_terms::table
@@ -248,10 +249,24 @@ fn candidates(
             .load(conn)?;
         found.extend(ids);
     }
-    if found.is_empty() {
+    Ok(found)
+}
+
+/// Some articles' similarity to one, those related enough, best first.
+fn scored(
+    conn: &mut AnyConnection,
+    id: i64,
+    vector: &[(String, i64)],
+    others: HashSet<i64>,
+) -> QueryResult<Vec<(i64, i64)>> {
+    if others.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = found.into_iter().collect();
+    let tags: Vec<i64> = article_tags::table
+        .filter(article_tags::article_id.eq(id))
+        .select(article_tags::tag_id)
+        .load(conn)?;
+    let ids: Vec<i64> = others.into_iter().collect();
     let mine: HashMap<&str, i64> = vector.iter().map(|(t, w)| (t.as_str(), *w)).collect();
     let terms: Vec<&str> = mine.keys().copied().collect();
     let mut dots: HashMap<i64, i64> = HashMap::new();
@@ -312,7 +327,20 @@ fn candidates(
 
 /// Writes an article's computed list and offers it to its candidates' lists.
 fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryResult<()> {
-    let scored = candidates(conn, id, vector)?;
+    // The lists that hold it count as candidates too, with its similarity measured again:
+    // it was put there as another article's candidate (the relation is not symmetric), and
+    // an edit that changes little must leave it where it was. Taken from its own candidates
+    // only, it left the ~400 lists a rebuild had put a widely shared article in for ~20.
+    let mut others = candidates(conn, id, vector)?;
+    others.extend(
+        article_related::table
+            .filter(article_related::related_id.eq(id))
+            .filter(article_related::pinned.eq(false))
+            .select(article_related::article_id)
+            .load::<i64>(conn)?,
+    );
+    others.remove(&id);
+    let scored = scored(conn, id, vector, others)?;
     // Its own list: the best, after what editors pinned.
     let pinned: HashSet<i64> = article_related::table
         .filter(article_related::article_id.eq(id))
@@ -547,6 +575,9 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
         .into_iter()
         .collect();
     let no_tags = Vec::new();
+    // Each list: the best of the article's candidates and of the articles that have it
+    // among theirs (a write offers an article to its candidates' lists: the same lists).
+    let mut lists: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
     for id in &ids {
         let vector = &vectors[id];
         let mine: HashMap<u32, i64> = vector.iter().copied().collect();
@@ -560,9 +591,8 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
         }
         found.remove(id);
         let own_category = category_of.get(id).copied().flatten();
-        let mut scored: Vec<(i64, i64)> = found
+        let scored = found
             .into_iter()
-            .filter(|other| !pinned.contains(&(*id, *other)))
             .map(|other| {
                 let dot: i64 = vectors[&other]
                     .iter()
@@ -575,19 +605,43 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
                     && category_of.get(&other).copied().flatten() == own_category;
                 (other, score(dot, shared, same))
             })
-            .filter(|(_, s)| *s >= MIN_SCORE)
-            .collect();
-        scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        let rows: Vec<_> = scored
-            .into_iter()
-            .take(KEPT)
-            .map(|(other, s)| computed_row(*id, other, s))
-            .collect();
-        if !rows.is_empty() {
-            insert_all!(conn, article_related::table, &rows)?;
+            .filter(|(_, s)| *s >= MIN_SCORE);
+        for (other, s) in scored {
+            if !pinned.contains(&(*id, other)) {
+                keep_best(lists.entry(*id).or_default(), other, s);
+            }
+            if !pinned.contains(&(other, *id)) {
+                keep_best(lists.entry(other).or_default(), *id, s);
+            }
         }
     }
+    for id in &ids {
+        let Some(list) = lists.remove(id) else {
+            continue;
+        };
+        let rows: Vec<_> = list
+            .into_iter()
+            .map(|(other, s)| computed_row(*id, other, s))
+            .collect();
+        insert_all!(conn, article_related::table, &rows)?;
+    }
     Ok(())
+}
+
+/// Puts an article in a list of the best [`KEPT`], best first (the higher id first at equal
+/// scores), unless it is there already.
+fn keep_best(list: &mut Vec<(i64, i64)>, other: i64, s: i64) {
+    if list.iter().any(|(related, _)| *related == other) {
+        return;
+    }
+    let at = list
+        .iter()
+        .position(|(related, score)| (s, other) > (*score, *related))
+        .unwrap_or(list.len());
+    if at < KEPT {
+        list.insert(at, (other, s));
+        list.truncate(KEPT);
+    }
 }
 
 /// Calls `each` with every article's text, 500 articles a query.
