@@ -74,26 +74,32 @@ pub fn index_terms(text: &str) -> String {
     terms.join(" ")
 }
 
-/// The longest stretch of a Chinese run that PostgreSQL's gram vector holds whole.
-pub const GRAM_CHARS: usize = 4;
+/// The longest stretch of a Chinese run that PostgreSQL's gram vector holds whole: words of
+/// up to six characters (保障性住房, 高新技术企业) are one lexeme. With four, the 9 of the
+/// 288 topic words that are longer were checked as phrases, 45 ms each at 100,000 articles,
+/// and made the 99th percentile of a search.
+pub const GRAM_CHARS: usize = 6;
 
-/// The most grams kept for one text: a PostgreSQL tsvector holds at most 1 MB, and a gram
-/// takes up to 16 bytes there (a 4-character stretch and its entry). A news article has a
-/// few thousand; a text of 60,000 distinct characters would have 180,000.
-pub const MAX_GRAMS: usize = 50_000;
+/// The most bytes of grams kept for one text: a PostgreSQL tsvector holds less than 1 MB,
+/// and a gram takes its UTF-8 bytes and a 4-byte entry there. A news article needs a few
+/// tens of kilobytes; the budget ends at about 12,000 distinct characters of Chinese text.
+pub const MAX_GRAM_BYTES: usize = 1_000_000;
 
 /// What PostgreSQL's gram vector holds for a text, each once, in the order they first
 /// appear: its words, its one-character runs, and every stretch of 2 to [`GRAM_CHARS`]
-/// characters of its Chinese runs. A query word of up to four characters is then one
+/// characters of its Chinese runs. A query word of up to six characters is then one
 /// lexeme, which the GIN index answers alone; as a phrase of pairs, every candidate's
 /// whole vector had to be read to check that the pairs follow each other (see
-/// [`Query::tsquery_grams`]). At most [`MAX_GRAMS`], the first ones (the title comes
+/// [`Query::tsquery_grams`]). At most [`MAX_GRAM_BYTES`], the first ones (the title comes
 /// first); words longer than a query can be are left out.
 pub fn index_grams(text: &str) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut grams = Vec::new();
+    let mut bytes = 0;
     let mut keep = |gram: String| {
-        if grams.len() < MAX_GRAMS && seen.insert(gram.clone()) {
+        let size = gram.len() + 4;
+        if bytes + size <= MAX_GRAM_BYTES && seen.insert(gram.clone()) {
+            bytes += size;
             grams.push(gram);
         }
     };
@@ -265,7 +271,7 @@ impl Query {
     /// parsed by `to_tsquery`: the grams are written as they are (`array_to_tsvector`), and
     /// PostgreSQL's parser would split some words (`3e8m` → `3e8`, `m`): `'网络安全' & '护苗'`. A part of one word, or of one
     /// Chinese run of up to [`GRAM_CHARS`] characters, is one lexeme there and is decided
-    /// exactly. A longer run is all its four-character stretches, and a part mixing words and
+    /// exactly. A longer run is all its [`GRAM_CHARS`]-character stretches, and a part mixing words and
     /// Chinese (`AI安全`) all its pieces: every article holding the phrase holds those, and
     /// the few that hold them apart are told from the rest by the second value, those parts
     /// as phrases over the pairs of [`index_terms`] (None when every part is exact).

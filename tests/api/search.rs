@@ -95,10 +95,17 @@ async fn words_no_dictionary_knows_mixed_scripts_and_other_forms_are_found() {
 async fn long_words_are_found_whole_and_never_as_their_pieces_apart() {
     let app = TestApp::empty().await;
     let editor = app.token_for(Role::Editor).await;
-    write(&app, &editor, json!({"slug": "whole", "title": "加强未成年人保护工作", "body_html": "<p>AI安全课程。</p>", "status": "published"})).await;
+    write(&app, &editor, json!({"slug": "whole", "title": "加强未成年人保护工作", "body_html": "<p>AI安全课程。网络安全宣传周活动。</p>", "status": "published"})).await;
     // Every four-character stretch of 未成年人保护, and AI and 安全, but apart.
     write(&app, &editor, json!({"slug": "apart", "title": "未成年人，成年人保，年人保护", "body_html": "<p>AI与安全。</p>", "status": "published"})).await;
-    for query in ["未成年人保护", "AI安全", "未成年人保护 AI安全"] {
+    // Every six-character stretch of 网络安全宣传周活动 (longer than PostgreSQL's grams), apart.
+    write(&app, &editor, json!({"slug": "apart-long", "title": "网络安全宣传，络安全宣传周，安全宣传周活，全宣传周活动", "status": "published"})).await;
+    for query in [
+        "未成年人保护",
+        "AI安全",
+        "未成年人保护 AI安全",
+        "网络安全宣传周活动",
+    ] {
         assert_eq!(found(&app, query).await, vec!["whole"], "{query}");
         let listed = app
             .get_json(&url("/api/v1/articles", &[("q", query)]))
@@ -213,8 +220,8 @@ async fn a_search_filters_the_list_and_keeps_its_order_filters_and_pages() {
 async fn a_very_long_text_and_words_a_parser_would_split_are_found() {
     let app = TestApp::empty().await;
     let editor = app.token_for(Role::Editor).await;
-    // 60,000 characters, the most the index reads, in no repeating order: about 180,000
-    // distinct stretches of two to four characters.
+    // 60,000 characters, the most the index reads, in no repeating order: about 300,000
+    // distinct stretches of two to six characters.
     let mut state: u32 = 2021;
     let long: String = (0..60_000)
         .map(|_| {
