@@ -16,7 +16,9 @@ cargo build --release --locked --bin masthead >/dev/null
 bin=./target/release/masthead
 workdir=$(mktemp -d)
 db=${DATABASE_URL:-$workdir/eval.db}
-trap 'kill $server 2>/dev/null || true; rm -rf "$workdir"' EXIT
+# The server is waited for before its files go: it may still be writing picture renditions.
+server=
+trap '[ -n "$server" ] && { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$workdir"' EXIT
 
 start=$(date +%s)
 $bin --database-url "$db" --log-format text generate --articles "$articles" --topics 2>/dev/null

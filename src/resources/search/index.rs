@@ -298,22 +298,8 @@ fn write_all_terms(conn: &mut AnyConnection) -> QueryResult<usize> {
         .order(articles::id.asc())
         .select(articles::id)
         .load(conn)?;
-    for chunk in ids.chunks(500) {
-        let rows: Vec<(i64, String, Option<String>, String, String)> = articles::table
-            .filter(articles::id.eq_any(chunk))
-            .order(articles::id.asc())
-            .select((
-                articles::id,
-                articles::title,
-                articles::subtitle,
-                articles::summary,
-                articles::body_html,
-            ))
-            .load(conn)?;
-        for (id, title, subtitle, summary, body) in rows {
-            let text = ArticleText::of(&title, subtitle.as_deref(), &summary, &body);
-            write_terms(conn, id, &text, Entry::New)?;
-        }
-    }
+    super::related::for_each_text(conn, &ids, |conn, id, text| {
+        write_terms(conn, id, text, Entry::New)
+    })?;
     Ok(ids.len())
 }

@@ -645,7 +645,7 @@ fn keep_best(list: &mut Vec<(i64, i64)>, other: i64, s: i64) {
 }
 
 /// Calls `each` with every article's text, 500 articles a query.
-fn for_each_text(
+pub(super) fn for_each_text(
     conn: &mut AnyConnection,
     ids: &[i64],
     mut each: impl FnMut(&mut AnyConnection, i64, &ArticleText) -> QueryResult<()>,
