@@ -71,7 +71,11 @@ pub async fn search(
     let results = crate::db::run(&state.pool, move |conn| {
         crate::db::read(conn, |conn| {
             let resolved = resolve_filter(conn, &request)?;
-            let offset = site::queries::utc_offset_minutes(conn)?;
+            // The site's days, read only when asked for (a round trip on every search).
+            let offset = match (from, to) {
+                (None, None) => 0,
+                _ => site::queries::utc_offset_minutes(conn)?,
+            };
             let filter = SearchFilter {
                 category_ids: resolved.category_ids,
                 tag_id: resolved.tag_id,
