@@ -105,7 +105,8 @@ fn write_terms(
 
 /// SQLite: the term the index's `category` column holds for an article of this category, so
 /// that a search in some categories is `{category} : (c1 OR c2)`. An article of a deleted
-/// category keeps its term (no category is given that id again: AUTOINCREMENT).
+/// category keeps its term (no category is given that id again: AUTOINCREMENT). The insert
+/// in `write_terms` writes the same, `'c' || category_id`, from the article's row.
 pub fn category_term(category_id: i64) -> String {
     format!("c{category_id}")
 }
