@@ -81,8 +81,9 @@ fn connection_url(url: &DatabaseUrl) -> Result<String, SetupError> {
     }
 }
 
-/// Opens one connection, choosing the backend from the URL scheme ourselves so that
-/// the driver's own error message reaches the user.
+/// Opens one connection (the commands' own: `migrate`, `generate`, `import`, …), choosing the
+/// backend from the URL scheme ourselves so that the driver's own error message reaches the
+/// user. Diesel turns SQLite's foreign key checks on as it connects.
 pub fn connect(url: &DatabaseUrl) -> Result<AnyConnection, SetupError> {
     let raw = connection_url(url)?;
     let result = match url {
@@ -97,21 +98,31 @@ pub fn connect(url: &DatabaseUrl) -> Result<AnyConnection, SetupError> {
 
 /// Runs the pending migrations of the connection's backend.
 pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, SetupError> {
-    let applied = match conn {
+    let names = |applied: Vec<diesel::migration::MigrationVersion>| {
+        applied.iter().map(|version| version.to_string()).collect()
+    };
+    match conn {
         AnyConnection::Sqlite(c) => {
             // Readers never block the writer in WAL mode; the setting stays with the file.
-            // Foreign keys off (SQLite's default, said here because migrations rely on it):
-            // a migration that makes a table again drops the old one, which must not cascade.
+            // Foreign keys off while migrations run, on again after: a migration that makes
+            // a table again drops the old one, which must not cascade.
             c.batch_execute(
                 "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF;",
             )
             .map_err(|error| SetupError::Migration(format!("enabling WAL: {error}")))?;
-            c.run_pending_migrations(SQLITE_MIGRATIONS)
+            let applied = c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(names)
+                .map_err(|error| SetupError::Migration(error.to_string()));
+            c.batch_execute("PRAGMA foreign_keys = ON;")
+                .map_err(|error| SetupError::Migration(format!("foreign keys: {error}")))?;
+            applied
         }
-        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        AnyConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(names)
+            .map_err(|error| SetupError::Migration(error.to_string())),
     }
-    .map_err(|error| SetupError::Migration(error.to_string()))?;
-    Ok(applied.iter().map(|version| version.to_string()).collect())
 }
 
 /// Builds the pool after checking that one connection opens, so a bad URL fails fast
@@ -315,5 +326,29 @@ mod tests {
             .expect("compile option");
             assert_eq!(used, 1, "SQLite built without {option}");
         }
+    }
+
+    /// The commands write through their own connection (`generate`, `import`, `user add`)
+    /// after migrating on it: SQLite must check foreign keys there as on the server's
+    /// connections, before and after the migrations, which run with the checks off (a table
+    /// made again must not cascade: migration `…000012`).
+    #[test]
+    fn a_commands_connection_checks_foreign_keys() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = crate::config::DatabaseUrl::Sqlite(dir.path().join("fk.db"));
+        let mut conn = super::connect(&url).expect("connect");
+        let checked = |conn: &mut super::AnyConnection| -> i32 {
+            let super::AnyConnection::Sqlite(c) = conn else {
+                unreachable!("a SQLite URL")
+            };
+            diesel::select(sql::<Integer>(
+                "(SELECT foreign_keys FROM pragma_foreign_keys)",
+            ))
+            .get_result(c)
+            .expect("pragma")
+        };
+        assert_eq!(checked(&mut conn), 1, "after connect");
+        super::migrate(&mut conn).expect("migrate");
+        assert_eq!(checked(&mut conn), 1, "after the migrations");
     }
 }
