@@ -269,12 +269,13 @@ impl Query {
     /// The query over PostgreSQL's gram vector ([`index_grams`]), which its GIN index answers
     /// alone (no positions, no weights), in `tsquery` syntax, to be cast (`::tsquery`), not
     /// parsed by `to_tsquery`: the grams are written as they are (`array_to_tsvector`), and
-    /// PostgreSQL's parser would split some words (`3e8m` → `3e8`, `m`): `'网络安全' & '护苗'`. A part of one word, or of one
-    /// Chinese run of up to [`GRAM_CHARS`] characters, is one lexeme there and is decided
-    /// exactly. A longer run is all its [`GRAM_CHARS`]-character stretches, and a part mixing words and
-    /// Chinese (`AI安全`) all its pieces: every article holding the phrase holds those, and
-    /// the few that hold them apart are told from the rest by the second value, those parts
-    /// as phrases over the pairs of [`index_terms`] (None when every part is exact).
+    /// PostgreSQL's parser would split some words (`3e8m` → `3e8`, `m`). `'网络安全' & '护苗'`:
+    /// a part of one word, or of one Chinese run of up to [`GRAM_CHARS`] characters, is one
+    /// lexeme there and is decided exactly. A longer run is all its stretches of
+    /// [`GRAM_CHARS`] characters, and a part mixing words and Chinese (`AI安全`) all its
+    /// pieces: every article holding the phrase holds those, and the few that hold them apart
+    /// are told from the rest by the second value, those parts as phrases over the pairs of
+    /// [`index_terms`] (None when every part is exact).
     pub fn tsquery_grams(&self) -> (String, Option<String>) {
         let mut grams = Vec::new();
         let mut phrases = Vec::new();

@@ -223,6 +223,7 @@ fn candidates(
     conn: &mut AnyConnection,
     id: i64,
     vector: &[(String, i64)],
+    tags: &[i64],
 ) -> QueryResult<HashSet<i64>> {
     let mut found: HashSet<i64> = HashSet::new();
     for (term, _) in vector.iter().take(SEED_TERMS) {
@@ -235,11 +236,7 @@ fn candidates(
             .load(conn)?;
         found.extend(ids);
     }
-    let tags: Vec<i64> = article_tags::table
-        .filter(article_tags::article_id.eq(id))
-        .select(article_tags::tag_id)
-        .load(conn)?;
-    for tag in &tags {
+    for tag in tags {
         let ids: Vec<i64> = article_tags::table
             .filter(article_tags::tag_id.eq(tag))
             .filter(article_tags::article_id.ne(id))
@@ -257,15 +254,12 @@ fn scored(
     conn: &mut AnyConnection,
     id: i64,
     vector: &[(String, i64)],
+    tags: &[i64],
     others: HashSet<i64>,
 ) -> QueryResult<Vec<(i64, i64)>> {
     if others.is_empty() {
         return Ok(Vec::new());
     }
-    let tags: Vec<i64> = article_tags::table
-        .filter(article_tags::article_id.eq(id))
-        .select(article_tags::tag_id)
-        .load(conn)?;
     let ids: Vec<i64> = others.into_iter().collect();
     let mine: HashMap<&str, i64> = vector.iter().map(|(t, w)| (t.as_str(), *w)).collect();
     let terms: Vec<&str> = mine.keys().copied().collect();
@@ -294,7 +288,7 @@ fn scored(
         if !tags.is_empty() {
             let rows: Vec<i64> = article_tags::table
                 .filter(article_tags::article_id.eq_any(chunk))
-                .filter(article_tags::tag_id.eq_any(&tags))
+                .filter(article_tags::tag_id.eq_any(tags))
                 .select(article_tags::article_id)
                 .load(conn)?;
             for other in rows {
@@ -331,7 +325,11 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
     // it was put there as another article's candidate (the relation is not symmetric), and
     // an edit that changes little must leave it where it was. Taken from its own candidates
     // only, it left the ~400 lists a rebuild had put a widely shared article in for ~20.
-    let mut others = candidates(conn, id, vector)?;
+    let tags: Vec<i64> = article_tags::table
+        .filter(article_tags::article_id.eq(id))
+        .select(article_tags::tag_id)
+        .load(conn)?;
+    let mut others = candidates(conn, id, vector, &tags)?;
     others.extend(
         article_related::table
             .filter(article_related::related_id.eq(id))
@@ -340,7 +338,7 @@ fn relate(conn: &mut AnyConnection, id: i64, vector: &[(String, i64)]) -> QueryR
             .load::<i64>(conn)?,
     );
     others.remove(&id);
-    let scored = scored(conn, id, vector, others)?;
+    let scored = scored(conn, id, vector, &tags, others)?;
     // Its own list: the best, after what editors pinned.
     let pinned: HashSet<i64> = article_related::table
         .filter(article_related::article_id.eq(id))
