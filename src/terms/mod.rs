@@ -30,7 +30,8 @@ pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_QUERY_PARTS: usize = 16;
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
+    // `is_han` first: `is_alphanumeric` is a slow table search for a Chinese character.
+    !is_han(c) && c.is_alphanumeric()
 }
 
 /// One stretch of folded text without separators: Chinese characters and words.

@@ -61,7 +61,7 @@ fn matches(chars: &[char], needles: &[String]) -> Vec<(usize, usize)> {
         .iter()
         .enumerate()
         .filter_map(|(index, c)| fold_char(*c).map(|folded| (folded, index)))
-        .filter(|(c, _)| c.is_alphanumeric() || is_han(*c))
+        .filter(|(c, _)| is_han(*c) || c.is_alphanumeric())
         .collect();
     let mut found: Vec<(usize, usize)> = Vec::new();
     for needle in needles {
