@@ -515,13 +515,51 @@ pub fn summaries_by_ids(
         .filter(articles::id.eq_any(ids))
         .select(summary_columns())
         .load(conn)?;
-    let mut by_id: HashMap<i64, SummaryRow> = rows
-        .into_iter()
-        .filter(|row| is_visible(&row.status, row.published_at, now))
-        .map(|row| (row.id, row))
-        .collect();
-    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    let ordered = visible_in_order(rows, ids, now, |row| row);
     summaries(conn, now, ordered)
+}
+
+/// [`summaries_by_ids`] with each article's body (HTML), read by the same statement: search
+/// results make their snippets from it.
+pub fn summaries_and_bodies_by_ids(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    ids: &[i64],
+) -> QueryResult<Vec<(ArticleSummary, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(SummaryRow, String)> = articles::table
+        .filter(articles::id.eq_any(ids))
+        .select((summary_columns(), articles::body_html))
+        .load(conn)?;
+    let (rows, bodies): (Vec<SummaryRow>, Vec<String>) =
+        visible_in_order(rows, ids, now, |(row, _)| row)
+            .into_iter()
+            .unzip();
+    // `summaries` keeps the order of its rows.
+    Ok(summaries(conn, now, rows)?
+        .into_iter()
+        .zip(bodies)
+        .collect())
+}
+
+/// The visible ones of `rows` (read by id), in the order of `ids`.
+fn visible_in_order<R>(
+    rows: Vec<R>,
+    ids: &[i64],
+    now: NaiveDateTime,
+    summary_row: impl Fn(&R) -> &SummaryRow,
+) -> Vec<R> {
+    let mut by_id: HashMap<i64, R> = rows
+        .into_iter()
+        .filter(|r| {
+            let row = summary_row(r);
+            is_visible(&row.status, row.published_at, now)
+        })
+        .map(|r| (summary_row(&r).id, r))
+        .collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
 }
 
 /// Slugs of the visible articles among `ids` (for menus).

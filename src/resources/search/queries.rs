@@ -721,32 +721,19 @@ pub fn hits(
     ids: &[i64],
     query: &Query,
 ) -> QueryResult<Vec<SearchHit>> {
-    let summaries = article_resource::queries::summaries_by_ids(conn, now, ids)?;
-    let texts: HashMap<i64, ArticleText> = articles::table
-        .filter(articles::id.eq_any(ids))
-        .select((
-            articles::id,
-            articles::title,
-            articles::subtitle,
-            articles::summary,
-            articles::body_html,
-        ))
-        .load::<(i64, String, Option<String>, String, String)>(conn)?
+    let found = article_resource::queries::summaries_and_bodies_by_ids(conn, now, ids)?;
+    Ok(found
         .into_iter()
-        .map(|(id, title, subtitle, summary, body)| {
-            (
-                id,
-                ArticleText::of(&title, subtitle.as_deref(), &summary, &body),
-            )
-        })
-        .collect();
-    Ok(summaries
-        .into_iter()
-        .map(|article| {
-            let body = texts.get(&article.id).map_or("", |text| text.body.as_str());
+        .map(|(article, body_html)| {
+            let text = ArticleText::of(
+                &article.title,
+                article.subtitle.as_deref(),
+                &article.summary,
+                &body_html,
+            );
             SearchHit {
                 title_html: snippet(&article.title, &query.needles, None),
-                snippet_html: snippet(body, &query.needles, Some(SNIPPET_CHARS)),
+                snippet_html: snippet(&text.body, &query.needles, Some(SNIPPET_CHARS)),
                 article,
             }
         })
