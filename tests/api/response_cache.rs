@@ -297,3 +297,102 @@ async fn statements_that_change_no_row_drop_nothing() {
         ("miss", &json!(1))
     );
 }
+
+/// The status, `x-cache`, `content-encoding`, ETag and raw body of a read asking for
+/// `accept_encoding`, as sent (not decompressed).
+async fn read_coded(
+    app: &TestApp,
+    path: &str,
+    accept_encoding: &str,
+) -> (u16, String, Option<String>, String, Vec<u8>) {
+    let mut response = app
+        .server
+        .get(path)
+        .insert_header(("accept-encoding", accept_encoding))
+        .no_decompress()
+        .send()
+        .await
+        .expect("request sent");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (cache, coding, etag) = (
+        header("x-cache").unwrap_or_default(),
+        header("content-encoding"),
+        header("etag").unwrap_or_default(),
+    );
+    let body = response.body().await.expect("body read").to_vec();
+    (response.status().as_u16(), cache, coding, etag, body)
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip");
+    out
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .expect("brotli");
+    out
+}
+
+/// A hit is served in the coding the client negotiates (made once, kept with the entry),
+/// the very bytes of the plain answer once decoded, under the same ETag; what the cache
+/// does not keep (zstd) is still compressed on the way out, and `identity` stays plain.
+#[actix_rt::test]
+async fn a_hit_is_served_in_the_coding_the_client_asks_for() {
+    let app = TestApp::demo().await;
+    let path = "/api/v1/articles/humiao-safety-training-nanshan";
+    let (status, cache, coding, plain_etag, plain) = read_coded(&app, path, "identity").await;
+    assert_eq!((status, cache.as_str(), coding), (200, "miss", None));
+    for (asked, expected) in [
+        ("br", "br"),
+        ("gzip, deflate, br", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0.5, gzip", "gzip"),
+        ("gzip", "gzip"),
+    ] {
+        let (status, cache, coding, etag, body) = read_coded(&app, path, asked).await;
+        assert_eq!(status, 200, "{asked}");
+        assert_eq!(cache, "hit", "{asked}");
+        assert_eq!(coding.as_deref(), Some(expected), "{asked}");
+        assert_eq!(etag, plain_etag, "{asked}");
+        let decoded = match expected {
+            "br" => unbrotli(&body),
+            _ => gunzip(&body),
+        };
+        assert_eq!(decoded, plain, "{asked}");
+        assert!(
+            body.len() < plain.len() / 2,
+            "{asked}: {} bytes",
+            body.len()
+        );
+    }
+    let (_, cache, coding, _, body) = read_coded(&app, path, "zstd").await;
+    assert_eq!((cache.as_str(), coding.as_deref()), ("hit", Some("zstd")));
+    assert_ne!(body, plain);
+    let (_, cache, coding, _, body) = read_coded(&app, path, "identity, br;q=0").await;
+    assert_eq!((cache.as_str(), coding), ("hit", None));
+    assert_eq!(body, plain);
+
+    // A change drops the entry and its codings: the next hit is the new answer, coded.
+    let id = app.get(path).await.json()["id"].as_i64().expect("id");
+    retitle(&app, id, "新的标题");
+    let (_, cache, _, _, _) = read_coded(&app, path, "br").await;
+    assert_eq!(cache, "miss");
+    let (_, cache, coding, _, body) = read_coded(&app, path, "br").await;
+    assert_eq!((cache.as_str(), coding.as_deref()), ("hit", Some("br")));
+    let decoded: Value = serde_json::from_slice(&unbrotli(&body)).expect("json");
+    assert_eq!(decoded["title"], "新的标题");
+}

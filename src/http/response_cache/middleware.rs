@@ -2,6 +2,7 @@
 //! passes the request on and keeps a 200 answer.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -11,7 +12,8 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use actix_web::{Error, HttpResponse};
 
-use super::{Entry, Shows, X_CACHE};
+use super::codings::{self, Coding};
+use super::{Entry, ResponseCache, Shows, X_CACHE};
 use crate::content::next_publication_after;
 use crate::http::caching::{etag_of, KnownBodyEtag};
 use crate::state::AppState;
@@ -24,18 +26,38 @@ fn cacheable(req: &ServiceRequest) -> bool {
         && req.path() != "/api/v1/healthz"
 }
 
-fn from_entry(entry: &Entry) -> HttpResponse {
+/// The cached answer, its body in `coded`'s coding when given.
+fn from_entry(entry: &Entry, coded: Option<(Coding, Bytes)>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CONTENT_TYPE, entry.content_type.clone()));
+    // `Compress` leaves an answer that names its coding as it is.
+    let body = match coded {
+        Some((coding, bytes)) => {
+            response.insert_header((header::CONTENT_ENCODING, coding.content_encoding()));
+            bytes
+        }
+        None => entry.body.clone(),
+    };
     if let Some(link) = &entry.link {
         response.insert_header((header::LINK, link.clone()));
     }
     response.insert_header((X_CACHE, HeaderValue::from_static("hit")));
-    let mut response = response.body(entry.body.clone());
+    let mut response = response.body(body);
     response
         .extensions_mut()
         .insert(KnownBodyEtag(entry.etag.clone()));
     response
+}
+
+/// A hit: the entry, in the coding the client negotiated when the cache keeps it.
+fn hit(
+    cache: &ResponseCache,
+    key: &str,
+    entry: &Arc<Entry>,
+    coding: Option<Coding>,
+) -> HttpResponse {
+    let coded = coding.and_then(|coding| Some((coding, cache.coded(key, entry, coding)?)));
+    from_entry(entry, coded)
 }
 
 pub async fn cache_responses(
@@ -58,16 +80,19 @@ pub async fn cache_responses(
     let fresh = |entry: &Entry| {
         cache.unchanged(entry, version) && entry.expires_at.is_none_or(|at| now < at)
     };
+    let coding = codings::negotiated(&req);
     if let Some(entry) = cache.get(&key).filter(|entry| fresh(entry)) {
         let (request, _) = req.into_parts();
-        return Ok(ServiceResponse::new(request, from_entry(&entry)));
+        let response = hit(&cache, &key, &entry, coding);
+        return Ok(ServiceResponse::new(request, response));
     }
     // Held until the answer is kept (or not): requests missing the same key meanwhile wait.
     let filling = cache.fill_or_wait(&key).await;
     if filling.is_none() {
         if let Some(entry) = cache.get(&key).filter(|entry| fresh(entry)) {
             let (request, _) = req.into_parts();
-            return Ok(ServiceResponse::new(request, from_entry(&entry)));
+            let response = hit(&cache, &key, &entry, coding);
+            return Ok(ServiceResponse::new(request, response));
         }
     }
 
@@ -105,6 +130,7 @@ pub async fn cache_responses(
                 // An exact-size copy: the body's buffer may have grown with spare capacity
                 // the cache would otherwise keep alive without counting it.
                 body: Bytes::copy_from_slice(&bytes),
+                coded: Default::default(),
                 etag: etag.clone(),
             },
         );

@@ -12,11 +12,12 @@
 //! This module is the store (below the app state, which holds it); `middleware` serves from
 //! it and fills it, one request per key at a time (`fills`).
 
+mod codings;
 mod fills;
 pub mod middleware;
 mod version;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::Bytes;
@@ -57,8 +58,11 @@ struct Entry {
     expires_at: Option<NaiveDateTime>,
     content_type: HeaderValue,
     link: Option<HeaderValue>,
-    /// Only the identity body: compression happens outside the cache, per request.
+    /// The plain body.
     body: Bytes,
+    /// The body in each [`Coding`](codings::Coding), made on the first hit asking for it
+    /// (see `codings`); set only while the entry is in the cache, and counted in its size.
+    coded: [OnceLock<Bytes>; 2],
     /// The body's ETag (`caching::etag_of`), so a hit is not hashed again.
     etag: String,
 }
@@ -69,6 +73,12 @@ impl Entry {
         ENTRY_OVERHEAD
             + key.len()
             + self.body.len()
+            + self
+                .coded
+                .iter()
+                .filter_map(OnceLock::get)
+                .map(Bytes::len)
+                .sum::<usize>()
             + self.etag.len()
             + self.content_type.len()
             + self.link.as_ref().map_or(0, HeaderValue::len)
@@ -172,6 +182,11 @@ impl ResponseCache {
         }
         entries.lru.put(key, Arc::new(entry));
         entries.bytes += size;
+        self.shrink(&mut entries);
+    }
+
+    /// Drops the least recently used entries until the cache is within its caps.
+    fn shrink(&self, entries: &mut Entries) {
         while entries.bytes > self.max_bytes || entries.lru.len() > self.max_entries {
             let Some((key, old)) = entries.lru.pop_lru() else {
                 entries.bytes = 0;
@@ -179,5 +194,67 @@ impl ResponseCache {
             };
             entries.bytes = entries.bytes.saturating_sub(old.size(&key));
         }
+    }
+
+    /// The body of `entry` (cached under `key`) in `coding`: made once and kept with the
+    /// entry while it is still the one cached under `key`, so its bytes are counted.
+    fn coded(&self, key: &str, entry: &Arc<Entry>, coding: codings::Coding) -> Option<Bytes> {
+        let slot = &entry.coded[coding.index()];
+        if let Some(bytes) = slot.get() {
+            return Some(bytes.clone());
+        }
+        let bytes = coding.encode(&entry.body).ok()?;
+        let mut entries = self.entries.lock().ok()?;
+        let still_cached = entries
+            .lru
+            .peek(key)
+            .is_some_and(|cached| Arc::ptr_eq(cached, entry));
+        if still_cached && slot.set(bytes.clone()).is_ok() {
+            entries.bytes += bytes.len();
+            self.shrink(&mut entries);
+        }
+        Some(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codings::Coding;
+    use super::*;
+
+    fn entry(body: &str) -> Entry {
+        Entry {
+            version: 1,
+            shows: None,
+            expires_at: None,
+            content_type: HeaderValue::from_static("application/json"),
+            link: None,
+            body: Bytes::from(body.repeat(50)),
+            coded: Default::default(),
+            etag: "W/\"x\"".into(),
+        }
+    }
+
+    #[test]
+    fn a_coded_body_is_made_once_and_counted_while_its_entry_is_cached() {
+        let cache = ResponseCache::new(10, 1 << 20).expect("a cache");
+        cache.put("/a".into(), entry("护苗有我，网络安全。"));
+        let plain = cache.bytes();
+        let kept = cache.get("/a").expect("cached");
+        let gzip = cache.coded("/a", &kept, Coding::Gzip).expect("gzip");
+        assert_eq!(cache.bytes(), plain + gzip.len());
+        // Made once: the same bytes again, nothing more counted.
+        let again = cache.coded("/a", &kept, Coding::Gzip).expect("gzip");
+        assert_eq!(again.as_ptr(), gzip.as_ptr());
+        assert_eq!(cache.bytes(), plain + gzip.len());
+
+        // Replaced: the old entry's coded body is no longer counted, and coding the old
+        // entry (a request still holding it) keeps nothing.
+        cache.put("/a".into(), entry("新的"));
+        let replaced = cache.bytes();
+        let brotli = cache.coded("/a", &kept, Coding::Brotli).expect("brotli");
+        assert!(!brotli.is_empty());
+        assert_eq!(cache.bytes(), replaced);
+        assert!(kept.coded[Coding::Brotli.index()].get().is_none());
     }
 }
