@@ -5,7 +5,8 @@
 # database:
 #  1. response cache on (the default): nginx serving the very bytes of the cached article,
 #     interleaved with the cached article for ROUNDS rounds (nginx, Masthead, nginx, …) so
-#     both meet the same machine noise; then each endpoint below once;
+#     both meet the same machine noise, plain and with `Accept-Encoding: gzip` (nginx's
+#     `gzip_static` serving Masthead's own gzipped bytes); then each endpoint below once;
 #  2. response cache off (`--cache-entries 0`): each endpoint once;
 #  3. mixed: a fresh server with the default cache; wrk reads articles chosen by a Zipf law
 #     (exponent ZIPF_S) over the newest ZIPF_ARTICLES articles: first WARM_SECONDS of reads
@@ -196,6 +197,8 @@ http {
   server {
     listen 127.0.0.1:$nginx_port;
     root $workdir/nginx-root;
+    # article.json.gz for a client that asks for gzip: Masthead's own gzipped bytes.
+    gzip_static on;
   }
 }
 EOF
@@ -231,6 +234,9 @@ for cache, endpoint in seen:
     ratio = ""
     if (cache, endpoint) == ("on", "article") and nginx:
         ratio = f"{rps / median(nginx, 5):.2f}× nginx req/s"
+    nginx_gzip = runs(size, "on", "nginx (same bytes, gzip)")
+    if (cache, endpoint) == ("on", "article, gzip") and nginx_gzip:
+        ratio = f"{rps / median(nginx_gzip, 5):.2f}× nginx gzip req/s"
     if (cache, endpoint) == ("off", "article") and size != first and runs(first, "off", "article"):
         ratio = f"p99 {median(rs, 7) / median(runs(first, 'off', 'article'), 7):.2f}× the {int(first):,} figure"
     if endpoint.startswith("mixed"):
@@ -291,6 +297,9 @@ for backend in $backends; do
     chmod 644 "$workdir/nginx-root/article.json"
     [ "$(curl -fsS -o /dev/null -D - "$api/articles/$slug" | tr -d '\r' | awk 'tolower($1) == "x-cache:" {print $2}')" = hit ] ||
       echo "warning: the article is not answered from the cache" >&2
+    # Twice: the second is a hit, answered with the gzip body the cache keeps.
+    for _ in 1 2; do curl -fsS -H 'Accept-Encoding: gzip' "$api/articles/$slug" -o "$workdir/nginx-root/article.json.gz"; done
+    chmod 644 "$workdir/nginx-root/article.json.gz"
     nginx -p "$workdir" -e "$workdir/nginx-error.log" -c "$workdir/nginx.conf" &
     nginx_pid=$!
     up "http://127.0.0.1:$nginx_port/article.json"
@@ -298,6 +307,9 @@ for backend in $backends; do
     for round in $(seq 1 "$rounds"); do
       measure "$backend" "$size" on "nginx (same bytes)" "$round" "http://127.0.0.1:$nginx_port/article.json"
       measure "$backend" "$size" on article "$round" "$api/articles/$slug"
+      # What browsers and apps ask for: the same article gzipped, by both.
+      measure "$backend" "$size" on "nginx (same bytes, gzip)" "$round" "http://127.0.0.1:$nginx_port/article.json" -H "Accept-Encoding: gzip"
+      measure "$backend" "$size" on "article, gzip" "$round" "$api/articles/$slug" -H "Accept-Encoding: gzip"
     done
     stop "$nginx_pid"; nginx_pid=
     for entry in "${endpoints[@]}"; do
