@@ -359,6 +359,8 @@ async fn a_hit_is_served_in_the_coding_the_client_asks_for() {
     for (asked, expected) in [
         ("br", "br"),
         ("gzip, deflate, br", "br"),
+        // What Chrome and Firefox send.
+        ("gzip, deflate, br, zstd", "br"),
         ("gzip", "gzip"),
         ("br;q=0.5, gzip", "gzip"),
         ("gzip", "gzip"),
