@@ -8,6 +8,11 @@ use actix_web::http::header::{AcceptEncoding, ContentEncoding, Encoding, Header}
 use actix_web::web::Bytes;
 use std::io::Write;
 
+/// The largest body kept coded. Coding runs on the worker thread that serves the hit
+/// (brotli at quality 5 takes milliseconds per 100 KB); a larger body is left to `Compress`,
+/// which codes it off the worker, per answer, as before.
+pub const MAX_CODED_BODY: usize = 64 * 1024;
+
 /// A coding kept beside an entry's plain body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Coding {

@@ -197,11 +197,15 @@ impl ResponseCache {
     }
 
     /// The body of `entry` (cached under `key`) in `coding`: made once and kept with the
-    /// entry while it is still the one cached under `key`, so its bytes are counted.
+    /// entry while it is still the one cached under `key`, so its bytes are counted. `None`
+    /// for a body over [`codings::MAX_CODED_BODY`].
     fn coded(&self, key: &str, entry: &Arc<Entry>, coding: codings::Coding) -> Option<Bytes> {
         let slot = &entry.coded[coding.index()];
         if let Some(bytes) = slot.get() {
             return Some(bytes.clone());
+        }
+        if entry.body.len() > codings::MAX_CODED_BODY {
+            return None;
         }
         let bytes = coding.encode(&entry.body).ok()?;
         let mut entries = self.entries.lock().ok()?;
@@ -256,5 +260,12 @@ mod tests {
         assert!(!brotli.is_empty());
         assert_eq!(cache.bytes(), replaced);
         assert!(kept.coded[Coding::Brotli.index()].get().is_none());
+
+        // A large body is not coded here: `Compress` codes it off the worker thread.
+        let mut large = entry("护苗");
+        large.body = Bytes::from(vec![b'a'; codings::MAX_CODED_BODY + 1]);
+        cache.put("/large".into(), large);
+        let large = cache.get("/large").expect("cached");
+        assert!(cache.coded("/large", &large, Coding::Gzip).is_none());
     }
 }
