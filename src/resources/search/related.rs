@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::types::ArticleText;
@@ -39,8 +40,11 @@ const VECTOR_TERMS: usize = 24;
 const SEED_TERMS: usize = 8;
 /// Per seed word, the articles it weighs most in.
 const CHAMPIONS: i64 = 150;
-/// Per tag, the newest articles that carry it.
-const TAG_CANDIDATES: i64 = 20;
+/// Per tag, the articles carrying it published nearest before an article, and as many
+/// nearest after it. Not the newest of the tag: where the text tells little apart, those
+/// would head every list of the tag, and a write to one of them would re-score (and drop
+/// from the response cache) tens of thousands of pages.
+const TAG_NEIGHBOURS: usize = 10;
 /// The title's words count this many times.
 const TITLE_WEIGHT: usize = 3;
 /// Ten-thousandths: the scale of weights and scores.
@@ -217,8 +221,8 @@ pub fn forget(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     Ok(())
 }
 
-/// The candidates of an article: the articles its strongest words weigh most in, and the
-/// newest sharing a tag.
+/// The candidates of an article: the articles its strongest words weigh most in, and those
+/// published nearest it among the articles sharing a tag.
 fn candidates(
     conn: &mut AnyConnection,
     id: i64,
@@ -236,15 +240,70 @@ fn candidates(
             .load(conn)?;
         found.extend(ids);
     }
+    if tags.is_empty() {
+        return Ok(found);
+    }
+    // Unpublished (no time yet): placed after every published article, as when it is
+    // published now.
+    let at: Option<NaiveDateTime> = articles::table
+        .filter(articles::id.eq(id))
+        .select(articles::published_at)
+        .first::<Option<NaiveDateTime>>(conn)?;
+    let limit = TAG_NEIGHBOURS as i64;
     for tag in tags {
-        let ids: Vec<i64> = article_tags::table
+        // `article_tags.published_at` is set only while its article is published; ordered
+        // by (time, id), both ways from the article, each an index range.
+        let of_tag = article_tags::table
             .filter(article_tags::tag_id.eq(tag))
-            .filter(article_tags::article_id.ne(id))
-            .order(article_tags::article_id.desc())
-            .select(article_tags::article_id)
-            .limit(TAG_CANDIDATES)
-            .load(conn)?;
-        found.extend(ids);
+            .filter(article_tags::published_at.is_not_null())
+            .filter(article_tags::article_id.ne(id));
+        let (before, after): (Vec<i64>, Vec<i64>) = match at {
+            Some(at) => (
+                of_tag
+                    // The bound alone is the index range; the rest sorts out equal times.
+                    .filter(article_tags::published_at.le(at))
+                    .filter(
+                        article_tags::published_at
+                            .lt(at)
+                            .or(article_tags::article_id.lt(id)),
+                    )
+                    .order((
+                        article_tags::published_at.desc(),
+                        article_tags::article_id.desc(),
+                    ))
+                    .select(article_tags::article_id)
+                    .limit(limit)
+                    .load(conn)?,
+                of_tag
+                    // The bound alone is the index range; the rest sorts out equal times.
+                    .filter(article_tags::published_at.ge(at))
+                    .filter(
+                        article_tags::published_at
+                            .gt(at)
+                            .or(article_tags::article_id.gt(id)),
+                    )
+                    .order((
+                        article_tags::published_at.asc(),
+                        article_tags::article_id.asc(),
+                    ))
+                    .select(article_tags::article_id)
+                    .limit(limit)
+                    .load(conn)?,
+            ),
+            None => (
+                of_tag
+                    .order((
+                        article_tags::published_at.desc(),
+                        article_tags::article_id.desc(),
+                    ))
+                    .select(article_tags::article_id)
+                    .limit(limit)
+                    .load(conn)?,
+                Vec::new(),
+            ),
+        };
+        found.extend(before);
+        found.extend(after);
     }
     Ok(found)
 }
@@ -549,19 +608,30 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
         list.sort_unstable_by(|a, b| b.cmp(a));
         list.truncate(CHAMPIONS as usize);
     }
-    let tags: Vec<(i64, i64)> = article_tags::table
-        .select((article_tags::article_id, article_tags::tag_id))
+    let tags: Vec<(i64, i64, Option<NaiveDateTime>)> = article_tags::table
+        .select((
+            article_tags::article_id,
+            article_tags::tag_id,
+            article_tags::published_at,
+        ))
         .load(conn)?;
     let mut tags_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut newest_by_tag: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (article, tag) in tags {
+    // Per tag, its published articles by (time, id), as `candidates` walks them.
+    let mut published_by_tag: HashMap<i64, Vec<(NaiveDateTime, i64)>> = HashMap::new();
+    for (article, tag, published_at) in tags {
         tags_of.entry(article).or_default().push(tag);
-        newest_by_tag.entry(tag).or_default().push(article);
+        if let Some(at) = published_at {
+            published_by_tag.entry(tag).or_default().push((at, article));
+        }
     }
-    for list in newest_by_tag.values_mut() {
-        list.sort_unstable_by(|a, b| b.cmp(a));
-        list.truncate(TAG_CANDIDATES as usize + 1);
+    for list in published_by_tag.values_mut() {
+        list.sort_unstable();
     }
+    let published_at: HashMap<i64, Option<NaiveDateTime>> = articles::table
+        .select((articles::id, articles::published_at))
+        .load::<(i64, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .collect();
     let category_of: HashMap<i64, Option<i64>> = articles::table
         .select((articles::id, articles::category_id))
         .load::<(i64, Option<i64>)>(conn)?
@@ -584,8 +654,11 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
         for (term, _) in vector.iter().take(SEED_TERMS) {
             found.extend(champions[term].iter().map(|(_, other)| *other));
         }
+        let at = published_at.get(id).copied().flatten();
         for tag in own_tags {
-            found.extend(newest_by_tag[tag].iter().copied());
+            if let Some(list) = published_by_tag.get(tag) {
+                found.extend(nearest(list, at, *id));
+            }
         }
         found.remove(id);
         let own_category = category_of.get(id).copied().flatten();
@@ -624,6 +697,33 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
         insert_all!(conn, article_related::table, &rows)?;
     }
     Ok(())
+}
+
+/// The articles of `list` (a tag's published articles by time and id) nearest before and
+/// after the article `id` published `at` ([`TAG_NEIGHBOURS`] each side), as `candidates`
+/// reads them from the index; unpublished, the newest.
+fn nearest(
+    list: &[(NaiveDateTime, i64)],
+    at: Option<NaiveDateTime>,
+    id: i64,
+) -> impl Iterator<Item = i64> + '_ {
+    let (split, after) = match at {
+        Some(at) => {
+            let split = list.partition_point(|entry| *entry < (at, id));
+            let start = if list.get(split) == Some(&(at, id)) {
+                split + 1
+            } else {
+                split
+            };
+            (
+                split,
+                &list[start..(start + TAG_NEIGHBOURS).min(list.len())],
+            )
+        }
+        None => (list.len(), &list[list.len()..]),
+    };
+    let before = &list[split.saturating_sub(TAG_NEIGHBOURS)..split];
+    before.iter().chain(after).map(|(_, other)| *other)
 }
 
 /// Puts an article in a list of the best [`KEPT`], best first (the higher id first at equal
