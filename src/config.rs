@@ -108,8 +108,10 @@ impl CorsOrigins {
     }
 }
 
-/// The response cache's default cap on entries.
-pub const DEFAULT_CACHE_ENTRIES: usize = 10_000;
+/// The response cache's default cap on entries: with bodies kept in brotli, an article page
+/// takes about 1.3 KB, so the byte cap binds near this. Zipf-distributed reads over 100,000
+/// articles need about 45,000 pages cached for a 90 % hit ratio.
+pub const DEFAULT_CACHE_ENTRIES: usize = 50_000;
 /// The response cache's default cap on memory: 64 MiB.
 pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
 /// The default for [`Config::body_timeout`]: far above what a 1 MiB body needs on a slow

@@ -13,7 +13,7 @@ use crate::db::schema::{content_change_keys, content_changes};
 use crate::db::AnyConnection;
 
 /// One thing an answer may show. The names are the ones the triggers write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ChangeKey {
     /// The article's row, tags or pictures.
     Article(i64),
@@ -38,6 +38,23 @@ impl ChangeKey {
             Self::Category(None) => "category:none".to_owned(),
             Self::Tag(id) => format!("tag:{id}"),
             Self::Everything => EVERYTHING.to_owned(),
+        }
+    }
+
+    /// The key a name stands for; `None` for a name this build does not know (written by
+    /// a newer one), which the caller must take as a change to everything.
+    pub fn parse(name: &str) -> Option<Self> {
+        if name == EVERYTHING {
+            return Some(Self::Everything);
+        }
+        let (kind, id) = name.split_once(':')?;
+        match (kind, id) {
+            ("category", "none") => Some(Self::Category(None)),
+            ("article", id) => id.parse().ok().map(Self::Article),
+            ("related", id) => id.parse().ok().map(Self::RelatedList),
+            ("category", id) => id.parse().ok().map(|id| Self::Category(Some(id))),
+            ("tag", id) => id.parse().ok().map(Self::Tag),
+            _ => None,
         }
     }
 }
@@ -95,4 +112,26 @@ pub fn since(conn: &mut AnyConnection, after: i64, limit: i64) -> QueryResult<Ve
         .select((content_change_keys::name, content_change_keys::version))
         .limit(limit)
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChangeKey;
+
+    #[test]
+    fn every_key_name_parses_back_and_unknown_names_do_not() {
+        for key in [
+            ChangeKey::Article(7),
+            ChangeKey::RelatedList(8),
+            ChangeKey::Category(Some(9)),
+            ChangeKey::Category(None),
+            ChangeKey::Tag(10),
+            ChangeKey::Everything,
+        ] {
+            assert_eq!(ChangeKey::parse(&key.name()), Some(key));
+        }
+        for unknown in ["article", "article:x", "menu:3", "", "tag:"] {
+            assert_eq!(ChangeKey::parse(unknown), None, "{unknown}");
+        }
+    }
 }

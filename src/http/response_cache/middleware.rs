@@ -13,7 +13,8 @@ use actix_web::web::{Bytes, Data};
 use actix_web::{Error, HttpResponse};
 
 use super::codings::{self, Coding};
-use super::{Entry, ResponseCache, Shows, X_CACHE};
+use super::{Entry, EntryHead, ResponseCache, Shows, X_CACHE};
+use crate::content::changes::ChangeKey;
 use crate::content::next_publication_after;
 use crate::http::caching::{etag_of, KnownBodyEtag};
 use crate::state::AppState;
@@ -26,18 +27,14 @@ fn cacheable(req: &ServiceRequest) -> bool {
         && req.path() != "/api/v1/healthz"
 }
 
-/// The cached answer, its body in `coded`'s coding when given.
-fn from_entry(entry: &Entry, coded: Option<(Coding, Bytes)>) -> HttpResponse {
+/// The cached answer, with `body` in `coding` (`None`: plain).
+fn from_entry(entry: &Entry, coding: Option<Coding>, body: Bytes) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CONTENT_TYPE, entry.content_type.clone()));
     // `Compress` leaves an answer that names its coding as it is.
-    let body = match coded {
-        Some((coding, bytes)) => {
-            response.insert_header((header::CONTENT_ENCODING, coding.content_encoding()));
-            bytes
-        }
-        None => entry.body.clone(),
-    };
+    if let Some(coding) = coding {
+        response.insert_header((header::CONTENT_ENCODING, coding.header_value()));
+    }
     if let Some(link) = &entry.link {
         response.insert_header((header::LINK, link.clone()));
     }
@@ -49,15 +46,21 @@ fn from_entry(entry: &Entry, coded: Option<(Coding, Bytes)>) -> HttpResponse {
     response
 }
 
-/// A hit: the entry, in the coding the client negotiated when the cache keeps it.
+/// A hit: the entry in the coding the client negotiated, else plain (`Compress` then codes
+/// a large body itself). `None` if the entry cannot give its plain body.
 fn hit(
     cache: &ResponseCache,
     key: &str,
     entry: &Arc<Entry>,
     coding: Option<Coding>,
-) -> HttpResponse {
-    let coded = coding.and_then(|coding| Some((coding, cache.coded(key, entry, coding)?)));
-    from_entry(entry, coded)
+) -> Option<HttpResponse> {
+    if let Some(coding) = coding {
+        if let Some(body) = cache.body(key, entry, Some(coding)) {
+            return Some(from_entry(entry, Some(coding), body));
+        }
+    }
+    let plain = cache.body(key, entry, None)?;
+    Some(from_entry(entry, None, plain))
 }
 
 pub async fn cache_responses(
@@ -81,17 +84,19 @@ pub async fn cache_responses(
         cache.unchanged(entry, version) && entry.expires_at.is_none_or(|at| now < at)
     };
     let coding = codings::negotiated(&req);
-    if let Some(entry) = cache.get(&key).filter(|entry| fresh(entry)) {
+    let cached = |cache: &ResponseCache| {
+        let entry = cache.get(&key).filter(|entry| fresh(entry))?;
+        hit(cache, &key, &entry, coding)
+    };
+    if let Some(response) = cached(&cache) {
         let (request, _) = req.into_parts();
-        let response = hit(&cache, &key, &entry, coding);
         return Ok(ServiceResponse::new(request, response));
     }
     // Held until the answer is kept (or not): requests missing the same key meanwhile wait.
     let filling = cache.fill_or_wait(&key).await;
     if filling.is_none() {
-        if let Some(entry) = cache.get(&key).filter(|entry| fresh(entry)) {
+        if let Some(response) = cached(&cache) {
             let (request, _) = req.into_parts();
-            let response = hit(&cache, &key, &entry, coding);
             return Ok(ServiceResponse::new(request, response));
         }
     }
@@ -111,35 +116,39 @@ pub async fn cache_responses(
     .await;
     // Hashed once here for the entry and for this answer (the ETag layer above uses it).
     let etag = etag_of(&bytes);
+    let mut served = None;
     if let (Ok(expires_at), Some(content_type), true) = (
         expires_at,
         head.headers().get(header::CONTENT_TYPE),
         bytes.len() <= cache.max_entry_bytes(),
     ) {
-        cache.put(
-            key,
-            Entry {
-                version,
+        let entry = Entry::new(
+            version,
+            &bytes,
+            etag.clone(),
+            EntryHead {
                 shows: head.extensions().get::<Shows>().map(|shows| {
-                    let names: BTreeSet<String> = shows.0.iter().map(|key| key.name()).collect();
-                    names.into_iter().collect()
+                    let keys: BTreeSet<ChangeKey> = shows.0.iter().copied().collect();
+                    keys.into_iter().collect()
                 }),
                 expires_at,
                 content_type: content_type.clone(),
                 link: head.headers().get(header::LINK).cloned(),
-                // An exact-size copy: the body's buffer may have grown with spare capacity
-                // the cache would otherwise keep alive without counting it.
-                body: Bytes::copy_from_slice(&bytes),
-                coded: Default::default(),
-                etag: etag.clone(),
             },
         );
+        // A client asking for the kept coding gets the bytes just made, not `Compress`'s.
+        if let Some(kept) = entry.kept_coding.filter(|kept| Some(*kept) == coding) {
+            head.headers_mut()
+                .insert(header::CONTENT_ENCODING, kept.header_value());
+            served = Some(entry.kept.clone());
+        }
+        cache.put(key, entry);
     }
     head.extensions_mut().insert(KnownBodyEtag(etag));
     head.headers_mut()
         .insert(X_CACHE, HeaderValue::from_static("miss"));
     Ok(ServiceResponse::new(
         request,
-        head.set_body(bytes).map_into_boxed_body(),
+        head.set_body(served.unwrap_or(bytes)).map_into_boxed_body(),
     ))
 }

@@ -26,6 +26,7 @@ use chrono::NaiveDateTime;
 use lru::LruCache;
 
 use crate::content::changes::ChangeKey;
+use codings::Coding;
 
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
@@ -52,29 +53,57 @@ const MAX_ENTRY_SHARE: usize = 8;
 
 struct Entry {
     version: i64,
-    /// The names of the keys it shows, if it said (see [`Shows`]).
-    shows: Option<Box<[String]>>,
+    /// The keys it shows, if it said (see [`Shows`]).
+    shows: Option<Box<[ChangeKey]>>,
     /// The first scheduled publication after the entry was made, if any.
     expires_at: Option<NaiveDateTime>,
     content_type: HeaderValue,
     link: Option<HeaderValue>,
-    /// The plain body.
-    body: Bytes,
-    /// The body in each [`Coding`](codings::Coding), made on the first hit asking for it
-    /// (see `codings`); set only while the entry is in the cache, and counted in its size.
-    coded: [OnceLock<Bytes>; 2],
-    /// The body's ETag (`caching::etag_of`), so a hit is not hashed again.
+    /// The body as kept: in [`codings::KEPT`] when it is small enough to code here, a
+    /// fifth of the plain body for an article, so the same memory holds five times the
+    /// pages; else plain.
+    kept: Bytes,
+    kept_coding: Option<Coding>,
+    /// The body in each other form (plain or a [`Coding`], by [`codings::slot`]), made on
+    /// the first hit asking for it; set only while the entry is in the cache, and counted
+    /// in its size.
+    made: [OnceLock<Bytes>; codings::FORMS],
+    /// The plain body's ETag (`caching::etag_of`), so a hit is not hashed again.
     etag: String,
 }
 
 impl Entry {
+    /// An entry for the plain `body`, kept coded when it is small enough.
+    fn new(version: i64, body: &[u8], etag: String, head: EntryHead) -> Self {
+        let coded = (body.len() <= codings::MAX_CODED_BODY)
+            .then(|| codings::KEPT.encode(body).ok())
+            .flatten();
+        let (kept, kept_coding) = match coded {
+            Some(coded) => (coded, Some(codings::KEPT)),
+            // An exact-size copy: the handler's buffer may have grown with spare capacity
+            // the cache would otherwise keep alive without counting it.
+            None => (Bytes::copy_from_slice(body), None),
+        };
+        Self {
+            version,
+            shows: head.shows,
+            expires_at: head.expires_at,
+            content_type: head.content_type,
+            link: head.link,
+            kept,
+            kept_coding,
+            made: Default::default(),
+            etag,
+        }
+    }
+
     /// The memory this entry holds under `key`, in bytes.
     fn size(&self, key: &str) -> usize {
         ENTRY_OVERHEAD
             + key.len()
-            + self.body.len()
+            + self.kept.len()
             + self
-                .coded
+                .made
                 .iter()
                 .filter_map(OnceLock::get)
                 .map(Bytes::len)
@@ -82,13 +111,19 @@ impl Entry {
             + self.etag.len()
             + self.content_type.len()
             + self.link.as_ref().map_or(0, HeaderValue::len)
-            + self.shows.as_ref().map_or(0, |shows| {
-                shows
-                    .iter()
-                    .map(|name| name.len() + std::mem::size_of::<String>())
-                    .sum()
-            })
+            + self
+                .shows
+                .as_ref()
+                .map_or(0, |shows| std::mem::size_of_val::<[ChangeKey]>(shows))
     }
+}
+
+/// What an entry keeps of the answer besides its body.
+pub(super) struct EntryHead {
+    pub shows: Option<Box<[ChangeKey]>>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub content_type: HeaderValue,
+    pub link: Option<HeaderValue>,
 }
 
 struct Entries {
@@ -196,18 +231,26 @@ impl ResponseCache {
         }
     }
 
-    /// The body of `entry` (cached under `key`) in `coding`: made once and kept with the
-    /// entry while it is still the one cached under `key`, so its bytes are counted. `None`
-    /// for a body over [`codings::MAX_CODED_BODY`].
-    fn coded(&self, key: &str, entry: &Arc<Entry>, coding: codings::Coding) -> Option<Bytes> {
-        let slot = &entry.coded[coding.index()];
+    /// The body of `entry` (cached under `key`) plain (`None`) or in `coding`: the kept
+    /// body, or another form made once from it and kept with the entry while it is still
+    /// the one cached under `key`, so its bytes are counted. `None` for a coding of a body
+    /// over [`codings::MAX_CODED_BODY`] (`Compress` codes it), or if the kept body does
+    /// not decode.
+    fn body(&self, key: &str, entry: &Arc<Entry>, coding: Option<Coding>) -> Option<Bytes> {
+        if coding == entry.kept_coding {
+            return Some(entry.kept.clone());
+        }
+        let slot = &entry.made[codings::slot(coding)];
         if let Some(bytes) = slot.get() {
             return Some(bytes.clone());
         }
-        if entry.body.len() > codings::MAX_CODED_BODY {
-            return None;
-        }
-        let bytes = coding.encode(&entry.body).ok()?;
+        let bytes = match (entry.kept_coding, coding) {
+            (None, Some(_)) if entry.kept.len() > codings::MAX_CODED_BODY => return None,
+            (None, Some(coding)) => coding.encode(&entry.kept).ok()?,
+            (Some(kept), None) => kept.decode(&entry.kept).ok()?,
+            (Some(kept), Some(coding)) => coding.encode(&kept.decode(&entry.kept).ok()?).ok()?,
+            (None, None) => return Some(entry.kept.clone()),
+        };
         let mut entries = self.entries.lock().ok()?;
         let still_cached = entries
             .lru
@@ -223,49 +266,62 @@ impl ResponseCache {
 
 #[cfg(test)]
 mod tests {
-    use super::codings::Coding;
     use super::*;
 
-    fn entry(body: &str) -> Entry {
-        Entry {
-            version: 1,
-            shows: None,
+    fn entry(body: &[u8]) -> Entry {
+        let head = EntryHead {
+            shows: Some(vec![ChangeKey::Article(1), ChangeKey::Tag(2)].into()),
             expires_at: None,
             content_type: HeaderValue::from_static("application/json"),
             link: None,
-            body: Bytes::from(body.repeat(50)),
-            coded: Default::default(),
-            etag: "W/\"x\"".into(),
-        }
+        };
+        Entry::new(1, body, "W/\"x\"".into(), head)
     }
 
     #[test]
-    fn a_coded_body_is_made_once_and_counted_while_its_entry_is_cached() {
+    fn an_entry_keeps_its_body_coded_and_makes_other_forms_once_while_cached() {
         let cache = ResponseCache::new(10, 1 << 20).expect("a cache");
-        cache.put("/a".into(), entry("护苗有我，网络安全。"));
-        let plain = cache.bytes();
+        let plain = "护苗有我，网络安全。".repeat(50);
+        cache.put("/a".into(), entry(plain.as_bytes()));
         let kept = cache.get("/a").expect("cached");
-        let gzip = cache.coded("/a", &kept, Coding::Gzip).expect("gzip");
-        assert_eq!(cache.bytes(), plain + gzip.len());
-        // Made once: the same bytes again, nothing more counted.
-        let again = cache.coded("/a", &kept, Coding::Gzip).expect("gzip");
-        assert_eq!(again.as_ptr(), gzip.as_ptr());
-        assert_eq!(cache.bytes(), plain + gzip.len());
+        // Kept coded, and counted as such.
+        assert_eq!(kept.kept_coding, Some(codings::KEPT));
+        assert!(kept.kept.len() < plain.len() / 4, "{}", kept.kept.len());
+        let coded_only = cache.bytes();
+        assert_eq!(coded_only, kept.size("/a"));
+        assert!(coded_only < plain.len());
+        // The kept coding is the kept bytes; the plain body is made once and counted.
+        let brotli = cache.body("/a", &kept, Some(Coding::Brotli)).expect("br");
+        assert_eq!(brotli.as_ptr(), kept.kept.as_ptr());
+        let made = cache.body("/a", &kept, None).expect("plain");
+        assert_eq!(made, plain.as_bytes());
+        assert_eq!(cache.bytes(), coded_only + plain.len());
+        let again = cache.body("/a", &kept, None).expect("plain");
+        assert_eq!(again.as_ptr(), made.as_ptr());
+        let gzip = cache.body("/a", &kept, Some(Coding::Gzip)).expect("gzip");
+        assert_eq!(Coding::Gzip.decode(&gzip).unwrap(), plain.as_bytes());
+        assert_eq!(cache.bytes(), coded_only + plain.len() + gzip.len());
 
-        // Replaced: the old entry's coded body is no longer counted, and coding the old
-        // entry (a request still holding it) keeps nothing.
-        cache.put("/a".into(), entry("新的"));
+        // Replaced: the old entry's forms are no longer counted, and a form made for the
+        // old entry (a request still holding it) is not kept.
+        cache.put("/a".into(), entry("新的".as_bytes()));
         let replaced = cache.bytes();
-        let brotli = cache.coded("/a", &kept, Coding::Brotli).expect("brotli");
-        assert!(!brotli.is_empty());
+        let old_gzip_again = cache.body("/a", &kept, Some(Coding::Gzip)).expect("gzip");
+        assert_eq!(old_gzip_again, gzip);
         assert_eq!(cache.bytes(), replaced);
-        assert!(kept.coded[Coding::Brotli.index()].get().is_none());
 
-        // A large body is not coded here: `Compress` codes it off the worker thread.
-        let mut large = entry("护苗");
-        large.body = Bytes::from(vec![b'a'; codings::MAX_CODED_BODY + 1]);
-        cache.put("/large".into(), large);
-        let large = cache.get("/large").expect("cached");
-        assert!(cache.coded("/large", &large, Coding::Gzip).is_none());
+        // A large body is kept plain and not coded here: `Compress` codes it off the
+        // worker thread.
+        let large = vec![b'a'; codings::MAX_CODED_BODY + 1];
+        cache.put("/large".into(), entry(&large));
+        let large_entry = cache.get("/large").expect("cached");
+        assert_eq!(large_entry.kept_coding, None);
+        assert!(cache
+            .body("/large", &large_entry, Some(Coding::Gzip))
+            .is_none());
+        assert_eq!(
+            cache.body("/large", &large_entry, None).expect("plain"),
+            large
+        );
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use tokio::sync::Notify;
 
-use crate::content::changes::{self, EVERYTHING};
+use crate::content::changes::{self, ChangeKey};
 use crate::db::Pool;
 
 /// The most changed keys one read takes in; more, and everything counts as changed (a
@@ -36,7 +36,7 @@ struct Changes {
     /// Everything may have changed at this version: entries made before it are stale.
     everything_at: i64,
     /// Keys that changed since `everything_at`, each with its latest change.
-    keys: HashMap<String, i64>,
+    keys: HashMap<ChangeKey, i64>,
 }
 
 impl Changes {
@@ -44,11 +44,15 @@ impl Changes {
         match read {
             Some(keys) if keys.len() as i64 <= MAX_KEYS_READ => {
                 for (name, at) in keys {
-                    if name == EVERYTHING {
-                        self.everything_at = self.everything_at.max(at);
-                    } else {
-                        let latest = self.keys.entry(name).or_insert(at);
-                        *latest = (*latest).max(at);
+                    match ChangeKey::parse(&name) {
+                        // A name it does not know (a newer instance's): as if everything.
+                        Some(ChangeKey::Everything) | None => {
+                            self.everything_at = self.everything_at.max(at);
+                        }
+                        Some(key) => {
+                            let latest = self.keys.entry(key).or_insert(at);
+                            *latest = (*latest).max(at);
+                        }
                     }
                 }
                 if self.keys.len() > MAX_KEYS_KEPT {
@@ -169,7 +173,7 @@ impl VersionReads {
     /// Whether an answer made at version `made_at` is still what a request given `version`
     /// would get: `shows` lists the keys it shows (`None`: it may show anything, so any
     /// change at all makes it stale).
-    pub fn unchanged_since(&self, made_at: i64, shows: Option<&[String]>, version: i64) -> bool {
+    pub fn unchanged_since(&self, made_at: i64, shows: Option<&[ChangeKey]>, version: i64) -> bool {
         let Some(shows) = shows else {
             return made_at == version;
         };
@@ -179,6 +183,6 @@ impl VersionReads {
         made_at >= changes.everything_at
             && shows
                 .iter()
-                .all(|name| changes.keys.get(name).is_none_or(|&at| at <= made_at))
+                .all(|key| changes.keys.get(key).is_none_or(|&at| at <= made_at))
     }
 }
