@@ -14,7 +14,8 @@
 #     MIXED_SECONDS while an editor changes the newest article's title once a second (GET
 #     for the ETag, PATCH with If-Match); the hit ratio is hits / (hits + misses) of the
 #     reads' `x-cache` header. Reads alone show what the cache's size allows; the difference
-#     is what the writes cost.
+#     is what the writes cost. The reads send what browsers send, `Accept-Encoding: gzip,
+#     deflate, br, zstd` (MIXED_ENCODING; empty: none, as wrk alone sends).
 # Endpoints: the article in the middle of the archive, list page 1, page 5,000 by cursor
 # (the last page when there are fewer), a category's list, the category tree, /menus, /site.
 # Prints a markdown table per backend and size (req/s, p50, p99, errors, ratios), the
@@ -27,7 +28,7 @@
 # Knobs (environment), defaults in brackets: SIZES [10000 100000 1000000], BACKENDS
 # [sqlite postgres], RUNS [on off mixed] (which of the three), SECONDS per wrk run [10],
 # ROUNDS of nginx / cached article [3], MIXED_SECONDS [30], WARM_SECONDS [MIXED_SECONDS],
-# ZIPF_S [1.0], ZIPF_ARTICLES [100000], MIXED_FLAGS [none] (flags for the mixed run's server,
+# ZIPF_S [1.0], ZIPF_ARTICLES [100000], MIXED_ENCODING [gzip, deflate, br, zstd], MIXED_FLAGS [none] (flags for the mixed run's server,
 # e.g. a larger response cache), CONNECTIONS [32], BIN [built here] (a masthead
 # binary to measure instead, e.g. another commit's),
 # PG [postgres://postgres@127.0.0.1:5432]: a server whose user may create databases (one
@@ -48,6 +49,7 @@ mixed_seconds=${MIXED_SECONDS:-30}
 warm_seconds=${WARM_SECONDS:-$mixed_seconds}
 zipf_s=${ZIPF_S:-1.0}
 zipf_articles=${ZIPF_ARTICLES:-100000}
+mixed_encoding=${MIXED_ENCODING-gzip, deflate, br, zstd}
 # Extra flags for the mixed run's server, e.g. a larger cache: MIXED_FLAGS="--cache-entries 50000".
 read -r -a mixed_flags <<<"${MIXED_FLAGS:-}"
 mixed_note=${MIXED_FLAGS:+ (server $MIXED_FLAGS)}
@@ -334,7 +336,9 @@ for backend in $backends; do
     token=$(curl -fsS -X POST "$api/auth/login" -H 'content-type: application/json' \
       -d "{\"email\":\"bench@example.com\",\"password\":\"$password\"}" | json '["access_token"]')
     ranks=$(( visible < zipf_articles ? visible : zipf_articles ))
-    zipf=(-s "$workdir/zipf.lua" "$newest" "$ranks" "$zipf_s")
+    zipf=(-s "$workdir/zipf.lua")
+    [ -n "$mixed_encoding" ] && zipf+=(-H "Accept-Encoding: $mixed_encoding")
+    zipf+=("$newest" "$ranks" "$zipf_s")
     wrk -t2 -c"$connections" -d"${warm_seconds}s" --timeout 30s "$api/articles/generated-$newest" "${zipf[@]}" >/dev/null
     duration=$mixed_seconds measure "$backend" "$size" on "mixed: Zipf (s $zipf_s) reads over the newest $ranks$mixed_note, reads alone" 1 \
       "$api/articles/generated-$newest" "${zipf[@]}"
