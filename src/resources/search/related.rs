@@ -243,69 +243,56 @@ fn candidates(
     if tags.is_empty() {
         return Ok(found);
     }
-    // Unpublished (no time yet): placed after every published article, as when it is
-    // published now.
     let at: Option<NaiveDateTime> = articles::table
         .filter(articles::id.eq(id))
         .select(articles::published_at)
         .first::<Option<NaiveDateTime>>(conn)?;
-    let limit = TAG_NEIGHBOURS as i64;
     for tag in tags {
-        // `article_tags.published_at` is set only while its article is published; ordered
-        // by (time, id), both ways from the article, each an index range.
-        let of_tag = article_tags::table
-            .filter(article_tags::tag_id.eq(tag))
-            .filter(article_tags::published_at.is_not_null())
-            .filter(article_tags::article_id.ne(id));
-        let (before, after): (Vec<i64>, Vec<i64>) = match at {
-            Some(at) => (
-                of_tag
-                    // The bound alone is the index range; the rest sorts out equal times.
-                    .filter(article_tags::published_at.le(at))
-                    .filter(
-                        article_tags::published_at
-                            .lt(at)
-                            .or(article_tags::article_id.lt(id)),
-                    )
-                    .order((
-                        article_tags::published_at.desc(),
-                        article_tags::article_id.desc(),
-                    ))
-                    .select(article_tags::article_id)
-                    .limit(limit)
-                    .load(conn)?,
-                of_tag
-                    // The bound alone is the index range; the rest sorts out equal times.
-                    .filter(article_tags::published_at.ge(at))
-                    .filter(
-                        article_tags::published_at
-                            .gt(at)
-                            .or(article_tags::article_id.gt(id)),
-                    )
-                    .order((
-                        article_tags::published_at.asc(),
-                        article_tags::article_id.asc(),
-                    ))
-                    .select(article_tags::article_id)
-                    .limit(limit)
-                    .load(conn)?,
-            ),
-            None => (
-                of_tag
-                    .order((
-                        article_tags::published_at.desc(),
-                        article_tags::article_id.desc(),
-                    ))
-                    .select(article_tags::article_id)
-                    .limit(limit)
-                    .load(conn)?,
-                Vec::new(),
-            ),
-        };
-        found.extend(before);
-        found.extend(after);
+        found.extend(tag_neighbours(conn, *tag, id, at, false)?);
+        found.extend(tag_neighbours(conn, *tag, id, at, true)?);
     }
     Ok(found)
+}
+
+/// Up to [`TAG_NEIGHBOURS`] articles carrying `tag` published just before the article `id`
+/// published `at`, or just after (`later`), by (time, id); unpublished (`at` `None`), it
+/// comes after every published one. `article_tags.published_at` is set only while its
+/// article is published, so this is one index range.
+fn tag_neighbours(
+    conn: &mut AnyConnection,
+    tag: i64,
+    id: i64,
+    at: Option<NaiveDateTime>,
+    later: bool,
+) -> QueryResult<Vec<i64>> {
+    use article_tags::{article_id, published_at};
+    let query = article_tags::table
+        .filter(article_tags::tag_id.eq(tag))
+        .filter(published_at.is_not_null())
+        .filter(article_id.ne(id))
+        .select(article_id)
+        .limit(TAG_NEIGHBOURS as i64)
+        .into_boxed();
+    // The bound alone is the index range; the other condition sorts out equal times.
+    let query = match (at, later) {
+        (None, true) => return Ok(Vec::new()),
+        (None, false) => query,
+        (Some(at), false) => query
+            .filter(published_at.le(at))
+            .filter(published_at.lt(at).or(article_id.lt(id))),
+        (Some(at), true) => query
+            .filter(published_at.ge(at))
+            .filter(published_at.gt(at).or(article_id.gt(id))),
+    };
+    if later {
+        query
+            .order((published_at.asc(), article_id.asc()))
+            .load(conn)
+    } else {
+        query
+            .order((published_at.desc(), article_id.desc()))
+            .load(conn)
+    }
 }
 
 /// Some articles' similarity to one, those related enough, best first.
