@@ -26,6 +26,13 @@ pub enum Coding {
 /// first, and the smallest.
 pub const KEPT: Coding = Coding::Brotli;
 
+/// Whether a body of this type is worth keeping coded: text, not an image or an archive
+/// that is compressed already.
+pub fn worth_coding(content_type: &HeaderValue) -> bool {
+    let essence = content_type.to_str().unwrap_or("").to_ascii_lowercase();
+    essence.starts_with("text/") || essence.contains("json") || essence.contains("xml")
+}
+
 /// The forms of a body: plain and each [`Coding`].
 pub const FORMS: usize = 3;
 
@@ -65,7 +72,7 @@ impl Coding {
                 writer.finish()?;
             }
         }
-        // Exact size: spare capacity would be kept alive with the entry, uncounted.
+        // Spare capacity would be kept alive with the entry, uncounted.
         out.shrink_to_fit();
         Ok(Bytes::from(out))
     }

@@ -75,9 +75,10 @@ struct Entry {
 impl Entry {
     /// An entry for the plain `body`, kept coded when it is small enough.
     fn new(version: i64, body: &[u8], etag: String, head: EntryHead) -> Self {
-        let coded = (body.len() <= codings::MAX_CODED_BODY)
-            .then(|| codings::KEPT.encode(body).ok())
-            .flatten();
+        let coded = (body.len() <= codings::MAX_CODED_BODY
+            && codings::worth_coding(&head.content_type))
+        .then(|| codings::KEPT.encode(body).ok())
+        .flatten();
         let (kept, kept_coding) = match coded {
             Some(coded) => (coded, Some(codings::KEPT)),
             // An exact-size copy: the handler's buffer may have grown with spare capacity
@@ -245,7 +246,12 @@ impl ResponseCache {
             return Some(bytes.clone());
         }
         let bytes = match (entry.kept_coding, coding) {
-            (None, Some(_)) if entry.kept.len() > codings::MAX_CODED_BODY => return None,
+            (None, Some(_))
+                if entry.kept.len() > codings::MAX_CODED_BODY
+                    || !codings::worth_coding(&entry.content_type) =>
+            {
+                return None
+            }
             (None, Some(coding)) => coding.encode(&entry.kept).ok()?,
             (Some(kept), None) => kept.decode(&entry.kept).ok()?,
             (Some(kept), Some(coding)) => coding.encode(&kept.decode(&entry.kept).ok()?).ok()?,
@@ -323,5 +329,24 @@ mod tests {
             cache.body("/large", &large_entry, None).expect("plain"),
             large
         );
+
+        // Nor is a body that is not text (an image is compressed already).
+        let picture = Entry::new(
+            1,
+            plain.as_bytes(),
+            "W/\"p\"".into(),
+            EntryHead {
+                shows: None,
+                expires_at: None,
+                content_type: HeaderValue::from_static("image/webp"),
+                link: None,
+            },
+        );
+        cache.put("/picture".into(), picture);
+        let picture = cache.get("/picture").expect("cached");
+        assert_eq!(picture.kept_coding, None);
+        assert!(cache
+            .body("/picture", &picture, Some(Coding::Brotli))
+            .is_none());
     }
 }

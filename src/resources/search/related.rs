@@ -6,8 +6,8 @@
 //! Two articles' similarity is the dot product of their vectors, plus a little for each
 //! shared tag and for the same category, so three shared tags count for more than one but
 //! never outweigh the text. Candidates are the articles each of the article's strongest
-//! words matters most to ([`CHAMPIONS`] per word), and the newest articles sharing a tag;
-//! the similarity is symmetric, so a write also offers the article to its candidates'
+//! words matters most to ([`CHAMPIONS`] per word), and, of each of its tags, those
+//! published nearest before and after it ([`TAG_NEIGHBOURS`]); the similarity is symmetric, so a write also offers the article to its candidates'
 //! lists. Editors' pinned articles come first, in their order.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -255,9 +255,11 @@ fn candidates(
 }
 
 /// Up to [`TAG_NEIGHBOURS`] articles carrying `tag` published just before the article `id`
-/// published `at`, or just after (`later`), by (time, id); unpublished (`at` `None`), it
-/// comes after every published one. `article_tags.published_at` is set only while its
-/// article is published, so this is one index range.
+/// published `at`, or just after (`later`), by (time, id). `at` is the article's own
+/// `published_at` whatever its status (a dated draft sits at its date; `rebuild` places it
+/// the same way); without one it comes after every published article. The neighbours are
+/// published: `article_tags.published_at` is set only while its article is, and the range
+/// is one index range.
 fn tag_neighbours(
     conn: &mut AnyConnection,
     tag: i64,
