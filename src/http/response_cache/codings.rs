@@ -10,9 +10,9 @@ use actix_web::http::header::{AcceptEncoding, Encoding, Header, HeaderValue};
 use actix_web::web::Bytes;
 use std::io::{Read, Write};
 
-/// The largest body kept coded. Coding runs on the worker thread that serves the hit
-/// (brotli at quality 5 takes milliseconds per 100 KB); a larger body is left to `Compress`,
-/// which codes it off the worker, per answer, as before.
+/// The largest body kept coded. Coding runs on the worker thread that serves the request
+/// (brotli at quality 5 takes milliseconds per 100 KB); a larger body is kept plain and
+/// left to `Compress`, which codes it off the worker, per answer, as before.
 pub const MAX_CODED_BODY: usize = 64 * 1024;
 
 /// A coding the cache serves from its own bytes.

@@ -235,8 +235,7 @@ impl ResponseCache {
     /// The body of `entry` (cached under `key`) plain (`None`) or in `coding`: the kept
     /// body, or another form made once from it and kept with the entry while it is still
     /// the one cached under `key`, so its bytes are counted. `None` for a coding of a body
-    /// over [`codings::MAX_CODED_BODY`] (`Compress` codes it), or if the kept body does
-    /// not decode.
+    /// kept plain (`Compress` codes it), or if the kept body does not decode.
     fn body(&self, key: &str, entry: &Arc<Entry>, coding: Option<Coding>) -> Option<Bytes> {
         if coding == entry.kept_coding {
             return Some(entry.kept.clone());
@@ -245,17 +244,13 @@ impl ResponseCache {
         if let Some(bytes) = slot.get() {
             return Some(bytes.clone());
         }
-        let bytes = match (entry.kept_coding, coding) {
-            (None, Some(_))
-                if entry.kept.len() > codings::MAX_CODED_BODY
-                    || !codings::worth_coding(&entry.content_type) =>
-            {
-                return None
-            }
-            (None, Some(coding)) => coding.encode(&entry.kept).ok()?,
-            (Some(kept), None) => kept.decode(&entry.kept).ok()?,
-            (Some(kept), Some(coding)) => coding.encode(&kept.decode(&entry.kept).ok()?).ok()?,
-            (None, None) => return Some(entry.kept.clone()),
+        // Kept plain (too large, or not text: `Entry::new`): plain was answered above, and
+        // `Compress` codes it.
+        let kept = entry.kept_coding?;
+        let plain = kept.decode(&entry.kept).ok()?;
+        let bytes = match coding {
+            None => plain,
+            Some(coding) => coding.encode(&plain).ok()?,
         };
         let mut entries = self.entries.lock().ok()?;
         let still_cached = entries

@@ -7,8 +7,9 @@
 //! shared tag and for the same category, so three shared tags count for more than one but
 //! never outweigh the text. Candidates are the articles each of the article's strongest
 //! words matters most to ([`CHAMPIONS`] per word), and, of each of its tags, those
-//! published nearest before and after it ([`TAG_NEIGHBOURS`]); the similarity is symmetric, so a write also offers the article to its candidates'
-//! lists. Editors' pinned articles come first, in their order.
+//! published nearest before and after it ([`TAG_NEIGHBOURS`]); the similarity is
+//! symmetric, so a write also offers the article to its candidates' lists. Editors' pinned
+//! articles come first, in their order.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -616,16 +617,15 @@ pub fn rebuild(conn: &mut AnyConnection) -> QueryResult<()> {
     for list in published_by_tag.values_mut() {
         list.sort_unstable();
     }
-    let published_at: HashMap<i64, Option<NaiveDateTime>> = articles::table
-        .select((articles::id, articles::published_at))
-        .load::<(i64, Option<NaiveDateTime>)>(conn)?
-        .into_iter()
-        .collect();
-    let category_of: HashMap<i64, Option<i64>> = articles::table
-        .select((articles::id, articles::category_id))
-        .load::<(i64, Option<i64>)>(conn)?
-        .into_iter()
-        .collect();
+    let mut published_at: HashMap<i64, Option<NaiveDateTime>> = HashMap::new();
+    let mut category_of: HashMap<i64, Option<i64>> = HashMap::new();
+    let rows: Vec<(i64, Option<i64>, Option<NaiveDateTime>)> = articles::table
+        .select((articles::id, articles::category_id, articles::published_at))
+        .load(conn)?;
+    for (id, category, at) in rows {
+        category_of.insert(id, category);
+        published_at.insert(id, at);
+    }
     let pinned: HashSet<(i64, i64)> = article_related::table
         .select((article_related::article_id, article_related::related_id))
         .load::<(i64, i64)>(conn)?
