@@ -59,6 +59,31 @@ impl ChangeKey {
     }
 }
 
+/// A [`ChangeKey`] in eight bytes (its kind in the top bits, its id below), the form the
+/// response cache keeps keys in: an article page shows about twenty, and at 50,000 cached
+/// answers the enum's 24 bytes a key came to a fifth of the cache's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PackedKey(u64);
+
+const KIND_SHIFT: u32 = 60;
+
+impl ChangeKey {
+    /// The key packed; `None` for an id outside `0..2^60` (no row has one), which the
+    /// caller must not take as "unchanged".
+    pub fn pack(self) -> Option<PackedKey> {
+        let (kind, id): (u64, i64) = match self {
+            Self::Article(id) => (1, id),
+            Self::RelatedList(id) => (2, id),
+            Self::Category(Some(id)) => (3, id),
+            Self::Category(None) => (4, 0),
+            Self::Tag(id) => (5, id),
+            Self::Everything => (6, 0),
+        };
+        let id = u64::try_from(id).ok().filter(|id| *id < 1 << KIND_SHIFT)?;
+        Some(PackedKey(kind << KIND_SHIFT | id))
+    }
+}
+
 /// The name of [`ChangeKey::Everything`].
 pub const EVERYTHING: &str = "*";
 
@@ -132,6 +157,26 @@ mod tests {
         }
         for unknown in ["article", "article:x", "menu:3", "", "tag:"] {
             assert_eq!(ChangeKey::parse(unknown), None, "{unknown}");
+        }
+    }
+
+    #[test]
+    fn keys_pack_apart_and_an_id_out_of_range_does_not_pack() {
+        let mut keys = vec![ChangeKey::Category(None), ChangeKey::Everything];
+        for id in [0, 1, 2, 1 << 40, (1 << 60) - 1] {
+            keys.extend([
+                ChangeKey::Article(id),
+                ChangeKey::RelatedList(id),
+                ChangeKey::Category(Some(id)),
+                ChangeKey::Tag(id),
+            ]);
+        }
+        let packed: std::collections::HashSet<_> =
+            keys.iter().map(|key| key.pack().expect("packs")).collect();
+        assert_eq!(packed.len(), keys.len());
+        for id in [-1, 1 << 60, i64::MAX] {
+            assert_eq!(ChangeKey::Article(id).pack(), None, "{id}");
+            assert_eq!(ChangeKey::Category(Some(id)).pack(), None, "{id}");
         }
     }
 }

@@ -14,7 +14,7 @@ use actix_web::{Error, HttpResponse};
 
 use super::codings::{self, Coding};
 use super::{Entry, EntryHead, ResponseCache, Shows, X_CACHE};
-use crate::content::changes::ChangeKey;
+use crate::content::changes::PackedKey;
 use crate::content::next_publication_after;
 use crate::http::caching::{etag_of, KnownBodyEtag};
 use crate::state::AppState;
@@ -36,7 +36,7 @@ fn from_entry(entry: &Entry, coding: Option<Coding>, body: Bytes) -> HttpRespons
         response.insert_header((header::CONTENT_ENCODING, coding.header_value()));
     }
     if let Some(link) = &entry.link {
-        response.insert_header((header::LINK, link.clone()));
+        response.insert_header((header::LINK, HeaderValue::clone(link)));
     }
     response.insert_header((X_CACHE, HeaderValue::from_static("hit")));
     let mut response = response.body(body);
@@ -127,13 +127,15 @@ pub async fn cache_responses(
             &bytes,
             etag.clone(),
             EntryHead {
-                shows: head.extensions().get::<Shows>().map(|shows| {
-                    let keys: BTreeSet<ChangeKey> = shows.0.iter().copied().collect();
-                    keys.into_iter().collect()
+                // A key that does not pack: the entry lives only at this version.
+                shows: head.extensions().get::<Shows>().and_then(|shows| {
+                    let keys: Option<BTreeSet<PackedKey>> =
+                        shows.0.iter().map(|key| key.pack()).collect();
+                    keys.map(|keys| keys.into_iter().collect())
                 }),
                 expires_at,
                 content_type: content_type.clone(),
-                link: head.headers().get(header::LINK).cloned(),
+                link: head.headers().get(header::LINK).cloned().map(Box::new),
             },
         );
         // A client asking for the kept coding gets the bytes just made, not `Compress`'s.

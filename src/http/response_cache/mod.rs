@@ -25,7 +25,7 @@ use actix_web::HttpResponse;
 use chrono::NaiveDateTime;
 use lru::LruCache;
 
-use crate::content::changes::ChangeKey;
+use crate::content::changes::{ChangeKey, PackedKey};
 use codings::Coding;
 
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
@@ -43,31 +43,37 @@ impl Shows {
     }
 }
 
-/// What one entry costs besides its key, body and header values: the entry itself, its
-/// `Arc`, and the LRU's node and hash slot (measured generously, not exactly).
-const ENTRY_OVERHEAD: usize = std::mem::size_of::<Entry>() + 128;
+/// What one entry costs besides its key, body, keys and header values: the entry itself,
+/// its `Arc`, the LRU's node and hash slot, and the allocator's headers. Measured: 40,000
+/// generated article pages cached took 1,212 bytes each of the allocator's in-use memory
+/// (docs/benchmarks.md), about 300 more than their parts' lengths and the entry's size.
+const ENTRY_OVERHEAD: usize = std::mem::size_of::<Entry>() + 300;
 
 /// The largest share of the cache one response may take; a larger one is not cached, so
 /// one big page cannot flush everything else.
 const MAX_ENTRY_SHARE: usize = 8;
 
+/// The forms of a body made from the kept one (plain or a [`Coding`], by [`codings::slot`]).
+type Forms = [OnceLock<Bytes>; codings::FORMS];
+
 struct Entry {
     version: i64,
     /// The keys it shows, if it said (see [`Shows`]).
-    shows: Option<Box<[ChangeKey]>>,
+    shows: Option<Box<[PackedKey]>>,
     /// The first scheduled publication after the entry was made, if any.
     expires_at: Option<NaiveDateTime>,
     content_type: HeaderValue,
-    link: Option<HeaderValue>,
+    /// Boxed: few answers have one, and the entry stays small.
+    link: Option<Box<HeaderValue>>,
     /// The body as kept: in [`codings::KEPT`] when it is small enough to code here, a
     /// fifth of the plain body for an article, so the same memory holds five times the
     /// pages; else plain.
     kept: Bytes,
     kept_coding: Option<Coding>,
-    /// The body in each other form (plain or a [`Coding`], by [`codings::slot`]), made on
-    /// the first hit asking for it; set only while the entry is in the cache, and counted
-    /// in its size.
-    made: [OnceLock<Bytes>; codings::FORMS],
+    /// The body in each other form, made on the first hit asking for it; set only while
+    /// the entry is in the cache (under its lock), and counted in its size. Made only when
+    /// a client asks for another form than the kept one: most entries never have it.
+    made: OnceLock<Box<Forms>>,
     /// The plain body's ETag (`caching::etag_of`), so a hit is not hashed again.
     etag: String,
 }
@@ -103,28 +109,33 @@ impl Entry {
         ENTRY_OVERHEAD
             + key.len()
             + self.kept.len()
-            + self
-                .made
-                .iter()
-                .filter_map(OnceLock::get)
-                .map(Bytes::len)
-                .sum::<usize>()
+            + self.made.get().map_or(0, |forms| {
+                std::mem::size_of::<Forms>()
+                    + forms
+                        .iter()
+                        .filter_map(OnceLock::get)
+                        .map(Bytes::len)
+                        .sum::<usize>()
+            })
             + self.etag.len()
             + self.content_type.len()
-            + self.link.as_ref().map_or(0, HeaderValue::len)
+            + self
+                .link
+                .as_ref()
+                .map_or(0, |link| std::mem::size_of::<HeaderValue>() + link.len())
             + self
                 .shows
                 .as_ref()
-                .map_or(0, |shows| std::mem::size_of_val::<[ChangeKey]>(shows))
+                .map_or(0, |shows| std::mem::size_of_val::<[PackedKey]>(shows))
     }
 }
 
 /// What an entry keeps of the answer besides its body.
 pub(super) struct EntryHead {
-    pub shows: Option<Box<[ChangeKey]>>,
+    pub shows: Option<Box<[PackedKey]>>,
     pub expires_at: Option<NaiveDateTime>,
     pub content_type: HeaderValue,
-    pub link: Option<HeaderValue>,
+    pub link: Option<Box<HeaderValue>>,
 }
 
 struct Entries {
@@ -240,8 +251,8 @@ impl ResponseCache {
         if coding == entry.kept_coding {
             return Some(entry.kept.clone());
         }
-        let slot = &entry.made[codings::slot(coding)];
-        if let Some(bytes) = slot.get() {
+        let slot = codings::slot(coding);
+        if let Some(bytes) = entry.made.get().and_then(|forms| forms[slot].get()) {
             return Some(bytes.clone());
         }
         // Kept plain (too large, or not text: `Entry::new`): plain was answered above, and
@@ -257,9 +268,19 @@ impl ResponseCache {
             .lru
             .peek(key)
             .is_some_and(|cached| Arc::ptr_eq(cached, entry));
-        if still_cached && slot.set(bytes.clone()).is_ok() {
-            entries.bytes += bytes.len();
-            self.shrink(&mut entries);
+        if still_cached {
+            // Made under the lock, so the count follows what `Entry::size` will see.
+            let first = entry.made.get().is_none();
+            let forms = entry.made.get_or_init(Default::default);
+            if forms[slot].set(bytes.clone()).is_ok() {
+                entries.bytes += bytes.len()
+                    + if first {
+                        std::mem::size_of::<Forms>()
+                    } else {
+                        0
+                    };
+                self.shrink(&mut entries);
+            }
         }
         Some(bytes)
     }
@@ -271,7 +292,10 @@ mod tests {
 
     fn entry(body: &[u8]) -> Entry {
         let head = EntryHead {
-            shows: Some(vec![ChangeKey::Article(1), ChangeKey::Tag(2)].into()),
+            shows: [ChangeKey::Article(1), ChangeKey::Tag(2)]
+                .into_iter()
+                .map(|key| key.pack())
+                .collect(),
             expires_at: None,
             content_type: HeaderValue::from_static("application/json"),
             link: None,
@@ -291,17 +315,22 @@ mod tests {
         let coded_only = cache.bytes();
         assert_eq!(coded_only, kept.size("/a"));
         assert!(coded_only < plain.len());
-        // The kept coding is the kept bytes; the plain body is made once and counted.
+        // The kept coding is the kept bytes, and makes no other form.
         let brotli = cache.body("/a", &kept, Some(Coding::Brotli)).expect("br");
         assert_eq!(brotli.as_ptr(), kept.kept.as_ptr());
+        assert!(kept.made.get().is_none());
+        // The plain body is made once and counted, with the forms' array it sits in.
         let made = cache.body("/a", &kept, None).expect("plain");
         assert_eq!(made, plain.as_bytes());
-        assert_eq!(cache.bytes(), coded_only + plain.len());
+        let forms = std::mem::size_of::<Forms>();
+        assert_eq!(cache.bytes(), coded_only + forms + plain.len());
+        assert_eq!(cache.bytes(), kept.size("/a"));
         let again = cache.body("/a", &kept, None).expect("plain");
         assert_eq!(again.as_ptr(), made.as_ptr());
         let gzip = cache.body("/a", &kept, Some(Coding::Gzip)).expect("gzip");
         assert_eq!(Coding::Gzip.decode(&gzip).unwrap(), plain.as_bytes());
-        assert_eq!(cache.bytes(), coded_only + plain.len() + gzip.len());
+        assert_eq!(cache.bytes(), coded_only + forms + plain.len() + gzip.len());
+        assert_eq!(cache.bytes(), kept.size("/a"));
 
         // Replaced: the old entry's forms are no longer counted, and a form made for the
         // old entry (a request still holding it) is not kept.

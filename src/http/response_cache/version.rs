@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use tokio::sync::Notify;
 
-use crate::content::changes::{self, ChangeKey};
+use crate::content::changes::{self, ChangeKey, PackedKey};
 use crate::db::Pool;
 
 /// The most changed keys one read takes in; more, and everything counts as changed (a
@@ -36,7 +36,7 @@ struct Changes {
     /// Everything may have changed at this version: entries made before it are stale.
     everything_at: i64,
     /// Keys that changed since `everything_at`, each with its latest change.
-    keys: HashMap<ChangeKey, i64>,
+    keys: HashMap<PackedKey, i64>,
 }
 
 impl Changes {
@@ -44,15 +44,17 @@ impl Changes {
         match read {
             Some(keys) if keys.len() as i64 <= MAX_KEYS_READ => {
                 for (name, at) in keys {
-                    match ChangeKey::parse(&name) {
-                        // A name it does not know (a newer instance's): as if everything.
-                        Some(ChangeKey::Everything) | None => {
-                            self.everything_at = self.everything_at.max(at);
-                        }
+                    let packed = ChangeKey::parse(&name)
+                        .filter(|key| *key != ChangeKey::Everything)
+                        .and_then(ChangeKey::pack);
+                    match packed {
                         Some(key) => {
                             let latest = self.keys.entry(key).or_insert(at);
                             *latest = (*latest).max(at);
                         }
+                        // Everything, a name it does not know (a newer instance's), or an
+                        // id no key holds.
+                        None => self.everything_at = self.everything_at.max(at),
                     }
                 }
                 if self.keys.len() > MAX_KEYS_KEPT {
@@ -173,7 +175,7 @@ impl VersionReads {
     /// Whether an answer made at version `made_at` is still what a request given `version`
     /// would get: `shows` lists the keys it shows (`None`: it may show anything, so any
     /// change at all makes it stale).
-    pub fn unchanged_since(&self, made_at: i64, shows: Option<&[ChangeKey]>, version: i64) -> bool {
+    pub fn unchanged_since(&self, made_at: i64, shows: Option<&[PackedKey]>, version: i64) -> bool {
         let Some(shows) = shows else {
             return made_at == version;
         };
