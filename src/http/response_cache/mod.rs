@@ -269,16 +269,14 @@ impl ResponseCache {
             .peek(key)
             .is_some_and(|cached| Arc::ptr_eq(cached, entry));
         if still_cached {
-            // Made under the lock, so the count follows what `Entry::size` will see.
-            let first = entry.made.get().is_none();
-            let forms = entry.made.get_or_init(Default::default);
-            if forms[slot].set(bytes.clone()).is_ok() {
-                entries.bytes += bytes.len()
-                    + if first {
-                        std::mem::size_of::<Forms>()
-                    } else {
-                        0
-                    };
+            // Made under the lock, and counted as `Entry::size` grew: what `shrink` and a
+            // replacement take off later is the same size.
+            let before = entry.size(key);
+            if entry.made.get_or_init(Default::default)[slot]
+                .set(bytes.clone())
+                .is_ok()
+            {
+                entries.bytes += entry.size(key) - before;
                 self.shrink(&mut entries);
             }
         }
