@@ -135,6 +135,10 @@ pub struct Query {
 pub enum Part {
     Phrase(Vec<String>),
     Prefix(String),
+    /// A phrase ending in one Chinese character after a word (`2021年`): in the text the
+    /// character may be a run of its own (2021年，) or begin a longer one (2021年护苗, indexed
+    /// as 年护 护苗 …), so the last term is found as the start of a pair or as itself.
+    PhraseThenPrefix(Vec<String>),
 }
 
 impl Part {
@@ -143,7 +147,7 @@ impl Part {
     /// are one run), so pairs in a row are one run's.
     fn pieces(&self) -> Vec<String> {
         let terms = match self {
-            Part::Phrase(terms) => terms.as_slice(),
+            Part::Phrase(terms) | Part::PhraseThenPrefix(terms) => terms.as_slice(),
             Part::Prefix(start) => std::slice::from_ref(start),
         };
         let mut pieces: Vec<String> = Vec::new();
@@ -172,6 +176,14 @@ impl Part {
                     .join(" <-> ")
             ),
             Part::Prefix(start) => format!("'{start}':*"),
+            Part::PhraseThenPrefix(terms) => format!(
+                "({}:*)",
+                terms
+                    .iter()
+                    .map(|term| format!("'{term}'"))
+                    .collect::<Vec<_>>()
+                    .join(" <-> ")
+            ),
         }
     }
 }
@@ -206,8 +218,20 @@ impl Query {
         let mut needles = Vec::new();
         let mut phrase: Vec<String> = Vec::new();
         let mut needle = String::new();
+        let lone_han = |term: &String| {
+            let mut chars = term.chars();
+            chars.next().is_some_and(is_han) && chars.next().is_none()
+        };
         let mut flush = |phrase: &mut Vec<String>, needle: &mut String| {
-            if phrase.len() == 1
+            // A phrase starting with one Chinese character before a word (第3届) may be the
+            // end of a pair in the text (举办第3届: 办第), which no index lookup finds by its
+            // end: the phrase is searched without it, the needle still marks it whole.
+            if phrase.len() > 1 && lone_han(&phrase[0]) {
+                phrase.remove(0);
+            }
+            if phrase.len() > 1 && phrase.last().is_some_and(lone_han) {
+                parts.push(Part::PhraseThenPrefix(std::mem::take(phrase)));
+            } else if phrase.len() == 1
                 && needle.chars().count() == 1
                 && is_han(needle.chars().next().unwrap_or(' '))
             {
@@ -250,6 +274,8 @@ impl Query {
             .map(|part| match part {
                 Part::Phrase(terms) => format!("\"{}\"", terms.join(" ")),
                 Part::Prefix(start) => format!("\"{start}\"*"),
+                // FTS5 reads the last term of a phrase followed by `*` as a prefix.
+                Part::PhraseThenPrefix(terms) => format!("\"{}\"*", terms.join(" ")),
             })
             .collect::<Vec<_>>()
             .join(" AND ")
@@ -290,9 +316,14 @@ impl Query {
                 Part::Phrase(_) if pieces.len() == 1 && fits(&pieces[0]) => {
                     grams.push(format!("'{}'", pieces[0]));
                 }
-                Part::Phrase(_) => {
-                    for piece in &pieces {
-                        if fits(piece) {
+                Part::Phrase(_) | Part::PhraseThenPrefix(_) => {
+                    let open_end = matches!(part, Part::PhraseThenPrefix(_));
+                    for (at, piece) in pieces.iter().enumerate() {
+                        if open_end && at + 1 == pieces.len() {
+                            // One character: grams hold it as a run of its own or as the
+                            // start of the stretches it begins.
+                            grams.push(format!("'{piece}':*"));
+                        } else if fits(piece) {
                             grams.push(format!("'{piece}'"));
                         } else {
                             let run: Vec<char> = piece.chars().collect();

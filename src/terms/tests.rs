@@ -45,11 +45,22 @@ fn queries_are_phrases_of_the_same_terms() {
         vec![Part::Phrase(vec!["ai".into(), "安全".into()])]
     );
     assert_eq!(mixed.needles, vec!["ai安全".to_owned()]);
+    // One character after a word begins a pair in the text or stands alone: a prefix.
     let year = Query::parse("２０２１年").unwrap();
     assert_eq!(
         year.parts,
-        vec![Part::Phrase(vec!["2021".into(), "年".into()])]
+        vec![Part::PhraseThenPrefix(vec!["2021".into(), "年".into()])]
     );
+    assert_eq!(year.fts5(), "\"2021 年\"*");
+    assert_eq!(year.tsquery(), "('2021' <-> '年':*)");
+    // One character before a word may end a pair in the text: left out of the phrase,
+    // still marked.
+    let edition = Query::parse("第3届").unwrap();
+    assert_eq!(
+        edition.parts,
+        vec![Part::PhraseThenPrefix(vec!["3".into(), "届".into()])]
+    );
+    assert_eq!(edition.needles, vec!["第3届".to_owned()]);
 }
 
 #[test]
@@ -95,13 +106,22 @@ fn queries_of_up_to_six_characters_are_one_gram_and_longer_ones_are_checked() {
             )
         )
     );
-    // A one-character run inside a phrase is that character, as the index writes it.
+    // A one-character run inside a phrase is that character, as the index writes it; at
+    // the end, it is also the start of the stretches it begins.
+    let inside = Query::parse("AI年2021").unwrap();
+    assert_eq!(
+        inside.tsquery_grams(),
+        (
+            "'ai' & '年' & '2021'".to_owned(),
+            Some("('ai' <-> '年' <-> '2021')".to_owned())
+        )
+    );
     let year = Query::parse("2021年").unwrap();
     assert_eq!(
         year.tsquery_grams(),
         (
-            "'2021' & '年'".to_owned(),
-            Some("('2021' <-> '年')".to_owned())
+            "'2021' & '年':*".to_owned(),
+            Some("('2021' <-> '年':*)".to_owned())
         )
     );
 }
@@ -132,7 +152,7 @@ fn operators_and_punctuation_never_reach_the_database() {
         if let Ok(query) = Query::parse(raw) {
             for part in &query.parts {
                 let terms = match part {
-                    Part::Phrase(terms) => terms.clone(),
+                    Part::Phrase(terms) | Part::PhraseThenPrefix(terms) => terms.clone(),
                     Part::Prefix(start) => vec![start.clone()],
                 };
                 for term in terms {

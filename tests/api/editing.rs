@@ -587,6 +587,40 @@ async fn writes_change_lists_neighbours_and_menus_at_once() {
 }
 
 #[actix_rt::test]
+async fn a_draft_without_a_date_shows_its_last_change_wherever_an_editor_reads_it() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = create(&app, &editor, json!({"title": "草稿", "slug": "undated"})).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    let read = app
+        .send("GET", "/api/v1/articles/undated", Some(&editor), None, &[])
+        .await;
+    assert_eq!(read.status, 200, "{}", read.text());
+    let read = read.json();
+    let listed = app
+        .send(
+            "GET",
+            "/api/v1/articles?status=draft",
+            Some(&editor),
+            None,
+            &[],
+        )
+        .await
+        .json();
+    for (what, article) in [("created", &created), ("read", &read)] {
+        assert_eq!(
+            article["published_at"], article["updated_at"],
+            "{what}: {article}"
+        );
+        assert_eq!(
+            article["published_at"], listed["data"][0]["published_at"],
+            "{what}: {article}"
+        );
+    }
+}
+
+#[actix_rt::test]
 async fn editors_list_by_workflow_state_and_the_public_never_sees_drafts() {
     let app = TestApp::empty().await;
     let editor = app.token_for(Role::Editor).await;

@@ -65,10 +65,18 @@ async fn words_no_dictionary_knows_mixed_scripts_and_other_forms_are_found() {
     write(&app, &editor, json!({"slug": "ai-forum", "title": "AI安全论坛在南山举行", "body_html": "<p>2021年11月，论坛讨论了人工智能的网络安全。</p>", "status": "published"})).await;
     write(&app, &editor, json!({"slug": "campus", "title": "网络素养教育进校园", "body_html": "<p>未成年人网络保护，从课堂开始。</p>", "status": "published"})).await;
     write(&app, &editor, json!({"slug": "weather", "title": "台风过境", "body_html": "<p>全市停课一天，注意安全。</p>", "status": "published"})).await;
+    write(&app, &editor, json!({"slug": "report", "title": "年度报告", "body_html": "<p>2023年度报告发布，南山举办第3届TOP峰会。</p>", "status": "published"})).await;
     let cases: &[(&str, &[&str])] = &[
         ("AI安全", &["ai-forum"]),
         ("ａｉ安全", &["ai-forum"]),
         ("2021年", &["ai-forum"]),
+        // One character after a word, where the text's run goes on (2023年度, TOP峰会); and
+        // before one, where it ends a pair (举办第3届: 办第).
+        ("2023年", &["report"]),
+        ("TOP峰", &["report"]),
+        ("第3届", &["report"]),
+        ("3届TOP", &["report"]),
+        ("2024年", &[]),
         ("网络安全", &["ai-forum"]),
         ("網絡", &["ai-forum", "campus"]),
         ("素养", &["campus"]),

@@ -809,7 +809,8 @@ pub fn page(
         tags,
         author_name: row.author_name,
         source: row.source,
-        published_at: at_offset(row.published_at.unwrap_or_default(), offset),
+        // Drafts without a date show their last change, as in lists.
+        published_at: at_offset(row.published_at.unwrap_or(row.updated_at), offset),
         updated_at: at_offset(row.updated_at, offset),
         status,
         version: row.version,

@@ -126,6 +126,8 @@ pub struct Article {
     pub author_name: Option<String>,
     #[schema(required = true)]
     pub source: Option<String>,
+    /// When it was published, at the offset it was published in (RFC 3339). For a draft
+    /// without a date, its last change.
     pub published_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     pub seo: Seo,
