@@ -128,7 +128,8 @@ pub struct PageMeta {
     /// The current page number; null when the page was reached with a cursor.
     #[schema(required = true)]
     pub page: Option<i64>,
-    /// Pass as `cursor` to get the page after this one; null on the last page.
+    /// Pass as `cursor` to get the page after this one; null on the last page, and on lists
+    /// that page by number only (search results, the audit trail).
     #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
