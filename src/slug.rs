@@ -36,7 +36,9 @@ fn is_cjk_ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// A readable slug from a title; `fallback` when the title has nothing usable.
+/// A readable slug from a title; `fallback` when the title has nothing usable. The title
+/// is folded as search folds it first, so full-width letters and digits (２０２４, ＡＩ) are
+/// the ASCII ones.
 pub fn from_title(title: &str, fallback: &str) -> String {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -45,7 +47,7 @@ pub fn from_title(title: &str, fallback: &str) -> String {
             words.push(std::mem::take(current));
         }
     };
-    for c in title.chars() {
+    for c in crate::terms::fold(title).chars() {
         if c.is_ascii_alphanumeric() {
             current.push(c.to_ascii_lowercase());
         } else if let Some(pinyin) = c.to_pinyin() {
@@ -110,6 +112,12 @@ mod tests {
         );
         assert_eq!(from_title("Hello, World!", "x"), "hello-world");
         assert_eq!(from_title("2024", "x"), "n-2024");
+        // Full-width letters and digits, common in Chinese titles, are the ASCII ones.
+        assert_eq!(from_title("１２３４", "x"), "n-1234");
+        assert_eq!(
+            from_title("２０２４年ＡＩ論壇", "x"),
+            "2024-nian-ai-lun-tan"
+        );
         assert_eq!(from_title("!!!", "article"), "article");
         assert!(from_title(&"长".repeat(100), "x").len() <= 80);
     }
