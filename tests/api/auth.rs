@@ -87,7 +87,22 @@ async fn login_me_and_wrong_credentials() {
         )
         .await;
     assert_eq!(bad_shape.status, 422);
-    assert_eq!(bad_shape.json()["errors"][0]["field"], "pasword");
+    // Every bad field at once, in the words every other body uses.
+    assert_eq!(
+        bad_shape.json()["errors"],
+        json!([
+            {"field": "pasword", "message": "is not a field; expected one of: email, password"},
+            {"field": "password", "message": "is required"}
+        ])
+    );
+    let no_token = app
+        .send("POST", "/api/v1/auth/refresh", None, Some(&json!({})), &[])
+        .await;
+    assert_eq!(no_token.status, 422);
+    assert_eq!(
+        no_token.json()["errors"],
+        json!([{"field": "refresh_token", "message": "is required"}])
+    );
 }
 
 #[actix_rt::test]

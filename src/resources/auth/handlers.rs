@@ -10,6 +10,7 @@ use crate::auth::login::check_credentials;
 use crate::error::ApiError;
 use crate::http::params::NoParams;
 use crate::http::responses;
+use crate::http::valid::Valid;
 use crate::resources::audit;
 use crate::resources::users::queries::{self as users, UserRow};
 use crate::resources::users::types::User;
@@ -58,10 +59,11 @@ fn token_pair(
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Valid<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
     body.check()?;
-    let LoginRequest { email, password } = body.into_inner();
+    let LoginRequest { email, password } = body;
     let email = Email::normalize(&email);
     let address = state.trusted_proxies.client_of(&req);
     let user = check_credentials(&state, &email, password, &address).await?;
@@ -111,7 +113,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: Valid<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let presented = body.into_inner().refresh_token;
     let refresh_expires = Utc::now() + state.auth.tokens.config().refresh_ttl;
