@@ -165,25 +165,18 @@ impl Part {
 
     /// The part in `to_tsquery` syntax over the pairs and words of [`index_terms`].
     fn tsquery(&self) -> String {
+        let in_a_row = |terms: &[String]| {
+            terms
+                .iter()
+                .map(|term| format!("'{term}'"))
+                .collect::<Vec<_>>()
+                .join(" <-> ")
+        };
         match self {
             Part::Phrase(terms) if terms.len() == 1 => format!("'{}'", terms[0]),
-            Part::Phrase(terms) => format!(
-                "({})",
-                terms
-                    .iter()
-                    .map(|term| format!("'{term}'"))
-                    .collect::<Vec<_>>()
-                    .join(" <-> ")
-            ),
+            Part::Phrase(terms) => format!("({})", in_a_row(terms)),
             Part::Prefix(start) => format!("'{start}':*"),
-            Part::PhraseThenPrefix(terms) => format!(
-                "({}:*)",
-                terms
-                    .iter()
-                    .map(|term| format!("'{term}'"))
-                    .collect::<Vec<_>>()
-                    .join(" <-> ")
-            ),
+            Part::PhraseThenPrefix(terms) => format!("({}:*)", in_a_row(terms)),
         }
     }
 }
