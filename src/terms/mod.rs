@@ -222,13 +222,11 @@ impl Query {
             if phrase.len() > 1 && lone_han(&phrase[0]) {
                 phrase.remove(0);
             }
-            if phrase.len() > 1 && phrase.last().is_some_and(lone_han) {
-                parts.push(Part::PhraseThenPrefix(std::mem::take(phrase)));
-            } else if phrase.len() == 1
-                && needle.chars().count() == 1
-                && is_han(needle.chars().next().unwrap_or(' '))
-            {
+            // One character last is the start of a pair, or itself: alone, or after a word.
+            if phrase.len() == 1 && lone_han(&phrase[0]) {
                 parts.push(Part::Prefix(std::mem::take(phrase).remove(0)));
+            } else if phrase.len() > 1 && phrase.last().is_some_and(lone_han) {
+                parts.push(Part::PhraseThenPrefix(std::mem::take(phrase)));
             } else if !phrase.is_empty() {
                 parts.push(Part::Phrase(std::mem::take(phrase)));
             }
