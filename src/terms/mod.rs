@@ -87,12 +87,15 @@ pub const GRAM_CHARS: usize = 6;
 pub const MAX_GRAM_BYTES: usize = 1_000_000;
 
 /// What PostgreSQL's gram vector holds for a text, each once, in the order they first
-/// appear: its words, its one-character runs, and every stretch of 2 to [`GRAM_CHARS`]
-/// characters of its Chinese runs. A query word of up to six characters is then one
-/// lexeme, which the GIN index answers alone; as a phrase of pairs, every candidate's
-/// whole vector had to be read to check that the pairs follow each other (see
-/// [`Query::tsquery_grams`]). At most [`MAX_GRAM_BYTES`], the first ones (the title comes
-/// first); words longer than a query can be are left out.
+/// appear: its words, its one-character runs, every stretch of 2 to [`GRAM_CHARS`]
+/// characters of its Chinese runs, and where a word and a Chinese run follow each other
+/// (separators between them or not, as [`index_terms`] ignores them), the word with the
+/// run's nearest character (2023年度 → `2023年`; 安全AI → `全ai`). A query word of up to six
+/// characters is then one lexeme, which the GIN index answers alone, and so is a year
+/// (`2023年`); as a phrase of pairs, every candidate's whole vector had to be read to check
+/// that the pairs follow each other (see [`Query::tsquery_grams`]). At most
+/// [`MAX_GRAM_BYTES`], the first ones (the title comes first); words longer than a query
+/// can be are left out.
 pub fn index_grams(text: &str) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut grams = Vec::new();
@@ -104,10 +107,17 @@ pub fn index_grams(text: &str) -> Vec<String> {
             grams.push(gram);
         }
     };
+    let mut before: Option<Piece> = None;
     for piece in pieces(&fold(text)).into_iter().flatten() {
-        match piece {
+        if let Some(boundary) = before
+            .as_ref()
+            .and_then(|before| boundary_gram(before, &piece))
+        {
+            keep(boundary);
+        }
+        match &piece {
             Piece::Word(word) if word.chars().count() > MAX_QUERY_CHARS => {}
-            Piece::Word(word) => keep(word),
+            Piece::Word(word) => keep(word.clone()),
             Piece::Han(run) if run.len() == 1 => keep(run[0].to_string()),
             Piece::Han(run) => {
                 for start in 0..run.len() {
@@ -117,8 +127,22 @@ pub fn index_grams(text: &str) -> Vec<String> {
                 }
             }
         }
+        before = Some(piece);
     }
     grams
+}
+
+/// The gram where a word and a Chinese run meet: the word with the run's nearest character
+/// (`2023` then 年度 → `2023年`, 安全 then `ai` → `全ai`); none between two words or two runs.
+fn boundary_gram(before: &Piece, after: &Piece) -> Option<String> {
+    let long = |word: &str| word.chars().count() > MAX_QUERY_CHARS;
+    match (before, after) {
+        (Piece::Word(word), Piece::Han(run)) if !long(word) => Some(format!("{word}{}", run[0])),
+        (Piece::Han(run), Piece::Word(word)) if !long(word) => {
+            run.last().map(|last| format!("{last}{word}"))
+        }
+        _ => None,
+    }
 }
 
 /// A reader's query, ready to run: every part must match.
@@ -308,29 +332,46 @@ impl Query {
                     grams.push(format!("'{}'", pieces[0]));
                 }
                 Part::Phrase(_) | Part::PhraseThenPrefix(_) => {
-                    let open_end = matches!(part, Part::PhraseThenPrefix(_));
-                    for (at, piece) in pieces.iter().enumerate() {
-                        if open_end && at + 1 == pieces.len() {
-                            // One character: grams hold it as a run of its own or as the
-                            // start of the stretches it begins.
-                            grams.push(format!("'{piece}':*"));
-                        } else if fits(piece) {
+                    for pair in pieces.windows(2) {
+                        grams.push(format!("'{}'", boundary(&pair[0], &pair[1])));
+                    }
+                    // Words and one-character runs are in the grams where they meet (every
+                    // one meets another piece here); longer runs are looked up too.
+                    for piece in &pieces {
+                        let run: Vec<char> = piece.chars().collect();
+                        if run.len() < 2 || !is_han(run[0]) {
+                            continue;
+                        }
+                        if run.len() <= GRAM_CHARS {
                             grams.push(format!("'{piece}'"));
                         } else {
-                            let run: Vec<char> = piece.chars().collect();
                             grams.extend(
                                 run.windows(GRAM_CHARS)
                                     .map(|gram| format!("'{}'", gram.iter().collect::<String>())),
                             );
                         }
                     }
-                    phrases.push(part.tsquery());
+                    // A word and one character after it (2023年) is one gram, decided
+                    // exactly: the character starts the run that follows the word.
+                    let year_like = matches!(part, Part::PhraseThenPrefix(_)) && pieces.len() == 2;
+                    if !year_like {
+                        phrases.push(part.tsquery());
+                    }
                 }
             }
         }
         grams.dedup();
         let phrases = (!phrases.is_empty()).then(|| phrases.join(" & "));
         (grams.join(" & "), phrases)
+    }
+}
+
+/// The gram [`index_grams`] writes where two pieces of a query part meet: a word and a
+/// Chinese run, in either order.
+fn boundary(before: &str, after: &str) -> String {
+    match before.chars().next().is_some_and(is_han) {
+        true => format!("{}{after}", before.chars().last().unwrap_or_default()),
+        false => format!("{before}{}", after.chars().next().unwrap_or_default()),
     }
 }
 

@@ -64,10 +64,15 @@ fn queries_are_phrases_of_the_same_terms() {
 }
 
 #[test]
-fn grams_hold_every_stretch_of_up_to_six_characters_once() {
+fn grams_hold_every_stretch_of_up_to_six_characters_and_where_words_meet_chinese_once() {
     assert_eq!(
         index_grams("护苗有我，护苗！AI安全 网").join(" "),
-        "护苗 护苗有 护苗有我 苗有 苗有我 有我 ai 安全 网"
+        "护苗 护苗有 护苗有我 苗有 苗有我 有我 苗ai ai ai安 安全 网"
+    );
+    // A word and the Chinese character next to it, on either side, separators or not.
+    assert_eq!(
+        index_grams("举办第3届TOP峰会，2023 年").join(" "),
+        "举办 举办第 办第 第3 3 3届 届 届top top top峰 峰会 会2023 2023 2023年 年"
     );
     assert!(index_grams("  ,,, ").is_empty());
     // The first ones, up to the cap: a tsvector has a size limit.
@@ -99,7 +104,7 @@ fn queries_of_up_to_six_characters_are_one_gram_and_longer_ones_are_checked() {
     assert_eq!(
         long.tsquery_grams(),
         (
-            "'未成年人保护' & '成年人保护法' & 'ai' & '安全'".to_owned(),
+            "'未成年人保护' & '成年人保护法' & 'ai安' & '安全'".to_owned(),
             Some(
                 "('未成' <-> '成年' <-> '年人' <-> '人保' <-> '保护' <-> '护法') & ('ai' <-> '安全')"
                     .to_owned()
@@ -112,18 +117,12 @@ fn queries_of_up_to_six_characters_are_one_gram_and_longer_ones_are_checked() {
     assert_eq!(
         inside.tsquery_grams(),
         (
-            "'ai' & '年' & '2021'".to_owned(),
+            "'ai年' & '年2021'".to_owned(),
             Some("('ai' <-> '年' <-> '2021')".to_owned())
         )
     );
     let year = Query::parse("2021年").unwrap();
-    assert_eq!(
-        year.tsquery_grams(),
-        (
-            "'2021' & '年':*".to_owned(),
-            Some("('2021' <-> '年':*)".to_owned())
-        )
-    );
+    assert_eq!(year.tsquery_grams(), ("'2021年'".to_owned(), None));
 }
 
 #[test]
