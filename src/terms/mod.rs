@@ -412,12 +412,73 @@ pub fn pinyin_terms(title: &str) -> String {
 }
 
 /// What a type-ahead box has typed, as a pinyin prefix (`humiao`, `hm`): letters and
-/// digits only, folded, spaces dropped; `None` when it holds anything else (Chinese goes
-/// through [`Query`]).
+/// digits only, folded, spaces and tone marks dropped (`hùmiáo` → `humiao`; `ü` stays, as
+/// the titles' pinyin writes it); `None` when it holds anything else (Chinese goes through
+/// [`Query`]).
 pub fn pinyin_prefix(raw: &str) -> Option<String> {
-    let folded: String = fold(raw).chars().filter(|c| !c.is_whitespace()).collect();
-    (!folded.is_empty() && folded.len() <= 100 && folded.chars().all(|c| c.is_ascii_alphanumeric()))
-        .then_some(folded)
+    use unicode_normalization::UnicodeNormalization;
+    // The four tones' marks (and the grave of ǜ): on a decomposed letter, then composed
+    // again so that ü is one character.
+    let toneless: String = raw
+        .nfd()
+        .filter(|c| !matches!(c, '\u{0300}' | '\u{0301}' | '\u{0304}' | '\u{030C}'))
+        .nfc()
+        .collect();
+    let folded: String = fold(&toneless)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let pinyin = |c: char| c.is_ascii_alphanumeric() || c == 'ü';
+    (!folded.is_empty() && folded.len() <= 100 && folded.chars().all(pinyin)).then_some(folded)
+}
+
+/// What a pinyin prefix typed in a type-ahead box stands for in a title, to mark
+/// (folded, as [`snippet`] takes them): each stretch, from the start of a Chinese character
+/// or a word, whose syllables in a row (`humi` → 护苗, the last one in part) or their
+/// initials (`hm` → 护苗) spell the prefix out; letters and digits spell themselves.
+pub fn pinyin_needles(title: &str, prefix: &str) -> Vec<String> {
+    let chars: Vec<char> = fold(title).chars().collect();
+    let mut needles: Vec<String> = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        let word_start = at == 0 || !chars[at - 1].is_ascii_alphanumeric();
+        let spelled = [false, true]
+            .into_iter()
+            .filter_map(|initials| spelled_out(&chars[at..], prefix, initials))
+            .max()
+            .filter(|_| is_han(chars[at]) || word_start);
+        match spelled {
+            Some(len) => {
+                needles.push(chars[at..at + len].iter().collect());
+                at += len;
+            }
+            None => at += 1,
+        }
+    }
+    needles.sort();
+    needles.dedup();
+    needles
+}
+
+/// How many of `chars` spell `prefix` out from the first, by their whole syllables (the
+/// last may be cut short) or by their initials.
+fn spelled_out(chars: &[char], prefix: &str, initials: bool) -> Option<usize> {
+    use pinyin::ToPinyin;
+    let mut rest = prefix;
+    for (taken, &c) in chars.iter().enumerate() {
+        let own = c.to_string();
+        let reading = match c.to_pinyin() {
+            Some(reading) if initials => reading.first_letter(),
+            Some(reading) => reading.plain(),
+            None if c.is_ascii_alphanumeric() => own.as_str(),
+            None => return None,
+        };
+        if reading.starts_with(rest) {
+            return Some(taken + 1);
+        }
+        rest = rest.strip_prefix(reading)?;
+    }
+    None
 }
 
 /// The segmenter, built once (loading its dictionary takes about 0.1 s).

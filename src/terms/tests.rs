@@ -228,4 +228,27 @@ fn titles_are_found_by_their_pinyin_and_its_initials() {
     assert_eq!(pinyin_prefix("hu miao"), Some("humiao".into()));
     assert_eq!(pinyin_prefix("护苗"), None);
     assert_eq!(pinyin_prefix("hm*"), None);
+    // Tone marks are dropped, ü is kept as the titles' pinyin has it.
+    assert_eq!(pinyin_prefix("Hùmiáo"), Some("humiao".into()));
+    assert_eq!(pinyin_prefix("lǜ"), Some("lü".into()));
+}
+
+#[test]
+fn what_a_pinyin_prefix_stands_for_in_a_title_is_marked() {
+    let title = "护苗有我：AI课堂，呵护";
+    assert_eq!(pinyin_needles(title, "humi"), vec!["护苗"]);
+    assert_eq!(pinyin_needles(title, "hm"), vec!["护苗"]);
+    // Every place it could start, whole syllables before the last.
+    assert_eq!(pinyin_needles(title, "hu"), vec!["护"]);
+    assert_eq!(pinyin_needles(title, "humiaoyouwo"), vec!["护苗有我"]);
+    assert_eq!(pinyin_needles(title, "ai"), vec!["ai"]);
+    assert_eq!(pinyin_needles(title, "aik"), vec!["ai课"]);
+    // Not from inside a word, nor across a punctuation mark.
+    assert!(pinyin_needles(title, "iketang").is_empty());
+    assert!(pinyin_needles(title, "woai").is_empty());
+    assert!(pinyin_needles(title, "xyz").is_empty());
+    assert_eq!(
+        snippet(title, &pinyin_needles(title, "hm"), None),
+        "<mark>护苗</mark>有我：AI课堂，呵护"
+    );
 }

@@ -721,6 +721,7 @@ async fn type_ahead_finds_titles_by_chinese_pinyin_and_initials() {
         "HuMiao",
         "hm",
         "humiaoyouwo",
+        "hùmiáo",
     ] {
         let suggested = app
             .get_json(&format!(
@@ -740,6 +741,25 @@ async fn type_ahead_finds_titles_by_chinese_pinyin_and_initials() {
         .as_str()
         .unwrap()
         .contains("<mark>护苗</mark>"));
+    // What pinyin spells is marked too, where the title's characters spell it.
+    for typed in ["humi", "hm"] {
+        let suggested = app
+            .get_json(&url("/api/v1/search/suggest", &[("q", typed)]))
+            .await;
+        let reference = suggested["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["slug"] == "humiao-safety-training-nanshan")
+            .unwrap_or_else(|| panic!("{typed}: {suggested}"));
+        assert!(
+            reference["title_html"]
+                .as_str()
+                .unwrap()
+                .starts_with("<mark>护苗</mark>有我"),
+            "{typed}: {reference}"
+        );
+    }
     let limited = app.get_json("/api/v1/search/suggest?q=n&limit=2").await;
     assert!(limited["data"].as_array().unwrap().len() <= 2);
     let nothing = app.get_json("/api/v1/search/suggest?q=%E3%80%82").await;

@@ -16,7 +16,7 @@ use crate::db::schema::articles;
 use crate::db::AnyConnection;
 use crate::http::pagination::PageRequest;
 use crate::resources::{articles as article_resource, paths};
-use crate::terms::{snippet, Query};
+use crate::terms::{pinyin_needles, snippet, Query};
 
 /// Characters of text in a snippet.
 const SNIPPET_CHARS: usize = 160;
@@ -778,18 +778,18 @@ pub fn suggest(
         .into_iter()
         .map(|(id, slug, title)| (id, (slug, title)))
         .collect();
-    let needles: &[String] = match typed {
-        Typed::Words(query) => &query.needles,
-        Typed::Pinyin(_) => &[],
-    };
     Ok(ids
         .into_iter()
         .filter_map(|id| {
             let (slug, title) = rows.remove(&id)?;
+            let title_html = match typed {
+                Typed::Words(query) => snippet(&title, &query.needles, None),
+                Typed::Pinyin(prefix) => snippet(&title, &pinyin_needles(&title, prefix), None),
+            };
             Some(Suggestion {
                 id,
                 path: paths::article(&slug),
-                title_html: snippet(&title, needles, None),
+                title_html,
                 slug,
                 title,
             })

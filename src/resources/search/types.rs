@@ -92,7 +92,7 @@ pub struct SearchResults {
 pub struct SuggestParams {
     /// What has been typed so far, 1–100 characters: Chinese (found in titles, the last
     /// character as the start of a word) or pinyin, whole syllables or initials, with or
-    /// without spaces (`humiao`, `hu miao`, `hm` find 护苗).
+    /// without spaces, tone marks or not (`humiao`, `hu miao`, `hùmiáo`, `hm` find 护苗).
     #[param(
         required = true,
         example = "humiao",
@@ -119,8 +119,8 @@ pub struct Suggestion {
     /// The article's path on the site.
     pub path: String,
     pub title: String,
-    /// The title, HTML-escaped, with what matched the Chinese typed in `<mark>` (pinyin
-    /// matches are not marked).
+    /// The title, HTML-escaped, with what matched in `<mark>`: the Chinese typed, or what
+    /// pinyin typed spells (`humi` and `hm` mark 护苗, `hu` every 护).
     pub title_html: String,
 }
 
