@@ -320,11 +320,8 @@ fn choose(
     filter: &ArticleFilter,
     request: &PageRequest,
 ) -> Result<(i64, ChosenPage), ApiError> {
-    let total = match counted_total(conn, now, filter)? {
-        Some(total) => total,
-        None => filtered(now, filter).count().get_result(conn)?,
-    };
     if !filter.is_public() {
+        let total = total(conn, now, filter)?;
         return Ok((total, unpublished_rows(conn, now, filter, request)?));
     }
     // One upper bound, not two: the index range must start at the cursor, not at `now`.
@@ -337,7 +334,10 @@ fn choose(
             return Err(ApiError::invalid("cursor", "was made for another `sort`"));
         }
     }
-    let page_ids = page_of_matches(conn, now, filter, request)?;
+    let (total, page_ids) = match page_of_matches(conn, now, filter, request)? {
+        Some((total, ids)) => (total, Some(ids)),
+        None => (total(conn, now, filter)?, None),
+    };
     let mut query = match &page_ids {
         // The page is chosen: its rows, read as any list reads them.
         Some(ids) => filtered(
@@ -396,15 +396,24 @@ fn choose(
     ))
 }
 
-/// On PostgreSQL, the ids of one page of a public list filtered by a search alone (or with
-/// a category, a tag or dates), chosen from the search index's rows (see
-/// `search::queries::page_of_matches`); `None` where the list's own query chooses.
+/// A list's total: from the counters where they can give it, else counted.
+fn total(conn: &mut AnyConnection, now: NaiveDateTime, filter: &ArticleFilter) -> QueryResult<i64> {
+    match counted_total(conn, now, filter)? {
+        Some(total) => Ok(total),
+        None => filtered(now, filter).count().get_result(conn),
+    }
+}
+
+/// On PostgreSQL, the total and the ids of one page of a public list filtered by a search
+/// alone (or with a category, a tag or dates), chosen from the search index's rows in one
+/// statement (see `search::queries::counted_page_of_matches`); `None` where the list's own
+/// queries count and choose.
 fn page_of_matches(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     filter: &ArticleFilter,
     request: &PageRequest,
-) -> QueryResult<Option<Vec<i64>>> {
+) -> QueryResult<Option<(i64, Vec<i64>)>> {
     use crate::resources::search::queries::{self as search, After, SearchFilter};
     let Some(full_text) = &filter.search else {
         return Ok(None);
@@ -425,7 +434,7 @@ fn page_of_matches(
         published_from: filter.published_between.map(|(from, _)| from),
         published_before: filter.published_between.map(|(_, to)| to),
     };
-    search::page_of_matches(
+    search::counted_page_of_matches(
         conn,
         now,
         full_text,

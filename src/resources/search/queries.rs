@@ -469,13 +469,16 @@ pub struct After {
     pub id: i64,
 }
 
-/// PostgreSQL: the ids of one page of a public list filtered by a search (`/articles?q=`),
-/// newest (or oldest) first, read from the index rows' own mirror of each article's
-/// publication time and category: only the page's rows are then read from `articles`.
-/// Joining every match to `articles` to sort them took 19.5 ms for 书店's 5,143 matches at
-/// 100,000 articles. `None` on SQLite. To be run under [`through_index`].
+/// PostgreSQL: the number of matches of a public list filtered by a search (`/articles?q=`),
+/// and the ids of one page of them, newest (or oldest) first, in one statement: the
+/// matches are found once, with the index rows' own mirror of each article's publication
+/// time and category, then counted and sorted (only the page's rows are then read from
+/// `articles`). Joining every match to `articles` to sort them took 19.5 ms for 书店's 5,143
+/// matches at 100,000 articles; counting and choosing the page in two statements found the
+/// matches twice (6.7–6.9 ms against 4.7–5.3 ms in one, measured with `pgbench`). The total
+/// leaves the cursor out. `None` on SQLite. To be run under [`through_index`].
 #[allow(clippy::too_many_arguments)]
-pub fn page_of_matches(
+pub fn counted_page_of_matches(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     full_text: &FullText,
@@ -484,37 +487,46 @@ pub fn page_of_matches(
     ascending: bool,
     offset: i64,
     limit: i64,
-) -> QueryResult<Option<Vec<i64>>> {
+) -> QueryResult<Option<(i64, Vec<i64>)>> {
     let searched = Searched::everywhere(full_text);
     if !matches!(searched, Searched::Postgres(_)) {
         return Ok(None);
     }
     let mut sql = Sql::new(conn);
-    matching(&mut sql, "{id} AS id", false, &searched, now);
+    sql.text.push_str("WITH m AS MATERIALIZED (");
+    matching(&mut sql, "{id} AS id, {at} AS at", false, &searched, now);
     filtered(&mut sql, filter);
     let (direction, before) = if ascending {
         ("ASC", ">")
     } else {
         ("DESC", "<")
     };
-    if let Some(after) = after {
-        let at = sql.bind(Bound::Instant(after.published_at));
-        let id = sql.bind(Bound::Int(after.id));
-        sql.text.push_str(&format!(
-            " AND (s.published_at, s.article_id) {before} ({at}, {id})"
-        ));
-    }
+    let after = match after {
+        Some(after) => {
+            let at = sql.bind(Bound::Instant(after.published_at));
+            let id = sql.bind(Bound::Int(after.id));
+            format!(" WHERE (at, id) {before} ({at}, {id})")
+        }
+        None => String::new(),
+    };
     let limit = sql.bind(Bound::Int(limit));
     let offset = sql.bind(Bound::Int(offset));
+    // The page's order does not matter here: the list reads its rows in its own order.
     sql.text.push_str(&format!(
-        " ORDER BY s.published_at {direction}, s.article_id {direction} LIMIT {limit} OFFSET {offset}"
+        ") SELECT NULL::bigint AS id, COUNT(*) AS total, NULL::bigint AS position FROM m \
+         UNION ALL (SELECT id, NULL, NULL FROM m{after} \
+         ORDER BY at {direction}, id {direction} LIMIT {limit} OFFSET {offset})"
     ));
-    Ok(Some(
-        sql.load::<Found>(conn)?
-            .into_iter()
-            .map(|found| found.id)
-            .collect(),
-    ))
+    let mut total = 0;
+    let mut ids = Vec::new();
+    for row in sql.load::<CountedOrRanked>(conn)? {
+        match (row.id, row.total) {
+            (Some(id), _) => ids.push(id),
+            (None, Some(count)) => total = count,
+            (None, None) => {}
+        }
+    }
+    Ok(Some((total, ids)))
 }
 
 /// The number of visible articles matching a full-text expression made for the
@@ -635,12 +647,12 @@ fn rankable_matches(
 
 #[derive(QueryableByName)]
 struct CountedOrRanked {
-    /// The count's row has no id; a ranked row has no total.
+    /// The count's row has no id; a ranked (or listed) row has no total.
     #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
     id: Option<i64>,
     #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
     total: Option<i64>,
-    /// A ranked row's place, best first.
+    /// A ranked row's place, best first (none for a listed row).
     #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
     position: Option<i64>,
 }
