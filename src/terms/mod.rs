@@ -41,6 +41,16 @@ enum Piece {
     Word(String),
 }
 
+impl Piece {
+    /// A piece of a query part as [`Part::pieces`] gives it: a Chinese run, or a word.
+    fn of(piece: &str) -> Self {
+        match piece.chars().next().is_some_and(is_han) {
+            true => Piece::Han(piece.chars().collect()),
+            false => Piece::Word(piece.to_owned()),
+        }
+    }
+}
+
 /// The folded text cut into pieces; `None` stands where a separator was.
 fn pieces(folded: &str) -> Vec<Option<Piece>> {
     let mut out: Vec<Option<Piece>> = Vec::new();
@@ -134,6 +144,7 @@ pub fn index_grams(text: &str) -> Vec<String> {
 
 /// The gram where a word and a Chinese run meet: the word with the run's nearest character
 /// (`2023` then 年度 → `2023年`, 安全 then `ai` → `全ai`); none between two words or two runs.
+/// The index writes it ([`index_grams`]) and a query looks it up ([`Query::tsquery_grams`]).
 fn boundary_gram(before: &Piece, after: &Piece) -> Option<String> {
     let long = |word: &str| word.chars().count() > MAX_QUERY_CHARS;
     match (before, after) {
@@ -332,9 +343,10 @@ impl Query {
                     grams.push(format!("'{}'", pieces[0]));
                 }
                 Part::Phrase(_) | Part::PhraseThenPrefix(_) => {
-                    for pair in pieces.windows(2) {
-                        grams.push(format!("'{}'", boundary(&pair[0], &pair[1])));
-                    }
+                    let meeting = pieces.windows(2).filter_map(|pair| {
+                        boundary_gram(&Piece::of(&pair[0]), &Piece::of(&pair[1]))
+                    });
+                    grams.extend(meeting.map(|gram| format!("'{gram}'")));
                     // Words and one-character runs are in the grams where they meet (every
                     // one meets another piece here); longer runs are looked up too.
                     for piece in &pieces {
@@ -363,15 +375,6 @@ impl Query {
         grams.dedup();
         let phrases = (!phrases.is_empty()).then(|| phrases.join(" & "));
         (grams.join(" & "), phrases)
-    }
-}
-
-/// The gram [`index_grams`] writes where two pieces of a query part meet: a word and a
-/// Chinese run, in either order.
-fn boundary(before: &str, after: &str) -> String {
-    match before.chars().next().is_some_and(is_han) {
-        true => format!("{}{after}", before.chars().last().unwrap_or_default()),
-        false => format!("{before}{}", after.chars().next().unwrap_or_default()),
     }
 }
 
