@@ -338,13 +338,19 @@ async fn every_bad_field_is_named_at_once_and_nothing_is_written() {
         )
         .await;
     assert_eq!(not_json.status, 400);
-    let huge = create(
-        &app,
+    // Over 1 MiB: refused from its announced length, before the body is read.
+    app.announce_body(
+        "/api/v1/articles",
         &editor,
-        json!({"title": "大", "body_html": "x".repeat(2 * 1024 * 1024)}),
+        "application/json",
+        2 * 1024 * 1024,
     )
-    .await;
-    assert_eq!(huge.status, 413);
+    .assert_problem(413, "a 2 MiB article");
+    let huge =
+        serde_json::to_vec(&json!({"title": "大", "body_html": "x".repeat(2 * 1024 * 1024)}))
+            .expect("json");
+    app.stream_body("/api/v1/articles", &editor, "application/json", &huge)
+        .assert_problem(413, "a 2 MiB article of unannounced length");
     let past = create(
         &app,
         &editor,

@@ -347,10 +347,13 @@ async fn every_refused_file_gets_one_clear_problem() {
     }
     let bomb = upload(&app, &author, &[("file", Some("bomb.png"), &png_bomb())]).await;
     assert!(bomb.text().contains("pixels"), "{}", bomb.text());
-    // Over the upload limit: 413, before the picture is looked at.
-    let big = vec![0u8; 400 * 1024];
-    let response = upload(&app, &author, &[("file", Some("big.jpg"), &big)]).await;
-    assert_eq!(response.status, 413, "{}", response.text());
+    // Over the upload limit: 413, before the picture is looked at, whether the form's
+    // length is announced or not.
+    let big = form(&[("file", Some("big.jpg"), &vec![0u8; 400 * 1024])]);
+    app.announce_body("/api/v1/media", &author, &form_type(), big.len())
+        .assert_problem(413, "an announced 400 KiB upload");
+    app.stream_body("/api/v1/media", &author, &form_type(), &big)
+        .assert_problem(413, "a 400 KiB upload of unannounced length");
     // Not signed in: 401; nothing was stored.
     let response = app
         .send_bytes(

@@ -667,6 +667,49 @@ impl RawResponse {
 }
 
 impl TestApp {
+    /// Sends only the head of a `POST` that announces a body of `length` bytes, and reads the
+    /// answer: a body over a limit is refused from its length alone. Sending the body as well
+    /// would race the server closing the connection after its early answer, and the reset
+    /// can reach the client before the answer does.
+    pub fn announce_body(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        length: usize,
+    ) -> RawResponse {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\n\
+             content-type: {content_type}\r\ncontent-length: {length}\r\n\r\n"
+        );
+        self.raw(
+            &[head.as_bytes()],
+            std::time::Duration::ZERO,
+            std::time::Duration::from_secs(30),
+        )
+    }
+
+    /// `POST`s `body` in one chunk of a chunked body, so its length is not announced: a
+    /// body over a limit is refused while it is read, and the rest of it is drained.
+    pub fn stream_body(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> RawResponse {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\n\
+             content-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n",
+            body.len()
+        );
+        self.raw(
+            &[head.as_bytes(), body, b"\r\n0\r\n\r\n"],
+            std::time::Duration::ZERO,
+            std::time::Duration::from_secs(30),
+        )
+    }
+
     /// Writes `parts` to a fresh connection, sleeping `pause` between them, then reads
     /// one answer (up to `wait`). Reads on a plain thread: the server runs on its own.
     pub fn raw(
