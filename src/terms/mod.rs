@@ -435,19 +435,34 @@ pub fn pinyin_prefix(raw: &str) -> Option<String> {
     (!folded.is_empty() && folded.len() <= 100 && folded.chars().all(pinyin)).then_some(folded)
 }
 
+/// The ways a typed pinyin prefix may be meant: as typed and, where it has input methods'
+/// `v` for `ü` (only after `l` and `n`: `lv` 绿, `nv` 女; after j, q, x and y pinyin writes
+/// `u`), with the `ü` the titles' pinyin has.
+pub fn pinyin_spellings(prefix: &str) -> Vec<String> {
+    let umlauted = prefix.replace("lv", "lü").replace("nv", "nü");
+    let mut spellings = vec![prefix.to_owned()];
+    if umlauted != prefix {
+        spellings.push(umlauted);
+    }
+    spellings
+}
+
 /// What a pinyin prefix typed in a type-ahead box stands for in a title, to mark
 /// (folded, as [`snippet`] takes them): each stretch, from the start of a Chinese character
 /// or a word, whose syllables in a row (`humi` → 护苗, the last one in part) or their
-/// initials (`hm` → 护苗) spell the prefix out; letters and digits spell themselves.
+/// initials (`hm` → 护苗) spell the prefix out; letters and digits spell themselves. Any
+/// of its [`pinyin_spellings`] counts (`lvse` marks 绿色).
 pub fn pinyin_needles(title: &str, prefix: &str) -> Vec<String> {
     let chars: Vec<char> = fold(title).chars().collect();
+    let spellings = pinyin_spellings(prefix);
     let mut needles: Vec<String> = Vec::new();
     let mut at = 0;
     while at < chars.len() {
         let word_start = at == 0 || !chars[at - 1].is_ascii_alphanumeric();
-        let spelled = [false, true]
-            .into_iter()
-            .filter_map(|initials| spelled_out(&chars[at..], prefix, initials))
+        let spelled = spellings
+            .iter()
+            .flat_map(|spelling| [(spelling, false), (spelling, true)])
+            .filter_map(|(spelling, initials)| spelled_out(&chars[at..], spelling, initials))
             .max()
             .filter(|_| is_han(chars[at]) || word_start);
         match spelled {

@@ -251,4 +251,14 @@ fn what_a_pinyin_prefix_stands_for_in_a_title_is_marked() {
         snippet(title, &pinyin_needles(title, "hm"), None),
         "<mark>护苗</mark>有我：AI课堂，呵护"
     );
+    // Input methods' v for ü.
+    let title = "绿色出行，女排夺冠";
+    assert_eq!(pinyin_spellings("lvse"), ["lvse", "lüse"]);
+    assert_eq!(pinyin_spellings("nvlv"), ["nvlv", "nülü"]);
+    assert_eq!(pinyin_spellings("video"), ["video"]);
+    assert_eq!(pinyin_needles(title, "lvse"), vec!["绿色"]);
+    assert_eq!(pinyin_needles(title, "lüse"), vec!["绿色"]);
+    assert_eq!(pinyin_needles(title, "nvp"), vec!["女排"]);
+    assert_eq!(pinyin_needles(title, "lvcx"), Vec::<String>::new());
+    assert_eq!(pinyin_needles(title, "lvsechux"), vec!["绿色出行"]);
 }

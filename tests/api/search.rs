@@ -770,6 +770,42 @@ async fn type_ahead_finds_titles_by_chinese_pinyin_and_initials() {
     );
 }
 
+/// Pinyin input methods type `v` for `ü` (绿 `lv`, 女 `nv`); the titles' pinyin writes `ü`.
+#[actix_rt::test]
+async fn type_ahead_takes_v_for_u_umlaut_as_input_methods_type_it() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    for (slug, title) in [("green", "绿色出行周启动"), ("volleyball", "女排夺冠")] {
+        write(
+            &app,
+            &editor,
+            json!({
+                "slug": slug, "title": title, "body_html": "<p>南山区</p>",
+                "status": "published", "published_at": "2021-11-10T09:00:00+08:00"
+            }),
+        )
+        .await;
+    }
+    for (typed, slug, marked) in [
+        ("lvse", "green", "<mark>绿色</mark>出行周启动"),
+        ("lüse", "green", "<mark>绿色</mark>出行周启动"),
+        ("lǜsè", "green", "<mark>绿色</mark>出行周启动"),
+        ("nvp", "volleyball", "<mark>女排</mark>夺冠"),
+        ("nvpai", "volleyball", "<mark>女排</mark>夺冠"),
+    ] {
+        let suggested = app
+            .get_json(&url("/api/v1/search/suggest", &[("q", typed)]))
+            .await;
+        assert_eq!(slugs(&suggested["data"]), [slug], "{typed}: {suggested}");
+        assert_eq!(suggested["data"][0]["title_html"], marked, "{typed}");
+    }
+    // `v` is still a letter of its own elsewhere.
+    let nothing = app
+        .get_json(&url("/api/v1/search/suggest", &[("q", "lvx")]))
+        .await;
+    assert_eq!(nothing["data"], json!([]));
+}
+
 /// Three topics, no tags: what the articles say decides what is related.
 #[actix_rt::test]
 async fn related_articles_are_those_that_say_the_same_and_pinned_ones_come_first() {

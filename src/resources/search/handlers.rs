@@ -107,7 +107,7 @@ pub async fn search(
 ///
 /// Chinese is looked for in titles (`护苗有` finds 护苗有我); letters and digits also as
 /// pinyin, whole syllables or initials, spaces or not (`humiao`, `hu miao`, `hm` find titles
-/// with 护苗). Published articles only, best first. What has nothing to look for (only
+/// with 护苗; `lvse` finds 绿色, as input methods type `ü`). Published articles only, best first. What has nothing to look for (only
 /// punctuation) finds nothing.
 #[utoipa::path(
     tag = "search",

@@ -16,7 +16,7 @@ use crate::db::schema::articles;
 use crate::db::AnyConnection;
 use crate::http::pagination::PageRequest;
 use crate::resources::{articles as article_resource, paths};
-use crate::terms::{pinyin_needles, snippet, Query};
+use crate::terms::{pinyin_needles, pinyin_spellings, snippet, Query};
 
 /// Characters of text in a snippet.
 const SNIPPET_CHARS: usize = 160;
@@ -768,12 +768,23 @@ pub fn suggest(
     limit: i64,
 ) -> QueryResult<Vec<Suggestion>> {
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    // A prefix holds letters, digits and ü only (`pinyin_prefix`): safe inside quotes.
+    let any_spelling = |prefix: &str, form: fn(&String) -> String, or: &str| {
+        pinyin_spellings(prefix)
+            .iter()
+            .map(form)
+            .collect::<Vec<_>>()
+            .join(or)
+    };
     let searched = match typed {
         Typed::Pinyin(prefix) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
             vectors: &["title", "pinyin"],
-            tsquery: format!("'{prefix}':*"),
+            tsquery: any_spelling(prefix, |s| format!("'{s}':*"), " | "),
         }),
-        Typed::Pinyin(prefix) => Searched::Fts5(format!("{{pinyin title}} : \"{prefix}\"*")),
+        Typed::Pinyin(prefix) => Searched::Fts5(format!(
+            "{{pinyin title}} : ({})",
+            any_spelling(prefix, |s| format!("\"{s}\"*"), " OR ")
+        )),
         Typed::Words(query) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
             vectors: &["title"],
             tsquery: query.tsquery(),
