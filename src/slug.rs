@@ -30,10 +30,11 @@ pub fn check(slug: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The CJK Unified Ideographs, their extension A and the compatibility ideographs: the
-/// characters a Chinese slug is written in, and a range a JSON Schema pattern can state.
+/// The Chinese characters a slug is written in: search's (`terms::is_han`) that are in
+/// the Basic Multilingual Plane, ranges the spec's JSON Schema pattern can state (past
+/// U+FFFF a pattern sees surrogate pairs).
 fn is_cjk_ideograph(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+    crate::terms::is_han(c) && c <= '\u{FFFF}'
 }
 
 /// A readable slug from a title; `fallback` when the title has nothing usable. The title
@@ -124,10 +125,14 @@ mod tests {
 
     #[test]
     fn checks_slugs() {
-        for good in ["news", "hu-miao-2021", "企业文化", "护苗-有我"] {
+        // Extension A (㐀) and compatibility (豈) ideographs are in the pattern's ranges.
+        for good in ["news", "hu-miao-2021", "企业文化", "护苗-有我", "㐀", "豈"] {
             assert_eq!(check(good), Ok(()), "{good}");
         }
-        for bad in ["", "-a", "a-", "a--b", "Upper", "a b", "a/b", "123", "a?b"] {
+        // 𠀀 (U+20000) is Chinese to search but past what the pattern states.
+        for bad in [
+            "", "-a", "a-", "a--b", "Upper", "a b", "a/b", "123", "a?b", "𠀀",
+        ] {
             assert!(check(bad).is_err(), "{bad}");
         }
     }
