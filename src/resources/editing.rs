@@ -7,6 +7,8 @@
 //! - the 404 for a key that names nothing;
 //! - `If-Match` (strong comparison with the version ETag) and the compare-and-set version
 //!   bump, so that of two racing writers with one ETag exactly one wins;
+//! - an update that changes nothing editors can see writes nothing: no version bump (the
+//!   ETag stays, cached answers stay), no audit entry, the resource as it was;
 //! - the audit entry, in the same transaction;
 //! - the answer: the resource as editors see it, read in the same transaction (a delete
 //!   landing just after cannot turn a write that happened into a 404), its version as a strong ETag,
@@ -63,6 +65,11 @@ pub trait Editable: 'static {
     const AUDIT_KIND: &'static str = Self::KIND;
     /// Its table, which has `id` and `version` columns.
     const TABLE: &'static str;
+    /// Whether these changes store what [`Self::view`] never shows (a password): then the
+    /// update is written even if it leaves the view as it was.
+    fn writes_unseen(_changes: &Self::Changes) -> bool {
+        false
+    }
     /// The body of an update.
     type Changes: Send + 'static;
     /// What the rules of an update or a delete look at.
@@ -181,15 +188,9 @@ pub async fn updated<R: Editable>(
     crate::db::run(&state.pool, move |conn| {
         crate::db::write(conn, |conn| {
             let current = found::<R>(conn, &key, precondition.as_deref())?;
-            let bumped = diesel::sql_query(format!(
-                "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
-                R::TABLE,
-                current.id,
-                current.version
-            ))
-            .execute(conn)?;
-            swapped(bumped, R::KIND)?;
-            let summary = R::apply(conn, &actor, &current, changes, now)?;
+            let Some((view, summary)) = changed::<R>(conn, &actor, &current, changes, now)? else {
+                return Ok((R::view(conn, current.id, now)?, current.version));
+            };
             audit::queries::record(
                 conn,
                 &actor,
@@ -199,7 +200,7 @@ pub async fn updated<R: Editable>(
                 &summary,
                 now,
             )?;
-            Ok::<_, ApiError>((R::view(conn, current.id, now)?, current.version + 1))
+            Ok::<_, ApiError>((view, current.version + 1))
         })
     })
     .await
@@ -262,16 +263,16 @@ pub async fn put<R: Puttable>(
             let (id, version, action, summary) = match R::find(conn, &key)? {
                 Some(current) => {
                     check_if_match(precondition.as_deref(), R::KIND, current.version)?;
-                    let bumped = diesel::sql_query(format!(
-                        "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
-                        R::TABLE,
-                        current.id,
-                        current.version
-                    ))
-                    .execute(conn)?;
-                    swapped(bumped, R::KIND)?;
-                    let summary = R::apply(conn, &actor, &current, R::replacing(input), now)?;
-                    (current.id, current.version + 1, Action::Update, summary)
+                    let changes = R::replacing(input);
+                    match changed::<R>(conn, &actor, &current, changes, now)? {
+                        Some((_, summary)) => {
+                            (current.id, current.version + 1, Action::Update, summary)
+                        }
+                        None => {
+                            let view = R::view(conn, current.id, now)?;
+                            return Ok((view, current.version, false));
+                        }
+                    }
                 }
                 None => {
                     if precondition
@@ -306,6 +307,70 @@ pub async fn put<R: Puttable>(
         return Ok(self::created(&R::location(&view), version, &view));
     }
     Ok(respond(StatusCode::OK, version, &view))
+}
+
+/// Bumps the row's version (compare-and-set) and applies `changes`: the resource as editors
+/// now see it and the audit summary, or `None`, with nothing written, when the view comes
+/// out as it was (an empty `PATCH`, a value sent again) and the resource stores nothing
+/// unseen. The changes are tried in a savepoint, so that the rule stays the resource's own
+/// `apply` and no second copy of it decides what "no change" means.
+fn changed<R: Editable>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    current: &Current<R::Row>,
+    changes: R::Changes,
+    now: NaiveDateTime,
+) -> Result<Option<(R::View, String)>, ApiError> {
+    /// Why the savepoint ends without its writes.
+    enum Undone {
+        Unchanged,
+        Failed(ApiError),
+    }
+    impl From<diesel::result::Error> for Undone {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Failed(error.into())
+        }
+    }
+    impl From<ApiError> for Undone {
+        fn from(error: ApiError) -> Self {
+            Self::Failed(error)
+        }
+    }
+    let before = match R::writes_unseen(&changes) {
+        true => None,
+        false => Some(seen(&R::view(conn, current.id, now)?)),
+    };
+    let tried = conn.transaction::<_, Undone, _>(|conn| {
+        let bumped = diesel::sql_query(format!(
+            "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
+            R::TABLE,
+            current.id,
+            current.version
+        ))
+        .execute(conn)?;
+        swapped(bumped, R::KIND)?;
+        let summary = R::apply(conn, actor, current, changes, now)?;
+        let after = R::view(conn, current.id, now)?;
+        if before.as_ref() == Some(&seen(&after)) {
+            return Err(Undone::Unchanged);
+        }
+        Ok((after, summary))
+    });
+    match tried {
+        Ok(done) => Ok(Some(done)),
+        Err(Undone::Unchanged) => Ok(None),
+        Err(Undone::Failed(error)) => Err(error),
+    }
+}
+
+/// What a view says of the resource, leaving out what every write moves by itself.
+fn seen<V: Serialize>(view: &V) -> serde_json::Value {
+    let mut value = serde_json::to_value(view).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("version");
+        fields.remove("updated_at");
+    }
+    value
 }
 
 /// The row `key` names, checked against `If-Match`; 404 if there is none.

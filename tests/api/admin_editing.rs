@@ -267,13 +267,24 @@ async fn a_bad_media_body_is_one_422_naming_every_bad_missing_and_unknown_field(
     }
     let image = app.send("GET", &path, Some(&editor), None, &[]).await;
     assert_eq!(image.json()["version"], 1, "nothing was written");
-    // An empty body changes nothing but the version.
-    let touched = app
+    // An empty body changes nothing, so writes nothing; a real change is written once.
+    let untouched = app
         .send("PATCH", &path, Some(&editor), Some(&json!({})), &[])
+        .await;
+    assert_eq!(untouched.status, 200, "{}", untouched.text());
+    assert_eq!(untouched.json()["version"], 1);
+    assert_eq!(untouched.json()["url"], "/media/2021/11/humiao.jpg");
+    let touched = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&editor),
+            Some(&json!({"alt": "护苗"})),
+            &[],
+        )
         .await;
     assert_eq!(touched.status, 200, "{}", touched.text());
     assert_eq!(touched.json()["version"], 2);
-    assert_eq!(touched.json()["url"], "/media/2021/11/humiao.jpg");
 
     let audit = app
         .send("GET", "/api/v1/audit", Some(&admin), None, &[])

@@ -221,6 +221,70 @@ async fn of_racing_writers_with_one_if_match_exactly_one_wins() {
     }
 }
 
+/// One real change racing empty `PATCH`es with the same ETag: the change is written once;
+/// an empty one that ran first answers the old ETag (it wrote nothing), one that ran after
+/// is 412, as any stale writer.
+#[actix_rt::test]
+async fn a_change_racing_changes_that_change_nothing_is_written_once() {
+    let app = TestApp::demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    for target in targets(&app, &admin).await {
+        if target.method != "PATCH" {
+            continue;
+        }
+        let calls: Vec<Call> = (0..RACERS)
+            .map(|n| {
+                let body = if n == RACERS / 2 {
+                    (target.body)(n)
+                } else {
+                    json!({})
+                };
+                (
+                    "PATCH",
+                    target.path.clone(),
+                    Some(body),
+                    Some(target.etag.clone()),
+                )
+            })
+            .collect();
+        let answers = race(&app, &admin, &calls).await;
+        let codes = statuses(&answers);
+        let changed = &answers[RACERS / 2];
+        assert_eq!(changed.status, 200, "{}: {codes:?}", target.name);
+        let new_etag = changed.header("etag").expect("etag");
+        assert_eq!(
+            version(&new_etag),
+            version(&target.etag) + 1,
+            "{}",
+            target.name
+        );
+        for (n, answer) in answers.iter().enumerate() {
+            if n == RACERS / 2 {
+                continue;
+            }
+            match answer.status.as_u16() {
+                200 => assert_eq!(
+                    answer.header("etag"),
+                    Some(target.etag.clone()),
+                    "{}",
+                    target.name
+                ),
+                412 => {}
+                other => panic!("{}: {other} in {codes:?}", target.name),
+            }
+        }
+        // An item's ETag is its menu's.
+        let read = target.path.split("/items/").next().unwrap_or_default();
+        let now = app.send("GET", read, Some(&admin), None, &[]).await;
+        assert_eq!(
+            now.header("etag"),
+            Some(new_etag),
+            "{}: the change stays",
+            target.name
+        );
+    }
+}
+
 #[actix_rt::test]
 async fn of_racing_deletes_with_one_if_match_exactly_one_wins() {
     let app = TestApp::empty().await;

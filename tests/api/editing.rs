@@ -880,3 +880,126 @@ async fn an_integer_may_be_sent_as_a_number_without_a_fraction() {
         .await;
     assert_eq!(response.status, 422, "{}", response.text());
 }
+
+/// A change that leaves the resource as it was (an empty `PATCH`, a form saved again, a
+/// menu `PUT` as it is) writes nothing: the ETag stays, cached answers stay, no audit entry.
+#[actix_rt::test]
+async fn a_change_that_changes_nothing_writes_nothing() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let admin = app.token_for(Role::Admin).await;
+    let tag_created = app
+        .send(
+            "POST",
+            "/api/v1/tags",
+            Some(&editor),
+            Some(&json!({"name": "护苗"})),
+            &[],
+        )
+        .await;
+    let tag = tag_created.json();
+    let body = json!({
+        "title": "护苗有我", "body_html": "<p>正文</p>", "tag_ids": [tag["id"]],
+        "status": "published", "published_at": "2021-11-16T10:00:00+08:00"
+    });
+    let created = create(&app, &editor, body.clone()).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().expect("id");
+    let article = format!("/api/v1/articles/{id}");
+    let etag = created.header("etag").expect("etag");
+    let public = app.get(&article).await;
+    let public_etag = public.header("etag").expect("public etag");
+
+    for same in [
+        json!({}),
+        body.clone(),
+        json!({"title": "护苗有我", "summary": null}),
+    ] {
+        let unchanged = app
+            .send(
+                "PATCH",
+                &article,
+                Some(&editor),
+                Some(&same),
+                &[("if-match", &etag)],
+            )
+            .await;
+        assert_eq!(unchanged.status, 200, "{same}: {}", unchanged.text());
+        assert_eq!(
+            unchanged.header("etag").as_deref(),
+            Some(etag.as_str()),
+            "{same}"
+        );
+        assert_eq!(unchanged.json(), created.json(), "{same}");
+    }
+    // Readers' copies are still good.
+    let revalidated = app
+        .get_with(&article, &[("if-none-match", &public_etag)])
+        .await;
+    assert_eq!(revalidated.status, 304);
+    let tag_path = format!("/api/v1/tags/{}", tag["id"]);
+    let tag_etag = tag_created.header("etag").expect("tag etag");
+    let same_tag = app
+        .send(
+            "PATCH",
+            &tag_path,
+            Some(&editor),
+            Some(&json!({"name": "护苗"})),
+            &[],
+        )
+        .await;
+    assert_eq!(same_tag.header("etag"), Some(tag_etag));
+
+    // A real change is written, once.
+    let changed = app
+        .send(
+            "PATCH",
+            &article,
+            Some(&editor),
+            Some(&json!({"title": "护苗有我 安全同行"})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert_ne!(changed.header("etag"), Some(etag.clone()));
+    let audit = app
+        .send("GET", "/api/v1/audit", Some(&admin), None, &[])
+        .await
+        .json();
+    let updates: Vec<&Value> = audit["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter(|entry| entry["action"] == "update")
+        .collect();
+    assert_eq!(updates.len(), 1, "{audit}");
+    assert_ne!(
+        app.get_with(&article, &[("if-none-match", &public_etag)])
+            .await
+            .status,
+        304
+    );
+
+    // A password sent again is still a change: it is hashed anew and ends sessions.
+    let user = app
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(&json!({"email": "w@example.com", "name": "作者", "role": "author", "password": "a long passphrase"})),
+            &[],
+        )
+        .await;
+    let user_path = format!("/api/v1/users/{}", user.json()["id"]);
+    let again = app
+        .send(
+            "PATCH",
+            &user_path,
+            Some(&admin),
+            Some(&json!({"password": "a long passphrase"})),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_ne!(again.header("etag"), user.header("etag"));
+}

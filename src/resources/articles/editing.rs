@@ -49,7 +49,9 @@ pub async fn create_article(
 /// Partial: only the fields sent change; `null` clears a nullable field. Send the ETag
 /// you read as `If-Match`: if someone changed the article since, the answer is 412 and
 /// nothing is written. Authors may change their own drafts and articles in review. As on
-/// create, references must exist and a new slug must be free.
+/// create, references must exist and a new slug must be free. A change that leaves the
+/// article as it was (`{}`, the same values sent again) writes nothing: the same ETag
+/// comes back.
 #[utoipa::path(
     tag = "articles",
     security(("bearer" = []), ("integration_token" = [])),

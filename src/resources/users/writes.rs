@@ -87,6 +87,11 @@ impl Editable for Users {
         actor.require(&[Role::Admin])
     }
 
+    /// A password, even the same one sent again, is hashed anew and ends the user's sessions.
+    fn writes_unseen(changes: &Self::Changes) -> bool {
+        changes.password_hash.is_some()
+    }
+
     fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Row>>> {
         let IdOrSlug::Id(id) = key else {
             return Ok(None);
