@@ -65,10 +65,16 @@ pub trait Editable: 'static {
     const AUDIT_KIND: &'static str = Self::KIND;
     /// Its table, which has `id` and `version` columns.
     const TABLE: &'static str;
-    /// Whether these changes store what [`Self::view`] never shows (a password): then the
-    /// update is written even if it leaves the view as it was.
-    fn writes_unseen(_changes: &Self::Changes) -> bool {
-        false
+    /// Fields of [`Self::view`] that every write moves by itself, besides `version` and
+    /// `updated_at` (a draft without a date shows its last change as `published_at`); what
+    /// they stand for, if stored, goes in [`Self::unseen`].
+    const SHOWN_WRITE_TIMES: &'static [&'static str] = &[];
+
+    /// What the row stores that [`Self::view`] does not show (a password's hash, unpublished
+    /// articles in a list, pinned links, positions): an update that moves it is a change
+    /// even when the view comes out as it was.
+    fn unseen(_conn: &mut AnyConnection, _id: i64) -> QueryResult<serde_json::Value> {
+        Ok(serde_json::Value::Null)
     }
     /// The body of an update.
     type Changes: Send + 'static;
@@ -310,10 +316,10 @@ pub async fn put<R: Puttable>(
 }
 
 /// Bumps the row's version (compare-and-set) and applies `changes`: the resource as editors
-/// now see it and the audit summary, or `None`, with nothing written, when the view comes
-/// out as it was (an empty `PATCH`, a value sent again) and the resource stores nothing
-/// unseen. The changes are tried in a savepoint, so that the rule stays the resource's own
-/// `apply` and no second copy of it decides what "no change" means.
+/// now see it and the audit summary, or `None`, with nothing written, when what it holds
+/// ([`stored`]) comes out as it was (an empty `PATCH`, a value sent again). The changes
+/// are tried in a savepoint, so that the rule stays the resource's own `apply` and no
+/// second copy of it decides what "no change" means.
 fn changed<R: Editable>(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -336,10 +342,7 @@ fn changed<R: Editable>(
             Self::Failed(error)
         }
     }
-    let before = match R::writes_unseen(&changes) {
-        true => None,
-        false => Some(seen(&R::view(conn, current.id, now)?)),
-    };
+    let before = stored::<R>(conn, current.id, now)?;
     let tried = conn.transaction::<_, Undone, _>(|conn| {
         let bumped = diesel::sql_query(format!(
             "UPDATE {} SET version = version + 1 WHERE id = {} AND version = {}",
@@ -350,11 +353,11 @@ fn changed<R: Editable>(
         .execute(conn)?;
         swapped(bumped, R::KIND)?;
         let summary = R::apply(conn, actor, current, changes, now)?;
-        let after = R::view(conn, current.id, now)?;
-        if before.as_ref() == Some(&seen(&after)) {
+        let after = stored::<R>(conn, current.id, now)?;
+        if before.is_some() && before == after {
             return Err(Undone::Unchanged);
         }
-        Ok((after, summary))
+        Ok((R::view(conn, current.id, now)?, summary))
     });
     match tried {
         Ok(done) => Ok(Some(done)),
@@ -363,14 +366,23 @@ fn changed<R: Editable>(
     }
 }
 
-/// What a view says of the resource, leaving out what every write moves by itself.
-fn seen<V: Serialize>(view: &V) -> serde_json::Value {
-    let mut value = serde_json::to_value(view).unwrap_or_default();
-    if let Some(fields) = value.as_object_mut() {
-        fields.remove("version");
-        fields.remove("updated_at");
+/// What the resource holds, to compare: its view less what every write moves by itself
+/// (`version`, `updated_at`, [`Editable::SHOWN_WRITE_TIMES`]), and what it stores unseen. `None` if the view cannot be
+/// written as JSON (then every update counts as a change).
+fn stored<R: Editable>(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<Option<(serde_json::Value, serde_json::Value)>, ApiError> {
+    let Ok(mut seen) = serde_json::to_value(R::view(conn, id, now)?) else {
+        return Ok(None);
+    };
+    if let Some(fields) = seen.as_object_mut() {
+        for moved in ["version", "updated_at"].iter().chain(R::SHOWN_WRITE_TIMES) {
+            fields.remove(*moved);
+        }
     }
-    value
+    Ok(Some((seen, R::unseen(conn, id)?)))
 }
 
 /// The row `key` names, checked against `If-Match`; 404 if there is none.

@@ -882,7 +882,7 @@ async fn an_integer_may_be_sent_as_a_number_without_a_fraction() {
 }
 
 /// A change that leaves the resource as it was (an empty `PATCH`, a form saved again, a
-/// menu `PUT` as it is) writes nothing: the ETag stays, cached answers stay, no audit entry.
+/// value sent again) writes nothing: the ETag stays, cached answers stay, no audit entry.
 #[actix_rt::test]
 async fn a_change_that_changes_nothing_writes_nothing() {
     let app = TestApp::empty().await;
@@ -932,6 +932,19 @@ async fn a_change_that_changes_nothing_writes_nothing() {
         );
         assert_eq!(unchanged.json(), created.json(), "{same}");
     }
+    // A draft without a date shows its last change as `published_at`: still no change.
+    let draft = create(&app, &editor, json!({"title": "草稿"})).await;
+    let draft_path = format!("/api/v1/articles/{}", draft.json()["id"]);
+    app.clock.set(instant("2026-06-01T13:00:00+08:00"));
+    let untouched = app
+        .send("PATCH", &draft_path, Some(&editor), Some(&json!({})), &[])
+        .await;
+    assert_eq!(
+        untouched.header("etag"),
+        draft.header("etag"),
+        "{}",
+        untouched.text()
+    );
     // Readers' copies are still good.
     let revalidated = app
         .get_with(&article, &[("if-none-match", &public_etag)])
@@ -1002,4 +1015,138 @@ async fn a_change_that_changes_nothing_writes_nothing() {
         .await;
     assert_eq!(again.status, 200, "{}", again.text());
     assert_ne!(again.header("etag"), user.header("etag"));
+}
+
+/// What a view leaves out (unpublished articles in an issue, pinned links, an item's
+/// position among equals) is still stored: a change to it is written, not taken for none.
+#[actix_rt::test]
+async fn a_change_the_view_does_not_show_is_still_written() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let published = create(&app, &editor, json!({"title": "已发布", "status": "published", "published_at": "2021-11-16T10:00:00+08:00"}))
+        .await
+        .json()["id"]
+        .clone();
+    let draft = create(&app, &editor, json!({"title": "草稿"})).await.json();
+    let draft_path = format!("/api/v1/articles/{}", draft["id"]);
+
+    // A draft added to a magazine issue shows once it is published.
+    let issue = app
+        .send("POST", "/api/v1/magazine/issues", Some(&editor), Some(&json!({"title": "第1期", "year": 2021, "published_on": "2021-11-01", "article_ids": [published]})), &[])
+        .await;
+    assert_eq!(issue.status, 201, "{}", issue.text());
+    let issue_path = issue.header("location").expect("location");
+    let added = app
+        .send(
+            "PATCH",
+            &issue_path,
+            Some(&editor),
+            Some(&json!({"article_ids": [published, draft["id"]]})),
+            &[],
+        )
+        .await;
+    assert_ne!(
+        added.header("etag"),
+        issue.header("etag"),
+        "{}",
+        added.text()
+    );
+    // Pinning the draft as related to the published article.
+    let article_path = format!("/api/v1/articles/{published}");
+    let before = app
+        .send("GET", &article_path, Some(&editor), None, &[])
+        .await;
+    let pinned = app
+        .send(
+            "PATCH",
+            &article_path,
+            Some(&editor),
+            Some(&json!({"related_ids": [draft["id"]]})),
+            &[],
+        )
+        .await;
+    assert_ne!(
+        pinned.header("etag"),
+        before.header("etag"),
+        "{}",
+        pinned.text()
+    );
+    let publish = app
+        .send(
+            "PATCH",
+            &draft_path,
+            Some(&editor),
+            Some(&json!({"status": "published", "published_at": "2021-11-17T10:00:00+08:00"})),
+            &[],
+        )
+        .await;
+    assert_eq!(publish.status, 200, "{}", publish.text());
+    let issue_now = app
+        .send("GET", &issue_path, Some(&editor), None, &[])
+        .await
+        .json();
+    assert_eq!(
+        issue_now["articles"].as_array().map(Vec::len),
+        Some(2),
+        "{issue_now}"
+    );
+    let article_now = app.get_json(&article_path).await;
+    assert_eq!(
+        article_now["related"][0]["id"], draft["id"],
+        "{article_now}"
+    );
+
+    // An item moved among siblings of the same position keeps the order shown, but is
+    // stored, and decides the next move.
+    let menu = app
+        .send(
+            "PUT",
+            "/api/v1/menus/sidebar",
+            Some(&editor),
+            Some(&json!({"name": "侧栏", "items": [
+                {"label": "A", "kind": "url", "url": "/a"},
+                {"label": "B", "kind": "url", "url": "/b"},
+                {"label": "C", "kind": "url", "url": "/c"}
+            ]})),
+            &[],
+        )
+        .await;
+    assert_eq!(menu.status, 201, "{}", menu.text());
+    let ids: Vec<i64> = menu.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["id"].as_i64().expect("id"))
+        .collect();
+    let item = |id: i64| format!("/api/v1/menus/sidebar/items/{id}");
+    let moved = app
+        .send(
+            "PATCH",
+            &item(ids[2]),
+            Some(&editor),
+            Some(&json!({"position": 1})),
+            &[],
+        )
+        .await;
+    assert_ne!(
+        moved.header("etag"),
+        menu.header("etag"),
+        "{}",
+        moved.text()
+    );
+    app.send(
+        "PATCH",
+        &item(ids[1]),
+        Some(&editor),
+        Some(&json!({"position": 2})),
+        &[],
+    )
+    .await;
+    let labels: Vec<String> = app.get_json("/api/v1/menus/sidebar").await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["label"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(labels, ["A", "C", "B"]);
 }

@@ -245,6 +245,8 @@ fn set<T, U>(patch: Patch<T>, value: impl FnOnce(T) -> U) -> Option<Option<U>> {
 impl Editable for Articles {
     const KIND: &'static str = "article";
     const TABLE: &'static str = "articles";
+    /// Stored, it is compared through [`Self::unseen`].
+    const SHOWN_WRITE_TIMES: &'static [&'static str] = &["published_at"];
     type Changes = ArticleChanges;
     type Row = ArticleRow;
     type View = Article;
@@ -269,6 +271,21 @@ impl Editable for Articles {
                 version: row.version,
                 row,
             }))
+    }
+
+    /// The body as stored (the view rewrites uploaded pictures' attributes), the stored
+    /// publication time (a draft without one shows its last change) and the pinned related
+    /// articles (the view lists only published ones, pinned or not).
+    fn unseen(conn: &mut AnyConnection, id: i64) -> QueryResult<serde_json::Value> {
+        let (body_html, published_at) = articles::table
+            .find(id)
+            .select((articles::body_html, articles::published_at))
+            .first::<(String, Option<NaiveDateTime>)>(conn)?;
+        Ok(serde_json::json!({
+            "body_html": body_html,
+            "published_at": published_at.map(|at| at.to_string()),
+            "pinned": search::related::pinned(conn, id)?,
+        }))
     }
 
     fn apply(

@@ -160,6 +160,16 @@ impl Editable for MagazineIssues {
         Ok(String::new())
     }
 
+    /// Its articles as stored, in order: the view lists only the published ones.
+    fn unseen(conn: &mut AnyConnection, id: i64) -> QueryResult<serde_json::Value> {
+        let ids: Vec<i64> = magazine_issue_articles::table
+            .filter(magazine_issue_articles::issue_id.eq(id))
+            .order(magazine_issue_articles::position.asc())
+            .select(magazine_issue_articles::article_id)
+            .load(conn)?;
+        Ok(serde_json::json!(ids))
+    }
+
     fn view(
         conn: &mut AnyConnection,
         id: i64,

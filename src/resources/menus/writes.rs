@@ -318,6 +318,34 @@ impl Editable for Menus {
             }))
     }
 
+    /// Its items as stored: positions (the view shows only their order) and links the
+    /// view leaves out.
+    fn unseen(conn: &mut AnyConnection, id: i64) -> QueryResult<serde_json::Value> {
+        type Item = (
+            i64,
+            Option<i64>,
+            i32,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+        );
+        let items: Vec<Item> = menu_items::table
+            .filter(menu_items::menu_id.eq(id))
+            .order(menu_items::id.asc())
+            .select((
+                menu_items::id,
+                menu_items::parent_id,
+                menu_items::position,
+                menu_items::label,
+                menu_items::kind,
+                menu_items::target_id,
+                menu_items::url,
+            ))
+            .load(conn)?;
+        Ok(serde_json::json!(items))
+    }
+
     fn apply(
         conn: &mut AnyConnection,
         _: &Actor,

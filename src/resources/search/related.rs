@@ -491,6 +491,16 @@ fn computed_row(
     )
 }
 
+/// The articles editors pinned as related to `id`, in their order, published or not.
+pub fn pinned(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<i64>> {
+    article_related::table
+        .filter(article_related::article_id.eq(id))
+        .filter(article_related::pinned.eq(true))
+        .order(article_related::score.desc())
+        .select(article_related::related_id)
+        .load(conn)
+}
+
 /// Sets the articles an editor pinned, in their order (an empty list unpins all).
 pub fn pin(conn: &mut AnyConnection, id: i64, related: &[i64]) -> QueryResult<()> {
     diesel::delete(

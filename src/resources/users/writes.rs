@@ -87,9 +87,14 @@ impl Editable for Users {
         actor.require(&[Role::Admin])
     }
 
-    /// A password, even the same one sent again, is hashed anew and ends the user's sessions.
-    fn writes_unseen(changes: &Self::Changes) -> bool {
-        changes.password_hash.is_some()
+    /// The password's hash: a password, even the same one sent again, is hashed anew (a new
+    /// salt) and ends the user's sessions.
+    fn unseen(conn: &mut AnyConnection, id: i64) -> QueryResult<serde_json::Value> {
+        let hash: String = users::table
+            .find(id)
+            .select(users::password_hash)
+            .first(conn)?;
+        Ok(serde_json::Value::String(hash))
     }
 
     fn find(conn: &mut AnyConnection, key: &IdOrSlug) -> QueryResult<Option<Current<Row>>> {
