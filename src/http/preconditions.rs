@@ -60,12 +60,14 @@ pub fn check_if_match(
         return Ok(());
     };
     let current = etag(version);
-    if header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag == current)
-    {
+    let tags = || header.split(',').map(str::trim);
+    if tags().any(|tag| tag == "*" || tag == current) {
         Ok(())
+    } else if tags().any(|tag| tag.strip_prefix("W/") == Some(current.as_str())) {
+        // RFC 9110: If-Match compares strongly, and a weak tag never matches.
+        Err(ApiError::PreconditionFailed(format!(
+            "a weak ETag (W/{current}) never matches `If-Match`: send the {resource}'s ETag as read, {current}"
+        )))
     } else {
         Err(ApiError::PreconditionFailed(format!(
             "the {resource} changed since you read it: it is now at version {version} (ETag {current}); reload and reapply"

@@ -1150,3 +1150,77 @@ async fn a_change_the_view_does_not_show_is_still_written() {
         .collect();
     assert_eq!(labels, ["A", "C", "B"]);
 }
+
+/// ü has no place in a slug: generated slugs write it `v`, so a form that sends its slug
+/// back is accepted, for articles and tags alike.
+#[actix_rt::test]
+async fn a_generated_slug_is_accepted_back_even_with_u_umlaut_in_its_pinyin() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    for (path, body, slug) in [
+        (
+            "/api/v1/articles",
+            json!({"title": "绿色上网 护苗行动"}),
+            "lv-se-shang-wang-hu-miao-xing-dong",
+        ),
+        ("/api/v1/tags", json!({"name": "女子足球"}), "nv-zi-zu-qiu"),
+    ] {
+        let created = app
+            .send("POST", path, Some(&editor), Some(&body), &[])
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        assert_eq!(created.json()["slug"], slug);
+        let location = created.header("location").expect("location");
+        let sent_back = app
+            .send(
+                "PATCH",
+                &location,
+                Some(&editor),
+                Some(&json!({"slug": slug})),
+                &[],
+            )
+            .await;
+        assert_eq!(sent_back.status, 200, "{path}: {}", sent_back.text());
+    }
+}
+
+/// `If-Match` compares strongly: a weak tag (what a proxy that compressed the answer may
+/// have turned the ETag into) is 412 with a message that says why, not "it changed".
+#[actix_rt::test]
+async fn a_weak_if_match_is_412_saying_weak_tags_never_match() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let created = create(&app, &editor, json!({"title": "标题"})).await;
+    let location = created.header("location").expect("location");
+    let weak = app
+        .send(
+            "PATCH",
+            &location,
+            Some(&editor),
+            Some(&json!({"title": "新标题"})),
+            &[("if-match", "W/\"1\"")],
+        )
+        .await;
+    let problem = weak.json();
+    assert_eq!(weak.status, 412, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("weak ETag"),
+        "{problem}"
+    );
+    let stale = app
+        .send(
+            "PATCH",
+            &location,
+            Some(&editor),
+            Some(&json!({"title": "新标题"})),
+            &[("if-match", "\"7\"")],
+        )
+        .await;
+    assert!(stale.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("changed since"));
+}
