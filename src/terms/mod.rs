@@ -414,11 +414,48 @@ pub fn pinyin_terms(title: &str) -> String {
     terms.join(" ")
 }
 
-/// What a type-ahead box has typed, as a pinyin prefix (`humiao`, `hm`): letters and
-/// digits only, folded, spaces and tone marks dropped (`hùmiáo` → `humiao`; `ü` stays, as
-/// the titles' pinyin writes it); `None` when it holds anything else (Chinese goes through
-/// [`Query`]).
-pub fn pinyin_prefix(raw: &str) -> Option<String> {
+/// Pinyin typed in a type-ahead box.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TypedPinyin {
+    /// All of it as one prefix, spaces dropped (`hu miao` → `humiao`).
+    pub joined: String,
+    /// Its space-separated parts (`humiao anquan` → `humiao`, `anquan`), each the start of
+    /// a word of the title.
+    pub parts: Vec<String>,
+}
+
+impl TypedPinyin {
+    /// What a title must have, as alternatives of prefixes that must all be there: the
+    /// whole, or (for several parts) every part.
+    pub fn alternatives(&self) -> Vec<Vec<&str>> {
+        let mut alternatives = vec![vec![self.joined.as_str()]];
+        if self.parts.len() > 1 {
+            alternatives.push(self.parts.iter().map(String::as_str).collect());
+        }
+        alternatives
+    }
+
+    /// What it stands for in a title, to mark: what the whole spells, or else what the parts do.
+    pub fn needles(&self, title: &str) -> Vec<String> {
+        let whole = pinyin_needles(title, &self.joined);
+        if !whole.is_empty() || self.parts.len() < 2 {
+            return whole;
+        }
+        let mut needles: Vec<String> = self
+            .parts
+            .iter()
+            .flat_map(|part| pinyin_needles(title, part))
+            .collect();
+        needles.sort();
+        needles.dedup();
+        needles
+    }
+}
+
+/// What a type-ahead box has typed, as pinyin (`humiao`, `hm`, `humiao anquan`): letters and
+/// digits only, folded, tone marks dropped (`hùmiáo` → `humiao`; `ü` stays, as the titles'
+/// pinyin writes it); `None` when it holds anything else (Chinese goes through [`Query`]).
+pub fn pinyin_typed(raw: &str) -> Option<TypedPinyin> {
     use unicode_normalization::UnicodeNormalization;
     // The four tones' marks (and the grave of ǜ): on a decomposed letter, then composed
     // again so that ü is one character.
@@ -427,12 +464,12 @@ pub fn pinyin_prefix(raw: &str) -> Option<String> {
         .filter(|c| !matches!(c, '\u{0300}' | '\u{0301}' | '\u{0304}' | '\u{030C}'))
         .nfc()
         .collect();
-    let folded: String = fold(&toneless)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let folded = fold(&toneless);
+    let parts: Vec<String> = folded.split_whitespace().map(str::to_owned).collect();
+    let joined = parts.concat();
     let pinyin = |c: char| c.is_ascii_alphanumeric() || c == 'ü';
-    (!folded.is_empty() && folded.len() <= 100 && folded.chars().all(pinyin)).then_some(folded)
+    (!joined.is_empty() && joined.len() <= 100 && joined.chars().all(pinyin))
+        .then_some(TypedPinyin { joined, parts })
 }
 
 /// The ways a typed pinyin prefix may be meant: as typed and, where it has input methods'

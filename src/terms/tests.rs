@@ -224,13 +224,31 @@ fn titles_are_found_by_their_pinyin_and_its_initials() {
             "{expected} in {terms}"
         );
     }
-    assert_eq!(pinyin_prefix(" HuMiao "), Some("humiao".into()));
-    assert_eq!(pinyin_prefix("hu miao"), Some("humiao".into()));
-    assert_eq!(pinyin_prefix("护苗"), None);
-    assert_eq!(pinyin_prefix("hm*"), None);
+    let joined = |raw: &str| pinyin_typed(raw).map(|typed| typed.joined);
+    assert_eq!(joined(" HuMiao "), Some("humiao".into()));
+    assert_eq!(joined("hu miao"), Some("humiao".into()));
+    assert_eq!(joined("护苗"), None);
+    assert_eq!(joined("hm*"), None);
     // Tone marks are dropped, ü is kept as the titles' pinyin has it.
-    assert_eq!(pinyin_prefix("Hùmiáo"), Some("humiao".into()));
-    assert_eq!(pinyin_prefix("lǜ"), Some("lü".into()));
+    assert_eq!(joined("Hùmiáo"), Some("humiao".into()));
+    assert_eq!(joined("lǜ"), Some("lü".into()));
+    // Parts apart, each the start of a word; the whole or every part.
+    let typed = pinyin_typed("Humiao  anquan").expect("pinyin");
+    assert_eq!(typed.parts, ["humiao", "anquan"]);
+    assert_eq!(
+        typed.alternatives(),
+        [vec!["humiaoanquan"], vec!["humiao", "anquan"]]
+    );
+    assert_eq!(
+        pinyin_typed("hm").expect("pinyin").alternatives(),
+        [vec!["hm"]]
+    );
+    let title = "护苗有我 安全同行";
+    assert_eq!(typed.needles(title), ["安全", "护苗"]);
+    assert_eq!(
+        pinyin_typed("hu miao").expect("pinyin").needles(title),
+        ["护苗"]
+    );
 }
 
 #[test]

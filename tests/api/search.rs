@@ -760,6 +760,27 @@ async fn type_ahead_finds_titles_by_chinese_pinyin_and_initials() {
             "{typed}: {reference}"
         );
     }
+    // Words apart: each part starts a word of the title.
+    let apart = app
+        .get_json(&url("/api/v1/search/suggest", &[("q", "humiao anquan")]))
+        .await;
+    let reference = apart["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == "humiao-safety-training-nanshan")
+        .unwrap_or_else(|| panic!("humiao anquan: {apart}"));
+    assert!(
+        reference["title_html"]
+            .as_str()
+            .unwrap()
+            .starts_with("<mark>护苗</mark>有我 <mark>安全</mark>同行"),
+        "{reference}"
+    );
+    let neither = app
+        .get_json(&url("/api/v1/search/suggest", &[("q", "humiao xyz")]))
+        .await;
+    assert_eq!(neither["data"], json!([]), "{neither}");
     let limited = app.get_json("/api/v1/search/suggest?q=n&limit=2").await;
     assert!(limited["data"].as_array().unwrap().len() <= 2);
     let nothing = app.get_json("/api/v1/search/suggest?q=%E3%80%82").await;

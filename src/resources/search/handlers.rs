@@ -136,8 +136,8 @@ pub async fn suggest(
         ));
     }
     let limit = params::int_in_range("limit", query.limit.as_deref(), 1, 20)?.unwrap_or(8);
-    let typed = match crate::terms::pinyin_prefix(raw) {
-        Some(prefix) => Typed::Pinyin(prefix),
+    let typed = match crate::terms::pinyin_typed(raw) {
+        Some(pinyin) => Typed::Pinyin(pinyin),
         None => match Query::parse(raw) {
             Ok(words) => Typed::Words(words),
             Err(QueryError::NothingToSearch) => {

@@ -16,7 +16,7 @@ use crate::db::schema::articles;
 use crate::db::AnyConnection;
 use crate::http::pagination::PageRequest;
 use crate::resources::{articles as article_resource, paths};
-use crate::terms::{pinyin_needles, pinyin_spellings, snippet, Query};
+use crate::terms::{pinyin_spellings, snippet, Query, TypedPinyin};
 
 /// Characters of text in a snippet.
 const SNIPPET_CHARS: usize = 160;
@@ -754,10 +754,29 @@ pub fn hits(
 
 /// What a type-ahead box looks for.
 pub enum Typed {
-    /// Letters and digits: a pinyin prefix, or the start of a word in a title.
-    Pinyin(String),
+    /// Letters and digits: pinyin prefixes, or the start of a word in a title.
+    Pinyin(TypedPinyin),
     /// Chinese: a search of titles.
     Words(Query),
+}
+
+/// Typed pinyin as a full-text expression: each prefix in any of its spellings (`prefix`
+/// makes one), every prefix of an alternative, any alternative. Prefixes hold letters,
+/// digits and ü only (`pinyin_typed`): safe inside quotes.
+fn pinyin_expression(
+    typed: &TypedPinyin,
+    prefix: fn(&String) -> String,
+    or: &str,
+    and: &str,
+) -> String {
+    let group = |items: Vec<String>, with: &str| format!("({})", items.join(with));
+    let alternatives = typed.alternatives().into_iter().map(|all| {
+        let each = all
+            .into_iter()
+            .map(|part| group(pinyin_spellings(part).iter().map(prefix).collect(), or));
+        group(each.collect(), and)
+    });
+    alternatives.collect::<Vec<_>>().join(or)
 }
 
 /// Titles of visible articles for a type-ahead box, best first.
@@ -768,22 +787,14 @@ pub fn suggest(
     limit: i64,
 ) -> QueryResult<Vec<Suggestion>> {
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
-    // A prefix holds letters, digits and ü only (`pinyin_prefix`): safe inside quotes.
-    let any_spelling = |prefix: &str, form: fn(&String) -> String, or: &str| {
-        pinyin_spellings(prefix)
-            .iter()
-            .map(form)
-            .collect::<Vec<_>>()
-            .join(or)
-    };
     let searched = match typed {
-        Typed::Pinyin(prefix) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
+        Typed::Pinyin(typed) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
             vectors: &["title", "pinyin"],
-            tsquery: any_spelling(prefix, |s| format!("'{s}':*"), " | "),
+            tsquery: pinyin_expression(typed, |s| format!("'{s}':*"), " | ", " & "),
         }),
-        Typed::Pinyin(prefix) => Searched::Fts5(format!(
+        Typed::Pinyin(typed) => Searched::Fts5(format!(
             "{{pinyin title}} : ({})",
-            any_spelling(prefix, |s| format!("\"{s}\"*"), " OR ")
+            pinyin_expression(typed, |s| format!("\"{s}\"*"), " OR ", " AND ")
         )),
         Typed::Words(query) if postgres => Searched::Postgres(PostgresMatch::AnyOf {
             vectors: &["title"],
@@ -807,7 +818,7 @@ pub fn suggest(
             let (slug, title) = rows.remove(&id)?;
             let title_html = match typed {
                 Typed::Words(query) => snippet(&title, &query.needles, None),
-                Typed::Pinyin(prefix) => snippet(&title, &pinyin_needles(&title, prefix), None),
+                Typed::Pinyin(typed) => snippet(&title, &typed.needles(&title), None),
             };
             Some(Suggestion {
                 id,

@@ -93,7 +93,8 @@ pub struct SuggestParams {
     /// What has been typed so far, 1–100 characters: Chinese (found in titles, the last
     /// character as the start of a word) or pinyin, whole syllables or initials, with or
     /// without spaces, tone marks or not (`humiao`, `hu miao`, `hùmiáo`, `hm` find 护苗);
-    /// `v` stands for `ü` as input methods type it (`lvse` finds 绿色).
+    /// `v` stands for `ü` as input methods type it (`lvse` finds 绿色); words apart each
+    /// start a word of the title (`humiao anquan` finds 护苗有我 安全同行).
     #[param(
         required = true,
         example = "humiao",
