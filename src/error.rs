@@ -12,6 +12,9 @@ pub enum ApiError {
     /// A query or path parameter is malformed or out of range.
     #[error("invalid parameter `{parameter}`: {message}")]
     InvalidParameter { parameter: String, message: String },
+    /// Several query parameters are, each named ([`crate::http::params::Checks`]).
+    #[error("invalid parameters")]
+    InvalidParameters(Vec<FieldError>),
     /// The request body or query string cannot be parsed at all.
     #[error("{0}")]
     BadRequest(String),
@@ -212,6 +215,8 @@ impl ApiError {
         use ProblemCode as C;
         match self {
             Self::InvalidParameter { .. } => (C::InvalidParameter, "Invalid parameter"),
+            // One type, one title (RFC 9457), however many are named.
+            Self::InvalidParameters(_) => (C::InvalidParameter, "Invalid parameter"),
             Self::BadRequest(_) => (C::BadRequest, "Bad request"),
             Self::NotFound { .. } => (C::NotFound, "Not found"),
             Self::NoRoute(_) => (C::NoRoute, "Not found"),
@@ -248,6 +253,10 @@ impl ApiError {
                 let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
                 format!("invalid field(s): {}", names.join(", "))
             }
+            Self::InvalidParameters(parameters) => {
+                let names: Vec<&str> = parameters.iter().map(|p| p.field.as_str()).collect();
+                format!("invalid parameters: {}", names.join(", "))
+            }
             other => other.to_string(),
         };
         let errors = match self {
@@ -255,7 +264,7 @@ impl ApiError {
                 field: parameter.clone(),
                 message: message.clone(),
             }]),
-            Self::Invalid(fields) => Some(fields.clone()),
+            Self::Invalid(fields) | Self::InvalidParameters(fields) => Some(fields.clone()),
             _ => None,
         };
         Problem {
@@ -295,7 +304,9 @@ fn refused_code(status: StatusCode) -> ProblemCode {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::InvalidParameter { .. } | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidParameter { .. } | Self::InvalidParameters(_) | Self::BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,

@@ -89,20 +89,30 @@ impl PageRequest {
         per_page: Option<&str>,
         cursor: Option<&str>,
     ) -> Result<Self, ApiError> {
-        let per_page = params::int_in_range("per_page", per_page, 1, MAX_PER_PAGE)?
+        let mut checks = params::Checks::default();
+        let per_page = checks
+            .take(params::int_in_range("per_page", per_page, 1, MAX_PER_PAGE))
+            .flatten()
             .unwrap_or(DEFAULT_PER_PAGE);
-        let page = params::int_in_range("page", page, 1, MAX_PAGE)?;
+        let page = checks
+            .take(params::int_in_range("page", page, 1, MAX_PAGE))
+            .flatten();
         let position = match (page, cursor) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::invalid(
+                checks.keep(ApiError::invalid(
                     "cursor",
                     "cannot be combined with `page`: use one or the other",
-                ))
+                ));
+                None
             }
-            (_, Some(cursor)) => Position::After(Cursor::decode(cursor)?),
-            (page, None) => Position::Page(page.unwrap_or(1)),
+            (_, Some(cursor)) => checks.take(Cursor::decode(cursor)).map(Position::After),
+            (page, None) => Some(Position::Page(page.unwrap_or(1))),
         };
-        Ok(Self { per_page, position })
+        checks.done()?;
+        Ok(Self {
+            per_page,
+            position: position.unwrap_or(Position::Page(1)),
+        })
     }
 
     pub fn offset(&self) -> i64 {

@@ -8,9 +8,54 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::framework_errors::RouteTable;
 use crate::http::input::single_line;
+
+/// The checks of one request's parameters, so that one 400 names every bad one (a client
+/// learns them all at once, as a body's 422 names every bad field).
+#[derive(Debug, Default)]
+pub struct Checks {
+    bad: Vec<FieldError>,
+    /// A refusal that is not about one parameter's value, answered as it is.
+    other: Option<ApiError>,
+}
+
+impl Checks {
+    /// The checked value, or `None` with its error kept for [`Checks::done`].
+    pub fn take<T>(&mut self, checked: Result<T, ApiError>) -> Option<T> {
+        checked.map_err(|error| self.keep(error)).ok()
+    }
+
+    /// Keeps a refusal found apart (a rule between two parameters).
+    pub fn keep(&mut self, error: ApiError) {
+        match error {
+            ApiError::InvalidParameter { parameter, message } => {
+                self.bad.push(FieldError::new(parameter, message));
+            }
+            ApiError::InvalidParameters(bad) => self.bad.extend(bad),
+            other => {
+                self.other.get_or_insert(other);
+            }
+        }
+    }
+
+    /// Ok when every check passed; else the 400 naming every bad parameter.
+    pub fn done(self) -> Result<(), ApiError> {
+        if let Some(other) = self.other {
+            return Err(other);
+        }
+        let mut bad = self.bad;
+        match bad.len() {
+            0 => Ok(()),
+            1 => {
+                let only = bad.remove(0);
+                Err(ApiError::invalid(only.field, only.message))
+            }
+            _ => Err(ApiError::InvalidParameters(bad)),
+        }
+    }
+}
 
 /// Refuses control characters anywhere in the request's path segments and query
 /// parameters (400 naming the parameter), before routing: every route, documented or not,

@@ -122,3 +122,48 @@ async fn head_answers_like_get_without_a_body() {
         .expect("request sent");
     assert_eq!(missing.status(), 404);
 }
+
+/// Several bad parameters are named in one 400, as a body's 422 names every bad field.
+#[actix_rt::test]
+async fn every_bad_parameter_is_named_at_once() {
+    let app = TestApp::empty().await;
+    for (path, expected) in [
+        (
+            "/api/v1/articles?per_page=0&page=0&year=1&sort=x",
+            vec!["page", "per_page", "sort", "year"],
+        ),
+        (
+            "/api/v1/articles?month=13&year=abc&q=%22",
+            vec!["month", "q", "year"],
+        ),
+        (
+            "/api/v1/search?q=&page=0&per_page=0&from=x",
+            vec!["from", "page", "per_page", "q"],
+        ),
+        (
+            "/api/v1/search?q=a&from=2021-02-01&to=2021-01-01&per_page=0",
+            vec!["per_page", "to"],
+        ),
+        ("/api/v1/search/suggest?limit=99", vec!["limit", "q"]),
+    ] {
+        let problem = app.get_problem(path, 400).await;
+        let mut named: Vec<&str> = problem["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|error| error["field"].as_str().unwrap_or_default())
+            .collect();
+        named.sort_unstable();
+        assert_eq!(named, expected, "{path}: {problem}");
+        assert_eq!(problem["title"], "Invalid parameter", "{path}");
+        for field in expected {
+            assert!(
+                problem["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(field),
+                "{path}: {problem}"
+            );
+        }
+    }
+}

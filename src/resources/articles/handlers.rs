@@ -15,11 +15,12 @@ use crate::state::AppState;
 
 impl ListArticlesQuery {
     fn parse(&self, user: Option<&AuthUser>) -> Result<(ListRequest, PageRequest), ApiError> {
+        let mut checks = params::Checks::default();
         let status = match self.status.as_deref() {
             None => None,
-            Some(raw) => Some(
+            Some(raw) => checks.take(
                 status::ArticleStatus::parse(raw.trim())
-                    .ok_or_else(|| ApiError::invalid("status", status::ArticleStatus::ONE_OF))?,
+                    .ok_or_else(|| ApiError::invalid("status", status::ArticleStatus::ONE_OF)),
             ),
         };
         let author_id = match (status, user) {
@@ -31,42 +32,61 @@ impl ListArticlesQuery {
             }
             (Some(_), Some(user)) => user.unpublished_author_filter()?,
         };
-        let year = params::year("year", self.year.as_deref())?;
-        let month = params::int_in_range("month", self.month.as_deref(), 1, 12)?;
-        if month.is_some() && year.is_none() {
-            return Err(ApiError::invalid("month", "needs `year` as well"));
+        let year = checks
+            .take(params::year("year", self.year.as_deref()))
+            .flatten();
+        let month = checks
+            .take(params::int_in_range("month", self.month.as_deref(), 1, 12))
+            .flatten();
+        if month.is_some() && year.is_none() && self.year.is_none() {
+            checks.keep(ApiError::invalid("month", "needs `year` as well"));
         }
         let sort = match self.sort.as_deref().map(str::trim) {
             None | Some("-published_at") => ArticleSort::NewestFirst,
             Some("published_at") => ArticleSort::OldestFirst,
             Some(other) => {
-                return Err(ApiError::invalid(
+                checks.keep(ApiError::invalid(
                     "sort",
                     format!("`{other}` is not a sort order: use `-published_at` or `published_at`"),
-                ))
+                ));
+                ArticleSort::NewestFirst
             }
         };
+        let mut text =
+            |name: &str, raw: Option<&str>| checks.take(params::text(name, raw, 200)).flatten();
+        let (category, tag, author) = (
+            text("category", self.category.as_deref()),
+            text("tag", self.tag.as_deref()),
+            text("author", self.author.as_deref()),
+        );
+        let search = checks
+            .take(
+                self.q
+                    .as_deref()
+                    .map(crate::terms::Query::parse)
+                    .transpose()
+                    .map_err(|error| ApiError::invalid("q", error.to_string())),
+            )
+            .flatten();
+        let page = checks.take(PageRequest::parse(
+            self.page.as_deref(),
+            self.per_page.as_deref(),
+            self.cursor.as_deref(),
+        ));
+        checks.done()?;
         let request = ListRequest {
-            category: params::text("category", self.category.as_deref(), 200)?,
-            tag: params::text("tag", self.tag.as_deref(), 200)?,
+            category,
+            tag,
             year,
             month: month.map(|m| m as u32),
-            author: params::text("author", self.author.as_deref(), 200)?,
-            search: self
-                .q
-                .as_deref()
-                .map(crate::terms::Query::parse)
-                .transpose()
-                .map_err(|error| ApiError::invalid("q", error.to_string()))?,
+            author,
+            search,
             ascending: sort == ArticleSort::OldestFirst,
             status,
             author_id,
         };
-        let page = PageRequest::parse(
-            self.page.as_deref(),
-            self.per_page.as_deref(),
-            self.cursor.as_deref(),
-        )?;
+        // Checked: every check passed.
+        let page = page.ok_or_else(|| ApiError::invalid("page", "could not be read"))?;
         Ok((request, page))
     }
 }

@@ -52,20 +52,38 @@ pub async fn search(
     _viewer: MaybeAuthUser,
     query: web::Query<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let terms = required_query(query.q.as_deref())?;
-    let page = PageRequest::parse(query.page.as_deref(), query.per_page.as_deref(), None)?;
+    let mut checks = params::Checks::default();
+    let terms = checks.take(required_query(query.q.as_deref()));
+    let page = checks.take(PageRequest::parse(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        None,
+    ));
     let request = ListRequest {
-        category: params::text("category", query.category.as_deref(), 200)?,
-        tag: params::text("tag", query.tag.as_deref(), 200)?,
+        category: checks
+            .take(params::text("category", query.category.as_deref(), 200))
+            .flatten(),
+        tag: checks
+            .take(params::text("tag", query.tag.as_deref(), 200))
+            .flatten(),
         ..ListRequest::default()
     };
-    let from = params::date("from", query.from.as_deref())?;
-    let to = params::date("to", query.to.as_deref())?;
+    let from = checks
+        .take(params::date("from", query.from.as_deref()))
+        .flatten();
+    let to = checks
+        .take(params::date("to", query.to.as_deref()))
+        .flatten();
     if let (Some(from), Some(to)) = (from, to) {
         if to < from {
-            return Err(ApiError::invalid("to", "must not be before `from`"));
+            checks.keep(ApiError::invalid("to", "must not be before `from`"));
         }
     }
+    checks.done()?;
+    // Both were checked: every check passed.
+    let (Some(terms), Some(page)) = (terms, page) else {
+        return Err(ApiError::invalid("q", "is required: what to search for"));
+    };
     let now = state.clock.now();
     let page_for_db = page.clone();
     let results = crate::db::run(&state.pool, move |conn| {
@@ -125,17 +143,24 @@ pub async fn suggest(
     _viewer: MaybeAuthUser,
     query: web::Query<SuggestParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = query
-        .q
-        .as_deref()
-        .ok_or_else(|| ApiError::invalid("q", "is required: what has been typed"))?;
-    if raw.chars().count() > MAX_QUERY_CHARS / 2 {
-        return Err(ApiError::invalid(
+    let mut checks = params::Checks::default();
+    let raw = match query.q.as_deref() {
+        None => Err(ApiError::invalid("q", "is required: what has been typed")),
+        Some(raw) if raw.chars().count() > MAX_QUERY_CHARS / 2 => Err(ApiError::invalid(
             "q",
             format!("must be at most {} characters", MAX_QUERY_CHARS / 2),
-        ));
-    }
-    let limit = params::int_in_range("limit", query.limit.as_deref(), 1, 20)?.unwrap_or(8);
+        )),
+        Some(raw) => Ok(raw),
+    };
+    let raw = checks.take(raw);
+    let limit = checks
+        .take(params::int_in_range("limit", query.limit.as_deref(), 1, 20))
+        .flatten()
+        .unwrap_or(8);
+    checks.done()?;
+    let Some(raw) = raw else {
+        return Err(ApiError::invalid("q", "is required: what has been typed"));
+    };
     let typed = match crate::terms::pinyin_typed(raw) {
         Some(pinyin) => Typed::Pinyin(pinyin),
         None => match Query::parse(raw) {
