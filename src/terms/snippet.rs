@@ -54,8 +54,12 @@ pub fn snippet(text: &str, needles: &[String], max_chars: Option<usize>) -> Stri
 }
 
 /// Every match of every needle, as (first, last) character indices of `chars`, in order and
-/// without overlaps.
+/// without overlaps. A needle that starts with a letter or digit matches only where a word
+/// starts, as the index finds words whole (`e` is not marked in `Node.js`).
 fn matches(chars: &[char], needles: &[String]) -> Vec<(usize, usize)> {
+    let word_char = |c: char| !is_han(c) && c.is_alphanumeric();
+    let starts_word =
+        |index: usize| index == 0 || !fold_char(chars[index - 1]).is_some_and(word_char);
     // The folded text without separators, each with its place in `chars`.
     let stream: Vec<(char, usize)> = chars
         .iter()
@@ -69,12 +73,14 @@ fn matches(chars: &[char], needles: &[String]) -> Vec<(usize, usize)> {
         if needle.is_empty() || needle.len() > stream.len() {
             continue;
         }
+        let whole_word = word_char(needle[0]);
         let mut at = 0;
         while at + needle.len() <= stream.len() {
             if stream[at..at + needle.len()]
                 .iter()
                 .zip(&needle)
                 .all(|((c, _), n)| c == n)
+                && (!whole_word || starts_word(stream[at].1))
             {
                 found.push((stream[at].1, stream[at + needle.len() - 1].1));
                 at += needle.len();

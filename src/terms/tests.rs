@@ -199,6 +199,17 @@ fn snippets_mark_matches_escape_html_and_cut_around_the_first() {
     );
     // No match: the start of the text.
     assert_eq!(snippet("一二三四五", &needles, Some(3)), "一二三…");
+    // Letters and digits are marked where a word starts, as they are found.
+    let words = Query::parse("e-mail").expect("query").needles;
+    assert_eq!(
+        snippet("Node.js e-mail", &words, None),
+        "Node.js <mark>e</mark>-<mark>mail</mark>"
+    );
+    let mixed = Query::parse("ai安全").expect("query").needles;
+    assert_eq!(
+        snippet("OpenAI安全 AI安全", &mixed, None),
+        "OpenAI安全 <mark>AI安全</mark>"
+    );
 }
 
 const LEAD_FOR_TESTS: usize = 24;
