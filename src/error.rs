@@ -248,7 +248,10 @@ impl ApiError {
             Self::Refused(status, _) if status.is_server_error() => {
                 "an unexpected error occurred; it has been logged".to_owned()
             }
-            Self::NoRoute(path) => format!("no resource at `{path}`"),
+            Self::NoRoute(path) => format!("no resource at `{}`", shortened(path)),
+            Self::NotFound { resource, key } => {
+                format!("{resource} `{}` not found", shortened(key))
+            }
             Self::Invalid(fields) => {
                 let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
                 format!("invalid field(s): {}", names.join(", "))
@@ -275,6 +278,16 @@ impl ApiError {
             code,
             errors,
         }
+    }
+}
+
+/// A path as a detail quotes it: at most 200 characters, so that a long URL does not
+/// come back whole in the answer.
+fn shortened(path: &str) -> std::borrow::Cow<'_, str> {
+    const MAX_CHARS: usize = 200;
+    match path.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &path[..cut]).into(),
+        None => path.into(),
     }
 }
 

@@ -61,6 +61,19 @@ async fn unknown_things_are_404_problems() {
     let article = app.get_problem("/api/v1/articles/nope", 404).await;
     assert_eq!(article["detail"], "article `nope` not found");
     assert_eq!(article["code"], "not_found");
+    // A long path is quoted in part: the answer does not grow with the URL.
+    for path in [
+        format!("/api/v1/{}", "长".repeat(5000)),
+        format!("/api/v1/articles/{}", "a".repeat(20_000)),
+    ] {
+        let encoded = path.replace('长', "%E9%95%BF");
+        let problem = app.get_problem(&encoded, 404).await;
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.chars().count() < 300 && detail.contains('…'),
+            "{detail}"
+        );
+    }
 }
 
 #[actix_rt::test]
