@@ -436,6 +436,10 @@ pub fn search(
             Searched::Postgres(_) if offset < RANKED_MATCHES => {
                 counted_and_ranked(conn, now, &searched, filter, offset, take)?
             }
+            // Past the ranked ones: the page and the total in one statement too.
+            Searched::Postgres(_) => {
+                return counted_past_ranked(conn, now, &searched, filter, offset, end - offset);
+            }
             _ => {
                 let total = count(conn, now, &searched, filter)?;
                 let ids = if offset < RANKED_MATCHES && total > offset {
@@ -697,6 +701,40 @@ fn counted_and_ranked(
     }
     ranked.sort_unstable();
     Ok((total, ranked.into_iter().map(|(_, id)| id).collect()))
+}
+
+/// PostgreSQL: the total of visible matches and the ids of `take` of them from `skip` on,
+/// `skip` past the [`RANKED_MATCHES`] (which are the newest, ranked apart), newest first,
+/// in one statement: the matches are found once, as in [`counted_and_ranked`].
+fn counted_past_ranked(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    searched: &Searched,
+    filter: &SearchFilter,
+    skip: i64,
+    take: i64,
+) -> QueryResult<(i64, Vec<i64>)> {
+    let mut sql = Sql::new(conn);
+    sql.text.push_str("WITH m AS MATERIALIZED (");
+    matching(&mut sql, "{id} AS id", false, searched, now);
+    filtered(&mut sql, filter);
+    let (limit, offset) = (sql.bind(Bound::Int(take)), sql.bind(Bound::Int(skip)));
+    sql.text.push_str(&format!(
+        ") SELECT NULL::bigint AS id, COUNT(*) AS total, NULL::bigint AS position FROM m \
+         UNION ALL (SELECT id, NULL, row_number() OVER (ORDER BY id DESC) FROM m \
+         ORDER BY id DESC LIMIT {limit} OFFSET {offset})"
+    ));
+    let mut total = 0;
+    let mut listed = Vec::new();
+    for row in sql.load::<CountedOrRanked>(conn)? {
+        match (row.id, row.total) {
+            (Some(id), _) => listed.push((row.position.unwrap_or(i64::MAX), id)),
+            (None, Some(count)) => total = count,
+            (None, None) => {}
+        }
+    }
+    listed.sort_unstable();
+    Ok((total, listed.into_iter().map(|(_, id)| id).collect()))
 }
 
 /// Ids of `take` matches from `skip` on among the newest [`RANKED_MATCHES`], best first.
