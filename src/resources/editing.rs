@@ -7,8 +7,9 @@
 //! - the 404 for a key that names nothing;
 //! - `If-Match` (strong comparison with the version ETag) and the compare-and-set version
 //!   bump, so that of two racing writers with one ETag exactly one wins;
-//! - an update that changes nothing editors can see writes nothing: no version bump (the
-//!   ETag stays, cached answers stay), no audit entry, the resource as it was;
+//! - an update that changes nothing the resource holds (its view, and what it stores
+//!   unseen) writes nothing: no version bump (the ETag stays, cached answers stay), no audit
+//!   entry, the resource as it was;
 //! - the audit entry, in the same transaction;
 //! - the answer: the resource as editors see it, read in the same transaction (a delete
 //!   landing just after cannot turn a write that happened into a 404), its version as a strong ETag,
@@ -367,8 +368,8 @@ fn changed<R: Editable>(
 }
 
 /// What the resource holds, to compare: its view less what every write moves by itself
-/// (`version`, `updated_at`, [`Editable::SHOWN_WRITE_TIMES`]), and what it stores unseen. `None` if the view cannot be
-/// written as JSON (then every update counts as a change).
+/// (`version`, `updated_at`, [`Editable::SHOWN_WRITE_TIMES`]), and what it stores unseen.
+/// `None` if the view cannot be written as JSON (then every update counts as a change).
 fn stored<R: Editable>(
     conn: &mut AnyConnection,
     id: i64,
