@@ -94,17 +94,42 @@ pub enum CorsOrigins {
 }
 
 impl CorsOrigins {
-    pub fn parse(raw: &str) -> Self {
+    /// `*` (or nothing) for any origin, else a comma-separated list of `scheme://host[:port]`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
         let origins: Vec<String> = raw
             .split(',')
             .map(|origin| origin.trim().trim_end_matches('/').to_owned())
             .filter(|origin| !origin.is_empty())
             .collect();
         if origins.is_empty() || origins.iter().any(|origin| origin == "*") {
-            Self::Any
-        } else {
-            Self::List(origins)
+            return Ok(Self::Any);
         }
+        for origin in &origins {
+            let uri = origin.parse::<actix_web::http::Uri>().ok();
+            let is_origin = uri.as_ref().is_some_and(|uri| {
+                uri.scheme().is_some()
+                    && uri.host().is_some()
+                    && uri.path_and_query().is_none_or(|p| p.as_str() == "/")
+            });
+            if !is_origin {
+                return Err(format!(
+                    "--cors-origins: `{origin}` is not an origin (scheme://host[:port], e.g. https://www.example.com)"
+                ));
+            }
+        }
+        Ok(Self::List(origins))
+    }
+}
+
+/// Checks a listen address (`host:port`) before anything else starts, naming the option.
+pub fn check_bind(bind: &str) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    match bind.to_socket_addrs().map(|mut addresses| addresses.next()) {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(format!("--bind `{bind}`: names no address")),
+        Err(error) => Err(format!(
+            "--bind `{bind}`: not a host and port such as 127.0.0.1:8080 ({error})"
+        )),
     }
 }
 
@@ -233,6 +258,34 @@ impl Config {
             trusted_proxies: Default::default(),
             media: MediaSettings::beside(&database_url),
             database_url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cors_origins_and_the_bind_address_are_checked_naming_the_option() {
+        assert_eq!(CorsOrigins::parse(""), Ok(CorsOrigins::Any));
+        assert_eq!(CorsOrigins::parse("*"), Ok(CorsOrigins::Any));
+        assert_eq!(
+            CorsOrigins::parse("https://a.example, http://b.example:8080/"),
+            Ok(CorsOrigins::List(vec![
+                "https://a.example".into(),
+                "http://b.example:8080".into()
+            ]))
+        );
+        for bad in ["not a url", "a.example", "https://a.example/path"] {
+            let refused = CorsOrigins::parse(bad).expect_err(bad);
+            assert!(refused.starts_with("--cors-origins"), "{refused}");
+        }
+        assert_eq!(check_bind("127.0.0.1:8080"), Ok(()));
+        assert_eq!(check_bind("[::1]:0"), Ok(()));
+        for bad in ["nonsense", "127.0.0.1", ":8080x"] {
+            let refused = check_bind(bad).expect_err(bad);
+            assert!(refused.starts_with("--bind"), "{refused}");
         }
     }
 }

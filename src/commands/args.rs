@@ -148,6 +148,15 @@ pub enum UserCommand {
     /// Create a user. The password is read from MASTHEAD_USER_PASSWORD, or else from the
     /// first line of standard input; there is no default password.
     Add(AddUserArgs),
+    /// Give an existing user a new password (read as for `add`), ending their sessions: the
+    /// way back in after an import without password hashes.
+    Password(UserPasswordArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserPasswordArgs {
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -172,15 +181,17 @@ pub struct ServeArgs {
     pub cors_origins: String,
 
     /// Start with an empty database instead of the demo site.
-    #[arg(long, env = "MASTHEAD_NO_DEMO")]
+    #[arg(long, env = "MASTHEAD_NO_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_demo: bool,
 
     /// Database connections in the pool.
-    #[arg(long, env = "MASTHEAD_POOL_SIZE", default_value_t = 8)]
+    #[arg(long, env = "MASTHEAD_POOL_SIZE", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub pool_size: u32,
 
     /// Milliseconds a request waits for a database connection before answering 503.
-    #[arg(long, env = "MASTHEAD_POOL_TIMEOUT_MS", default_value_t = 5_000)]
+    #[arg(long, env = "MASTHEAD_POOL_TIMEOUT_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub pool_timeout_ms: u64,
 
     /// PostgreSQL statement timeout in milliseconds (0: none).
@@ -218,14 +229,14 @@ pub struct ServeArgs {
     #[arg(long, env = "MASTHEAD_BODY_TIMEOUT_MS", default_value_t = 15_000)]
     pub body_timeout_ms: u64,
 
-    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
-    /// client, for the per-address login limit; none by default.
+    /// Reverse proxies (addresses or networks, comma-separated) whose `X-Forwarded-For`
+    /// names the client, for the per-address login limit; none by default.
     #[arg(long, env = "MASTHEAD_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
 
     /// Development mode: without a JWT secret, use a random one for this process only.
     /// A server bound to a loopback address is in dev mode.
-    #[arg(long, env = "MASTHEAD_DEV")]
+    #[arg(long, env = "MASTHEAD_DEV", value_parser = clap::builder::BoolishValueParser::new())]
     pub dev: bool,
 
     #[command(flatten)]
@@ -258,7 +269,7 @@ pub struct ServeArgs {
     pub image_workers: usize,
 
     /// Keep each upload's bytes as sent, metadata included (never served).
-    #[arg(long, env = "MASTHEAD_KEEP_ORIGINALS")]
+    #[arg(long, env = "MASTHEAD_KEEP_ORIGINALS", value_parser = clap::builder::BoolishValueParser::new())]
     pub keep_originals: bool,
 
     /// Bytes of stored files (under 512 KiB each) kept in memory to serve them, each
@@ -314,11 +325,12 @@ impl Cli {
     /// The server configuration these flags describe.
     pub fn config(&self, serve: &ServeArgs) -> Result<Config, String> {
         let database_url = DatabaseUrl::parse(&self.database_url)?;
+        crate::config::check_bind(&serve.bind)?;
         Ok(Config {
             media: media_settings(&database_url, serve)?,
             database_url,
             bind: serve.bind.clone(),
-            cors_origins: CorsOrigins::parse(&serve.cors_origins),
+            cors_origins: CorsOrigins::parse(&serve.cors_origins)?,
             demo: !serve.no_demo,
             pool: PoolSettings {
                 size: serve.pool_size,

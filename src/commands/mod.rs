@@ -55,6 +55,10 @@ pub fn run(cli: &Cli) -> Result<(), String> {
             DatabaseUrl::parse(&cli.database_url)
                 .and_then(|url| user::add_user(&url, args, &password))
         }),
+        Some(Command::User(UserCommand::Password(args))) => read_password().and_then(|password| {
+            DatabaseUrl::parse(&cli.database_url)
+                .and_then(|url| user::set_password(&url, &args.email, &password))
+        }),
     }
 }
 

@@ -32,6 +32,8 @@ fn signing_keys(config: &Config) -> Result<Vec<Key>, String> {
 
 /// Prepares the database (migrations, demo content) and builds the app state.
 pub fn prepare(config: &Config) -> Result<AppState, String> {
+    // Refusals that need no database come before anything is written to it.
+    let keys = signing_keys(config)?;
     super::migrate::migrate(&config.database_url)?;
     let pool =
         crate::db::pool(&config.database_url, &config.pool).map_err(|error| error.to_string())?;
@@ -57,7 +59,7 @@ pub fn prepare(config: &Config) -> Result<AppState, String> {
         clock: Clock::system(),
         cache: ResponseCache::new(config.cache_entries, config.cache_bytes),
         auth: Arc::new(Auth {
-            tokens: Tokens::new(TokenConfig::with_keys(signing_keys(config)?))?,
+            tokens: Tokens::new(TokenConfig::with_keys(keys))?,
             throttle: LoginThrottle::default(),
             passwords: PasswordGate::for_this_machine(),
         }),

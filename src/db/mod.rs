@@ -5,7 +5,7 @@ pub mod schema;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{self, ConnectionManager, CustomizeConnection};
+use diesel::r2d2::{self, CustomizeConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -21,8 +21,35 @@ pub enum AnyConnection {
     Postgresql(PgConnection),
 }
 
-pub type Pool = r2d2::Pool<ConnectionManager<AnyConnection>>;
-pub type PooledConnection = r2d2::PooledConnection<ConnectionManager<AnyConnection>>;
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Opens the pool's connections through [`connect`], so that a failure keeps the driver's
+/// words: diesel's own manager, for a connection of either backend, says only "Invalid
+/// connection url for multiconnection", which is all a dropped database was logged as.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        connect(&self.url).map_err(|error| {
+            r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string()))
+        })
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -130,7 +157,7 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<Vec<String>, SetupError> {
 pub fn pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, SetupError> {
     // Fails fast, with the driver's message, when the URL is wrong at start-up.
     drop(connect(url)?);
-    let manager = ConnectionManager::<AnyConnection>::new(connection_url(url)?);
+    let manager = Manager { url: url.clone() };
     r2d2::Pool::builder()
         .max_size(settings.size.max(1))
         .connection_timeout(settings.connection_timeout)

@@ -481,6 +481,10 @@ async fn outside_dev_mode_the_server_refuses_to_start_without_a_secret() {
         .err()
         .expect("refused");
     assert!(refused.contains("MASTHEAD_JWT_SECRET"), "{refused}");
+    assert!(
+        !dir.path().join("x.db").exists(),
+        "refused before the database is made or written"
+    );
     config.dev = true;
     assert!(
         masthead::commands::serve::prepare(&config).is_ok(),

@@ -37,6 +37,11 @@ fn binary() -> Command {
 }
 
 async fn start(url: &str) -> Instance {
+    start_with(url, &[("MASTHEAD_JWT_SECRET", SECRET)]).await
+}
+
+/// `masthead serve` on a free port with these environment variables, once it is ready.
+async fn start_with(url: &str, environment: &[(&str, &str)]) -> Instance {
     let port = free_port();
     let child = binary()
         .args([
@@ -48,7 +53,7 @@ async fn start(url: &str) -> Instance {
             "--bind",
             &format!("127.0.0.1:{port}"),
         ])
-        .env("MASTHEAD_JWT_SECRET", SECRET)
+        .envs(environment.iter().copied())
         .env("MASTHEAD_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -341,4 +346,30 @@ async fn no_read_sent_after_an_acknowledged_write_is_stale_under_load() {
     }
     // The cache still serves: the reads after the first of each round are hits.
     assert!(hits > 100, "only {hits} hits");
+}
+
+/// On-off settings from the environment take the usual spellings (`1`, `yes`, `on`), as a
+/// compose file or a systemd unit writes them, not only `true`.
+#[actix_rt::test]
+async fn on_off_settings_take_1_yes_and_on_from_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("onoff.db");
+    let instance = start_with(
+        &url.to_string_lossy(),
+        &[
+            ("MASTHEAD_NO_DEMO", "1"),
+            ("MASTHEAD_KEEP_ORIGINALS", "on"),
+            ("MASTHEAD_DEV", "yes"),
+        ],
+    )
+    .await;
+    let (status, articles, _) = call(
+        "GET",
+        format!("{}/api/v1/articles", instance.base),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(articles["meta"]["total"], 0, "no demo: {articles}");
 }

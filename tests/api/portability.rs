@@ -147,6 +147,25 @@ async fn an_imported_site_serves_the_same_pages_and_users_need_a_new_password() 
         login.status, 401,
         "an imported user without a hash cannot sign in until given a password"
     );
+    // With no one able to sign in, the CLI gives a user a new password.
+    masthead::commands::user::set_password(
+        &app.database_url(),
+        "Ed@Example.com",
+        crate::support::PASSWORD,
+    )
+    .expect("user password");
+    assert!(masthead::commands::user::set_password(
+        &app.database_url(),
+        "nobody@example.com",
+        crate::support::PASSWORD
+    )
+    .is_err());
+    assert!(
+        masthead::commands::user::set_password(&app.database_url(), "ed@example.com", "short")
+            .is_err()
+    );
+    let signed_in = app.login("ed@example.com").await;
+    assert_eq!(signed_in["user"]["email"], "ed@example.com");
     // New rows after an import get fresh ids (sequences moved past the imported ones).
     let editor = app.token_for(Role::Editor).await;
     let created = app

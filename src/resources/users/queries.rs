@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::types::User;
 use crate::auth::email::Email;
 use crate::auth::Role;
-use crate::db::schema::users;
+use crate::db::schema::{sessions, users};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Queryable)]
@@ -76,6 +76,34 @@ pub fn create(
         ))
         .returning(users::all_columns)
         .get_result(conn)
+}
+
+/// A new password for the user, from the CLI (an import without password hashes leaves
+/// no one able to sign in): it ends every session, as a new password given through the API
+/// does, and moves the user's version.
+pub fn set_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(now),
+            users::version.eq(users::version + 1),
+        ))
+        .execute(conn)?;
+    end_sessions(conn, id, now)
+}
+
+/// Ends every session of the user: a new password was given.
+pub fn end_sessions(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.filter(sessions::user_id.eq(id)))
+        .filter(sessions::revoked_at.is_null())
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Every user, oldest first.

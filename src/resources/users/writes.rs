@@ -10,7 +10,7 @@ use super::types::{NewUser, User, UserChanges};
 use crate::auth::actor::Actor;
 use crate::auth::email::Email;
 use crate::auth::Role;
-use crate::db::schema::{sessions, users};
+use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, FieldError};
 use crate::http::params::IdOrSlug;
@@ -148,11 +148,7 @@ impl Editable for Users {
             ))
             .execute(conn)?;
         if password_hash.is_some() {
-            // A new password ends every session of the user.
-            diesel::update(sessions::table.filter(sessions::user_id.eq(current.id)))
-                .filter(sessions::revoked_at.is_null())
-                .set(sessions::revoked_at.eq(now))
-                .execute(conn)?;
+            queries::end_sessions(conn, current.id, now)?;
         }
         Ok(current.row.email.clone())
     }
