@@ -37,15 +37,33 @@ pub fn export(url: &DatabaseUrl, args: &ExportArgs) -> Result<(), String> {
 }
 
 /// `masthead import`: into an empty database, migrated first, and its files into the media
-/// store unless `--without-files`.
+/// store unless `--without-files`. A SQLite file this import made is removed again when the
+/// import fails, so that the next try does not meet a database it did not ask for.
 pub fn import(url: &DatabaseUrl, args: &ImportArgs) -> Result<(), String> {
+    // Before anything is made: a missing export leaves nothing behind.
+    let file =
+        std::fs::File::open(&args.from).map_err(|e| format!("{}: {e}", args.from.display()))?;
+    let made = match url {
+        DatabaseUrl::Sqlite(path) if !path.exists() => Some(path.clone()),
+        _ => None,
+    };
+    let imported = import_from(url, args, file);
+    if let (Err(_), Some(path)) = (&imported, made) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+    }
+    imported
+}
+
+fn import_from(url: &DatabaseUrl, args: &ImportArgs, file: std::fs::File) -> Result<(), String> {
     migrate(url)?;
     let mut conn = crate::db::connect(url).map_err(|error| error.to_string())?;
     let store = (!args.without_files)
         .then(|| args.media.open(url))
         .transpose()?;
-    let file =
-        std::fs::File::open(&args.from).map_err(|e| format!("{}: {e}", args.from.display()))?;
     let imported = crate::portability::import(
         &mut conn,
         &mut std::io::BufReader::new(file),

@@ -592,3 +592,31 @@ async fn backup_copies_the_media_files_beside_the_database() {
     .expect("backup");
     assert_same_files(&stored_files(&chosen), &stored);
 }
+
+/// A failed import into a new SQLite file leaves no file behind: a missing export makes
+/// nothing, and one that is not an export takes its migrated, empty database away again.
+#[test]
+fn a_failed_import_leaves_no_new_database_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("new.db");
+    let import = |from: &Path| {
+        let cli = masthead::commands::Cli::parse_from([
+            "masthead".as_ref(),
+            "--database-url".as_ref(),
+            database.as_os_str(),
+            "import".as_ref(),
+            "--from".as_ref(),
+            from.as_os_str(),
+        ]);
+        masthead::commands::run(&cli)
+    };
+    assert!(import(&dir.path().join("missing.jsonl")).is_err());
+    assert!(!database.exists(), "a missing export makes no database");
+    let not_an_export = dir.path().join("other.jsonl");
+    std::fs::write(&not_an_export, "{\"format\":\"something else\"}\n").expect("write");
+    let refused = import(&not_an_export).expect_err("not an export");
+    assert!(refused.contains("line 1"), "{refused}");
+    for name in ["new.db", "new.db-wal", "new.db-shm"] {
+        assert!(!dir.path().join(name).exists(), "{name} left behind");
+    }
+}
