@@ -1234,3 +1234,76 @@ async fn pictures_from_memory_answer_as_from_disk_and_follow_their_files() {
         assert_eq!(app.get(url).await.status, 404, "{url}");
     }
 }
+
+/// A picture the body shows is the article's even when `image_ids` leaves it out, and when
+/// it is only the cover: it is listed in `images`, kept from a delete and followed by a
+/// replacement.
+#[actix_rt::test]
+async fn a_picture_only_the_body_names_is_kept_from_a_delete_and_followed() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let mut pictures = Vec::new();
+    for name in ["a.jpg", "b.jpg"] {
+        let created = upload(&app, &editor, &[("file", Some(name), &jpeg(900, 600))]).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let image = created.json();
+        pictures.push((
+            image["id"].as_i64().unwrap(),
+            image["url"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let [(inline, inline_url), (cover, cover_url)] = [pictures[0].clone(), pictures[1].clone()];
+    let body = format!(
+        "<p>正文</p><img src=\"{inline_url}\" alt=\"现场\"><img src=\"{cover_url}\" alt=\"封面\">\
+         <img src=\"https://elsewhere.example/x.jpg\" alt=\"外链\">"
+    );
+    let article = app
+        .send(
+            "POST",
+            "/api/v1/articles",
+            Some(&editor),
+            Some(&json!({"title": "只在正文", "slug": "body-only", "body_html": body, "cover_media_id": cover, "status": "published"})),
+            &[],
+        )
+        .await;
+    assert_eq!(article.status, 201, "{}", article.text());
+    let read = app.get_json("/api/v1/articles/body-only").await;
+    let listed: Vec<i64> = read["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|image| image["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, [inline, cover], "{read}");
+    for id in [inline, cover] {
+        let refused = app
+            .send(
+                "DELETE",
+                &format!("/api/v1/media/{id}"),
+                Some(&editor),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(refused.status, 409, "{}", refused.text());
+    }
+    let replaced = app
+        .send_bytes(
+            "PUT",
+            &format!("/api/v1/media/{cover}/file"),
+            Some(&editor),
+            &form_type(),
+            form(&[("file", Some("c.png"), &png(700, 500))]),
+            &[],
+        )
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let new_url = replaced.json()["url"].as_str().unwrap().to_owned();
+    let shown = app.get_json("/api/v1/articles/body-only").await["body_html"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!shown.contains(&cover_url), "{shown}");
+    assert!(shown.contains(&format!("src=\"{new_url}\"")), "{shown}");
+    assert!(shown.contains("https://elsewhere.example/x.jpg"), "{shown}");
+}

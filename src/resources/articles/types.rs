@@ -277,7 +277,8 @@ pub struct NewArticle {
     #[serde(default)]
     #[schema(inline)]
     pub cover_media_id: Patch<Id>,
-    /// The article's inline images, in order.
+    /// The article's inline images, in order; uploaded pictures the body shows are added
+    /// after them.
     #[serde(default)]
     #[schema(inline)]
     pub image_ids: Patch<Ids<200>>,
@@ -345,7 +346,8 @@ pub struct ArticleChanges {
     #[serde(default)]
     #[schema(inline)]
     pub cover_media_id: Patch<Id>,
-    /// Replaces the article's inline images, in order.
+    /// Replaces the article's inline images, in order; uploaded pictures the body shows are
+    /// added after them.
     #[serde(default)]
     #[schema(inline)]
     pub image_ids: Patch<Ids<200>>,

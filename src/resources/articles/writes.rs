@@ -211,6 +211,44 @@ fn replace_images(
     Ok(())
 }
 
+/// Links the uploaded pictures the stored body shows to the article, after those it names
+/// in `image_ids`: a picture in the body is then kept from a delete (409), followed by a
+/// replacement and served responsive, whether or not the editor listed it.
+fn link_body_pictures(conn: &mut AnyConnection, article_id: i64) -> QueryResult<()> {
+    let body: String = articles::table
+        .find(article_id)
+        .select(articles::body_html)
+        .first(conn)?;
+    let mut folders: Vec<String> = crate::resources::media::html::picture_sources(&body)
+        .iter()
+        .filter_map(|src| crate::resources::media::files::folder_of_url(src))
+        .collect();
+    if folders.is_empty() {
+        return Ok(());
+    }
+    folders.dedup();
+    let shown = crate::resources::media::queries::ids_of_folders(conn, &folders)?;
+    let linked: Vec<(i64, i32)> = article_media::table
+        .filter(article_media::article_id.eq(article_id))
+        .select((article_media::media_id, article_media::position))
+        .load(conn)?;
+    let mut next = linked.iter().map(|(_, at)| at + 1).max().unwrap_or(0);
+    let mut seen: std::collections::HashSet<i64> = linked.iter().map(|(id, _)| *id).collect();
+    for media_id in shown {
+        if seen.insert(media_id) {
+            diesel::insert_into(article_media::table)
+                .values((
+                    article_media::article_id.eq(article_id),
+                    article_media::media_id.eq(media_id),
+                    article_media::position.eq(next),
+                ))
+                .execute(conn)?;
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
 /// The stored status and publication time the final state implies.
 fn resolve_status(
     status: ArticleStatus,
@@ -368,6 +406,7 @@ impl Editable for Articles {
         if let Some(ids) = changes.image_ids.into_update() {
             replace_images(conn, row.id, ids)?;
         }
+        link_body_pictures(conn, row.id)?;
         if let Some(ids) = changes.related_ids.into_update() {
             search::related::pin(conn, row.id, &ids.map(|ids| ids.0).unwrap_or_default())?;
         }
@@ -456,6 +495,7 @@ impl Creatable for Articles {
         if let Some(ids) = input.image_ids.value() {
             replace_images(conn, id, Some(ids))?;
         }
+        link_body_pictures(conn, id)?;
         if let Some(ids) = input.related_ids.value() {
             search::related::pin(conn, id, &ids.0)?;
         }

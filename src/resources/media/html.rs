@@ -102,6 +102,27 @@ fn escape(text: &str) -> String {
 /// URL; `srcset`s that name the old copies are dropped (a `<source>` with it), as the
 /// responsive markup is made again from the new renditions when the article is read.
 /// Answers `None` when nothing names the folder.
+/// At most this many pictures of a body are looked up as uploaded ones.
+const MAX_BODY_PICTURES: usize = 200;
+
+/// The `src` of each `<img>` in stored HTML, in order, at most [`MAX_BODY_PICTURES`].
+pub fn picture_sources(body_html: &str) -> Vec<String> {
+    let mut sources = Vec::new();
+    if !body_html.contains("<img") {
+        return sources;
+    }
+    let _ = rewrite_str(
+        body_html,
+        RewriteStrSettings::new().append_element_content_handler(element!("img[src]", |img| {
+            if sources.len() < MAX_BODY_PICTURES {
+                sources.extend(img.get_attribute("src"));
+            }
+            Ok(())
+        })),
+    );
+    sources
+}
+
 pub fn retarget(body_html: &str, folder: &str, url: &str) -> Option<String> {
     let marker = format!("/{folder}/");
     if !body_html.contains(&marker) {
