@@ -219,14 +219,13 @@ fn link_body_pictures(conn: &mut AnyConnection, article_id: i64) -> QueryResult<
         .find(article_id)
         .select(articles::body_html)
         .first(conn)?;
-    let mut folders: Vec<String> = crate::resources::media::html::picture_sources(&body)
+    let folders: Vec<String> = crate::resources::media::html::picture_sources(&body)
         .iter()
         .filter_map(|src| crate::resources::media::files::folder_of_url(src))
         .collect();
     if folders.is_empty() {
         return Ok(());
     }
-    folders.dedup();
     let shown = crate::resources::media::queries::ids_of_folders(conn, &folders)?;
     let linked: Vec<(i64, i32)> = article_media::table
         .filter(article_media::article_id.eq(article_id))

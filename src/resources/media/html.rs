@@ -97,11 +97,6 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
 }
 
-/// `body_html` with every reference to a file of `folder` (an upload's folder, under any
-/// media base URL) pointed at `url`, the file that took its place: `<img src>` gets the new
-/// URL; `srcset`s that name the old copies are dropped (a `<source>` with it), as the
-/// responsive markup is made again from the new renditions when the article is read.
-/// Answers `None` when nothing names the folder.
 /// At most this many pictures of a body are looked up as uploaded ones.
 const MAX_BODY_PICTURES: usize = 200;
 
@@ -123,6 +118,11 @@ pub fn picture_sources(body_html: &str) -> Vec<String> {
     sources
 }
 
+/// `body_html` with every reference to a file of `folder` (an upload's folder, under any
+/// media base URL) pointed at `url`, the file that took its place: `<img src>` gets the new
+/// URL; `srcset`s that name the old copies are dropped (a `<source>` with it), as the
+/// responsive markup is made again from the new renditions when the article is read.
+/// Answers `None` when nothing names the folder.
 pub fn retarget(body_html: &str, folder: &str, url: &str) -> Option<String> {
     let marker = format!("/{folder}/");
     if !body_html.contains(&marker) {
