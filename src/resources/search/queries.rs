@@ -521,16 +521,7 @@ pub fn counted_page_of_matches(
          UNION ALL (SELECT id, NULL, NULL FROM m{after} \
          ORDER BY at {direction}, id {direction} LIMIT {limit} OFFSET {offset})"
     ));
-    let mut total = 0;
-    let mut ids = Vec::new();
-    for row in sql.load::<CountedOrRanked>(conn)? {
-        match (row.id, row.total) {
-            (Some(id), _) => ids.push(id),
-            (None, Some(count)) => total = count,
-            (None, None) => {}
-        }
-    }
-    Ok(Some((total, ids)))
+    Ok(Some(counted_ids(sql.load(conn)?)))
 }
 
 /// The number of visible articles matching a full-text expression made for the
@@ -661,6 +652,23 @@ struct CountedOrRanked {
     position: Option<i64>,
 }
 
+/// The total and the ids of a counted statement's rows (one count row, the others ids),
+/// the ids in their `position` order (rows without one, a listed page whose order the
+/// caller sets, come last).
+fn counted_ids(rows: Vec<CountedOrRanked>) -> (i64, Vec<i64>) {
+    let mut total = 0;
+    let mut ids = Vec::new();
+    for row in rows {
+        match (row.id, row.total) {
+            (Some(id), _) => ids.push((row.position.unwrap_or(i64::MAX), id)),
+            (None, Some(count)) => total = count,
+            (None, None) => {}
+        }
+    }
+    ids.sort_unstable();
+    (total, ids.into_iter().map(|(_, id)| id).collect())
+}
+
 /// PostgreSQL: the total of visible matches and the ids of `take` of them from `skip` on
 /// among the newest [`RANKED_MATCHES`], best first, in one statement: the matches are
 /// found once (one bitmap scan of the GIN index and the narrow heap), counted, and the
@@ -690,17 +698,7 @@ fn counted_and_ranked(
          WHERE position > {first} AND position <= {last}",
         ranking.outer
     ));
-    let mut total = 0;
-    let mut ranked = Vec::new();
-    for row in sql.load::<CountedOrRanked>(conn)? {
-        match (row.id, row.total) {
-            (Some(id), _) => ranked.push((row.position.unwrap_or(i64::MAX), id)),
-            (None, Some(count)) => total = count,
-            (None, None) => {}
-        }
-    }
-    ranked.sort_unstable();
-    Ok((total, ranked.into_iter().map(|(_, id)| id).collect()))
+    Ok(counted_ids(sql.load(conn)?))
 }
 
 /// PostgreSQL: the total of visible matches and the ids of `take` of them from `skip` on,
@@ -724,17 +722,7 @@ fn counted_past_ranked(
          UNION ALL (SELECT id, NULL, row_number() OVER (ORDER BY id DESC) FROM m \
          ORDER BY id DESC LIMIT {limit} OFFSET {offset})"
     ));
-    let mut total = 0;
-    let mut listed = Vec::new();
-    for row in sql.load::<CountedOrRanked>(conn)? {
-        match (row.id, row.total) {
-            (Some(id), _) => listed.push((row.position.unwrap_or(i64::MAX), id)),
-            (None, Some(count)) => total = count,
-            (None, None) => {}
-        }
-    }
-    listed.sort_unstable();
-    Ok((total, listed.into_iter().map(|(_, id)| id).collect()))
+    Ok(counted_ids(sql.load(conn)?))
 }
 
 /// Ids of `take` matches from `skip` on among the newest [`RANKED_MATCHES`], best first.
