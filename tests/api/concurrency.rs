@@ -579,6 +579,76 @@ async fn a_media_delete_racing_writes_that_use_it_never_leaves_content_pointing_
     }
 }
 
+/// An uploaded picture only article bodies show, racing its own delete: whichever lands
+/// first decides. The delete first: the bodies are refused (422 naming `body_html`); a body
+/// first: the delete is 409. No acknowledged body shows a picture that is gone.
+#[actix_rt::test]
+async fn a_media_delete_racing_bodies_that_show_it_never_leaves_a_body_pointing_at_nothing() {
+    let app = TestApp::empty().await;
+    let admin = app.token_for(Role::Admin).await;
+    for round in 0..4 {
+        let picture = crate::pictures::jpeg(64, 48);
+        let uploaded =
+            crate::pictures::upload(&app, &admin, &[("file", Some("a.jpg"), &picture)]).await;
+        assert_eq!(uploaded.status, 201, "{}", uploaded.text());
+        let record = uploaded.json();
+        let (id, url) = (
+            record["id"].as_i64().expect("id"),
+            record["url"].as_str().expect("url").to_owned(),
+        );
+        let body = format!("<p>正文</p><img src=\"{url}\" alt=\"图\">");
+        let calls: Vec<Call> = vec![
+            ("DELETE", format!("/api/v1/media/{id}"), None, None),
+            (
+                "POST",
+                "/api/v1/articles".into(),
+                Some(json!({"title": format!("正文图{round}"), "body_html": body})),
+                None,
+            ),
+            (
+                "POST",
+                "/api/v1/articles".into(),
+                Some(json!({"title": format!("正文图{round}乙"), "body_html": body})),
+                None,
+            ),
+        ];
+        let answers = race(&app, &admin, &calls).await;
+        let codes = statuses(&answers);
+        match codes[0] {
+            204 => assert_eq!(codes[1..], [422, 422], "round {round}"),
+            409 => assert!(codes[1..].contains(&201), "round {round}: {codes:?}"),
+            other => panic!(
+                "round {round}: delete answered {other}: {}",
+                answers[0].text()
+            ),
+        }
+        for answer in answers[1..].iter().filter(|answer| answer.status == 201) {
+            let location = answer.header("location").expect("location");
+            let shown = app
+                .send("GET", &location, Some(&admin), None, &[])
+                .await
+                .json();
+            assert_eq!(
+                shown["images"][0]["id"], id,
+                "a kept body's picture is the article's: {shown}"
+            );
+            let still = app
+                .send(
+                    "GET",
+                    &format!("/api/v1/media/{id}"),
+                    Some(&admin),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_eq!(still.status, 200, "round {round}");
+        }
+        for answer in answers[1..].iter().filter(|answer| answer.status == 422) {
+            assert!(answer.text().contains("body_html"), "{}", answer.text());
+        }
+    }
+}
+
 #[actix_rt::test]
 async fn a_logo_change_racing_the_delete_of_its_record_never_leaves_the_site_pointing_at_nothing() {
     // Each round: a PATCH making a new media record the site logo against a DELETE of that

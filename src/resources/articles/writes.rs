@@ -213,8 +213,14 @@ fn replace_images(
 
 /// Links the uploaded pictures the stored body shows to the article, after those it names
 /// in `image_ids`: a picture in the body is then kept from a delete (409), followed by a
-/// replacement and served responsive, whether or not the editor listed it.
-fn link_body_pictures(conn: &mut AnyConnection, article_id: i64) -> QueryResult<()> {
+/// replacement and served responsive, whether or not the editor listed it. A body just
+/// sent (`body_sent`) that shows an upload no record has any more (deleted, perhaps by a
+/// racing request) is refused, as a deleted `image_ids` entry is.
+fn link_body_pictures(
+    conn: &mut AnyConnection,
+    article_id: i64,
+    body_sent: bool,
+) -> Result<(), ApiError> {
     let body: String = articles::table
         .find(article_id)
         .select(articles::body_html)
@@ -226,7 +232,18 @@ fn link_body_pictures(conn: &mut AnyConnection, article_id: i64) -> QueryResult<
     if folders.is_empty() {
         return Ok(());
     }
-    let shown = crate::resources::media::queries::ids_of_folders(conn, &folders)?;
+    let found = crate::resources::media::queries::ids_of_folders(conn, &folders)?;
+    if let Some(gone) = folders.iter().find(|folder| !found.contains_key(*folder)) {
+        if body_sent {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "body_html",
+                format!("shows an uploaded picture that no longer exists (folder {gone})"),
+            )]));
+        }
+    }
+    let shown = folders
+        .iter()
+        .filter_map(|folder| found.get(folder).copied());
     let linked: Vec<(i64, i32)> = article_media::table
         .filter(article_media::article_id.eq(article_id))
         .select((article_media::media_id, article_media::position))
@@ -376,6 +393,7 @@ impl Editable for Articles {
                 ))
                 .execute(conn)?;
         }
+        let body_sent = !changes.body_html.is_absent();
         diesel::update(articles::table.filter(articles::id.eq(row.id)))
             .set((
                 articles::slug.eq(&slug),
@@ -405,7 +423,7 @@ impl Editable for Articles {
         if let Some(ids) = changes.image_ids.into_update() {
             replace_images(conn, row.id, ids)?;
         }
-        link_body_pictures(conn, row.id)?;
+        link_body_pictures(conn, row.id, body_sent)?;
         if let Some(ids) = changes.related_ids.into_update() {
             search::related::pin(conn, row.id, &ids.map(|ids| ids.0).unwrap_or_default())?;
         }
@@ -494,7 +512,8 @@ impl Creatable for Articles {
         if let Some(ids) = input.image_ids.value() {
             replace_images(conn, id, Some(ids))?;
         }
-        link_body_pictures(conn, id)?;
+        // A new article's body is the one just sent.
+        link_body_pictures(conn, id, true)?;
         if let Some(ids) = input.related_ids.value() {
             search::related::pin(conn, id, &ids.0)?;
         }

@@ -124,18 +124,17 @@ pub fn users(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<String>> {
         .collect())
 }
 
-/// The media records of these upload folders, in the folders' order (each upload has a
-/// folder of its own); folders no record names are left out.
-pub fn ids_of_folders(conn: &mut AnyConnection, folders: &[String]) -> QueryResult<Vec<i64>> {
-    let found: HashMap<String, i64> = media::table
+/// The media records of these upload folders, by folder (each upload has a folder of its
+/// own); folders no record names are left out.
+pub fn ids_of_folders(
+    conn: &mut AnyConnection,
+    folders: &[String],
+) -> QueryResult<HashMap<String, i64>> {
+    Ok(media::table
         .filter(media::storage_key.eq_any(folders))
         .select((media::storage_key.assume_not_null(), media::id))
         .load::<(String, i64)>(conn)?
         .into_iter()
-        .collect();
-    Ok(folders
-        .iter()
-        .filter_map(|folder| found.get(folder).copied())
         .collect())
 }
 
