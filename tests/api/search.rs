@@ -385,6 +385,47 @@ async fn drafts_scheduled_and_archived_articles_are_never_found_by_the_public() 
     assert_eq!(slugs(&suggested["data"]), vec!["live"]);
 }
 
+/// The server keeps each shape of search statement prepared and binds each search's own
+/// values to it: searches of one shape, asked in turn and again, each find their own.
+#[actix_rt::test]
+async fn searches_of_one_shape_asked_in_turn_each_find_their_own() {
+    let app = TestApp::empty().await;
+    let editor = app.token_for(Role::Editor).await;
+    let news = app.category("news", "新闻", None);
+    let sport = app.category("sport", "体育", None);
+    for (slug, title, category) in [
+        ("n1", "护苗行动", news),
+        ("n2", "护苗课堂", news),
+        ("s1", "护苗长跑", sport),
+        ("n3", "地铁新线", news),
+        ("s2", "地铁球场", sport),
+        ("s3", "地铁马拉松", sport),
+    ] {
+        write(&app, &editor, json!({"slug": slug, "title": title, "category_id": category, "status": "published", "published_at": "2021-11-15T09:00:00+08:00"})).await;
+    }
+    let asked = [
+        ("护苗", None, vec!["n1", "n2", "s1"]),
+        ("地铁", None, vec!["n3", "s2", "s3"]),
+        ("护苗", Some("news"), vec!["n1", "n2"]),
+        ("地铁", Some("news"), vec!["n3"]),
+        ("护苗", Some("sport"), vec!["s1"]),
+        ("地铁", Some("sport"), vec!["s2", "s3"]),
+    ];
+    for round in 0..3 {
+        for (query, category, expected) in &asked {
+            let mut params = vec![("q", *query)];
+            params.extend(category.map(|slug| ("category", slug)));
+            for path in ["/api/v1/search", "/api/v1/articles"] {
+                let answer = app.get_json(&url(path, &params)).await;
+                let mut got = slugs(&answer["data"]);
+                got.sort();
+                assert_eq!(&got, expected, "round {round}: {path} {params:?}");
+                assert_eq!(answer["meta"]["total"], expected.len(), "{answer}");
+            }
+        }
+    }
+}
+
 #[actix_rt::test]
 async fn search_combines_with_category_tag_days_and_pages() {
     let app = TestApp::empty().await;
