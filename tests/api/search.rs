@@ -385,43 +385,80 @@ async fn drafts_scheduled_and_archived_articles_are_never_found_by_the_public() 
     assert_eq!(slugs(&suggested["data"]), vec!["live"]);
 }
 
+/// A search's filters, as query parameters.
+type Filters<'a> = &'a [(&'a str, &'a str)];
+
 /// The server keeps each shape of search statement prepared and binds each search's own
-/// values to it: searches of one shape, asked in turn and again, each find their own.
+/// values to it: searches of one shape, asked in turn and again (past the five runs after
+/// which PostgreSQL may plan a kept statement once for all values), each find their own. The
+/// response cache is off, so that every round reaches the database.
 #[actix_rt::test]
 async fn searches_of_one_shape_asked_in_turn_each_find_their_own() {
-    let app = TestApp::empty().await;
+    let app = TestApp::configured(|config| config.cache_entries = 0).await;
     let editor = app.token_for(Role::Editor).await;
     let news = app.category("news", "新闻", None);
     let sport = app.category("sport", "体育", None);
-    for (slug, title, category) in [
-        ("n1", "护苗行动", news),
-        ("n2", "护苗课堂", news),
-        ("s1", "护苗长跑", sport),
-        ("n3", "地铁新线", news),
-        ("s2", "地铁球场", sport),
-        ("s3", "地铁马拉松", sport),
+    let school = app.tag("school", "校园");
+    for (slug, title, category, tagged, day) in [
+        ("n1", "护苗行动", news, true, "2021-11-15"),
+        ("n2", "护苗课堂", news, false, "2021-12-15"),
+        ("s1", "护苗长跑", sport, true, "2021-12-16"),
+        ("n3", "地铁新线", news, false, "2021-11-16"),
+        ("s2", "地铁球场", sport, true, "2021-11-17"),
+        ("s3", "地铁马拉松", sport, false, "2021-12-17"),
     ] {
-        write(&app, &editor, json!({"slug": slug, "title": title, "category_id": category, "status": "published", "published_at": "2021-11-15T09:00:00+08:00"})).await;
+        let tags: Vec<i64> = if tagged { vec![school] } else { vec![] };
+        write(&app, &editor, json!({"slug": slug, "title": title, "category_id": category, "tag_ids": tags, "status": "published", "published_at": format!("{day}T09:00:00+08:00")})).await;
     }
-    let asked = [
-        ("护苗", None, vec!["n1", "n2", "s1"]),
-        ("地铁", None, vec!["n3", "s2", "s3"]),
-        ("护苗", Some("news"), vec!["n1", "n2"]),
-        ("地铁", Some("news"), vec!["n3"]),
-        ("护苗", Some("sport"), vec!["s1"]),
-        ("地铁", Some("sport"), vec!["s2", "s3"]),
+    // What is searched for, with which filters, and what it finds.
+    let asked: [(&str, Filters, &[&str]); 10] = [
+        ("护苗", &[], &["n1", "n2", "s1"]),
+        ("地铁", &[], &["n3", "s2", "s3"]),
+        ("护苗", &[("category", "news")], &["n1", "n2"]),
+        ("地铁", &[("category", "news")], &["n3"]),
+        ("护苗", &[("category", "sport")], &["s1"]),
+        ("地铁", &[("category", "sport")], &["s2", "s3"]),
+        ("护苗", &[("tag", "school")], &["n1", "s1"]),
+        ("地铁", &[("tag", "school")], &["s2"]),
+        (
+            "护苗",
+            &[("from", "2021-12-01"), ("to", "2021-12-31")],
+            &["n2", "s1"],
+        ),
+        (
+            "地铁",
+            &[("from", "2021-11-01"), ("to", "2021-11-30")],
+            &["n3", "s2"],
+        ),
     ];
-    for round in 0..3 {
-        for (query, category, expected) in &asked {
+    for round in 0..7 {
+        for (query, filters, expected) in &asked {
             let mut params = vec![("q", *query)];
-            params.extend(category.map(|slug| ("category", slug)));
-            for path in ["/api/v1/search", "/api/v1/articles"] {
+            params.extend(filters.iter().copied());
+            // `/articles` takes no days: its list is filtered by the search alone there.
+            let paths: &[&str] = if filters.iter().any(|(name, _)| *name == "from") {
+                &["/api/v1/search"]
+            } else {
+                &["/api/v1/search", "/api/v1/articles"]
+            };
+            for path in paths {
                 let answer = app.get_json(&url(path, &params)).await;
                 let mut got = slugs(&answer["data"]);
                 got.sort();
                 assert_eq!(&got, expected, "round {round}: {path} {params:?}");
                 assert_eq!(answer["meta"]["total"], expected.len(), "{answer}");
             }
+        }
+        // Type-ahead binds one value twice on PostgreSQL (title or pinyin).
+        for (typed, expected) in [("humiao", 3), ("ditie", 3), ("hm", 3)] {
+            let suggested = app
+                .get_json(&url("/api/v1/search/suggest", &[("q", typed)]))
+                .await;
+            assert_eq!(
+                suggested["data"].as_array().map(Vec::len),
+                Some(expected),
+                "round {round}: {typed}: {suggested}"
+            );
         }
     }
 }

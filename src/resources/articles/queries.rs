@@ -291,7 +291,9 @@ pub fn list(
     request: &PageRequest,
 ) -> Result<Page<ArticleSummary>, ApiError> {
     let (total, chosen) = if filter.search.is_some() {
-        crate::resources::search::queries::through_index(conn, |conn| {
+        use crate::resources::search::queries::{through_index, Plans};
+        // The list's own statements run too, some joining other tables: planned as usual.
+        through_index(conn, Plans::AsChosen, |conn| {
             choose(conn, now, filter, request)
         })?
     } else {

@@ -52,14 +52,15 @@ enum Bound {
 
 /// SQL for one backend, with its bound values. The text holds a marker where each value goes
 /// (see [`Sql::bind`]); the statement is kept prepared by the connection, keyed by its text,
-/// unless values were written into it ([`Sql::inline`]).
+/// unless it is a one-off ([`Sql::inline`], [`Sql::plan_each_time`]).
 struct Sql {
     postgres: bool,
     text: String,
     binds: Vec<Bound>,
-    /// Whether values were written into the text: such a statement is planned anew each time
-    /// rather than kept, so that the kept ones stay a small set (one per shape of search).
-    inlined: bool,
+    /// Whether the statement is planned anew for each run rather than kept prepared: values
+    /// were written into its text (kept, they would make a statement per value), or its best
+    /// plan depends on a value ([`Sql::plan_each_time`]).
+    one_off: bool,
 }
 
 /// Around a bound value's number in [`Sql::text`]; no SQL written here holds it.
@@ -71,7 +72,7 @@ impl Sql {
             postgres: matches!(conn, AnyConnection::Postgresql(_)),
             text: String::new(),
             binds: Vec::new(),
-            inlined: false,
+            one_off: false,
         }
     }
 
@@ -84,12 +85,24 @@ impl Sql {
 
     /// Values from the database written into the text (ids as numbers).
     fn inline(&mut self, values: impl IntoIterator<Item = i64>) -> String {
-        self.inlined = true;
+        self.one_off = true;
         values
             .into_iter()
             .map(|value| value.to_string())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// On PostgreSQL, has the statement planned for its own values each time (not kept), for
+    /// a filter whose best plan depends on them; it also needs [`Plans::AsChosen`], as a
+    /// forced generic plan applies to a one-off statement too. A generic plan cannot know
+    /// how many articles a word matches: with a tag, it probed the tag's rows once per match
+    /// (nested loop) where the plan for the values hashed them, and one-word searches with a
+    /// tag fell from 150–181 to 119–128 req/s (100,000 articles, wrk -t2 -c8).
+    fn plan_each_time(&mut self) {
+        if self.postgres {
+            self.one_off = true;
+        }
     }
 
     fn load<T>(self, conn: &mut AnyConnection) -> QueryResult<Vec<T>>
@@ -104,14 +117,14 @@ impl Sql {
 
     /// Writes the text, each marker as a placeholder with its value (`bound` pushes it).
     /// Diesel keeps the statement prepared on the connection, keyed by its text and bound
-    /// types, unless values were written into it: PostgreSQL parsed a search's statement
+    /// types, unless it is a one-off: PostgreSQL parsed a search's statement
     /// anew for every search (0.18 ms of its time per search, its log over a benchmark run).
     fn walk<'b, DB: diesel::backend::Backend>(
         &'b self,
         mut out: AstPass<'_, 'b, DB>,
         bound: impl Fn(&'b Bound, &mut AstPass<'_, 'b, DB>) -> QueryResult<()>,
     ) -> QueryResult<()> {
-        if self.inlined {
+        if self.one_off {
             out.unsafe_to_cache_prepared();
         }
         for (index, piece) in self.text.split(MARK).enumerate() {
@@ -420,6 +433,7 @@ fn filtered(sql: &mut Sql, filter: &SearchFilter) {
         sql.text.push_str(&condition);
     }
     if let Some(tag) = filter.tag_id {
+        sql.plan_each_time();
         let tag = sql.bind(Bound::Int(tag));
         sql.text.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = {id} AND t.tag_id = {tag})"
@@ -460,30 +474,46 @@ pub const RANKED_MATCHES: i64 = 200;
 /// before anything else runs in the transaction (with the setting on, the summaries'
 /// category query took 20 ms instead of 0.2).
 ///
-/// The matching statements are kept prepared ([`Sql`]) and run on one generic plan each:
-/// with the plain scans priced out, the plan is the same bitmap scan whatever is searched,
-/// and planning it for each search's values took 0.32 ms of PostgreSQL's time per search
-/// (0.07 ms to bind a generic plan; its log over a benchmark run, 100,000 articles).
+/// `plans` says how the kept statements ([`Sql`]) are planned.
 pub fn through_index<T, E>(
     conn: &mut AnyConnection,
+    plans: Plans,
     work: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
-    match_through_index(conn)?;
+    match_through_index(conn, plans)?;
     let done = work(conn)?;
     match_as_usual(conn)?;
     Ok(done)
 }
 
-fn match_through_index(conn: &mut AnyConnection) -> QueryResult<()> {
+/// How [`through_index`]'s statements are planned on PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Plans {
+    /// As the server is set to choose: by default a kept statement runs on a generic plan
+    /// once that looks no dearer than planning for the values, which it did, wrongly, for a
+    /// search with a tag (see [`Sql::plan_each_time`]).
+    AsChosen,
+    /// One generic plan per kept statement, for statements over `article_search` alone:
+    /// with plain scans priced out their plan is the same bitmap scan whatever is searched.
+    /// Planning a search's statement for its values took 0.32 ms of PostgreSQL's time per
+    /// search, binding the generic plan 0.07 ms (its log over a benchmark run, 100,000
+    /// articles).
+    Generic,
+}
+
+fn match_through_index(conn: &mut AnyConnection, plans: Plans) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
-        pg.batch_execute(
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; \
-             SET LOCAL plan_cache_mode = force_generic_plan",
-        )?;
+        let generic = match plans {
+            Plans::AsChosen => "",
+            Plans::Generic => " SET LOCAL plan_cache_mode = force_generic_plan;",
+        };
+        pg.batch_execute(&format!(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;{generic}"
+        ))?;
     }
     Ok(())
 }
@@ -508,7 +538,12 @@ pub fn search(
     filter: &SearchFilter,
     page: &PageRequest,
 ) -> QueryResult<(i64, Vec<i64>)> {
-    through_index(conn, |conn| {
+    // A tag joins another table: its statements are planned for their values.
+    let plans = match filter.tag_id {
+        Some(_) => Plans::AsChosen,
+        None => Plans::Generic,
+    };
+    through_index(conn, plans, |conn| {
         let searched = Searched::everywhere(&FullText::of(conn, query));
         let (offset, end) = (page.offset(), page.offset() + page.per_page);
         let take = end.min(RANKED_MATCHES) - offset;
@@ -903,7 +938,7 @@ pub fn suggest(
         }),
         Typed::Words(query) => Searched::Fts5(format!("{{title}} : ({})", query.fts5())),
     };
-    let ids = through_index(conn, |conn| {
+    let ids = through_index(conn, Plans::Generic, |conn| {
         ranked(conn, now, &searched, &SearchFilter::default(), 0, limit)
     })?;
     let mut rows: HashMap<i64, (String, String)> = articles::table
