@@ -117,8 +117,8 @@ impl Sql {
 
     /// Writes the text, each marker as a placeholder with its value (`bound` pushes it).
     /// Diesel keeps the statement prepared on the connection, keyed by its text and bound
-    /// types, unless it is a one-off: PostgreSQL parsed a search's statement
-    /// anew for every search (0.18 ms of its time per search, its log over a benchmark run).
+    /// types, unless it is a one-off: PostgreSQL parsed a search's statement anew for every
+    /// search (0.18 ms of its time per search, its log over a benchmark run).
     fn walk<'b, DB: diesel::backend::Backend>(
         &'b self,
         mut out: AstPass<'_, 'b, DB>,
