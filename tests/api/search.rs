@@ -435,7 +435,7 @@ async fn searches_of_one_shape_asked_in_turn_each_find_their_own() {
         for (query, filters, expected) in &asked {
             let mut params = vec![("q", *query)];
             params.extend(filters.iter().copied());
-            // `/articles` takes no days: its list is filtered by the search alone there.
+            // `/articles` has no `from`/`to`: days are asked of `/search` alone.
             let paths: &[&str] = if filters.iter().any(|(name, _)| *name == "from") {
                 &["/api/v1/search"]
             } else {
